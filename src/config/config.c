@@ -1,0 +1,503 @@
+#include "config/config.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <mongoc/mongoc.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+/* Each parser reads `val` for option `name` into the field at `dst`. */
+typedef int (*opt_parser)(const char *name, const char *val, void *dst, err *e);
+
+typedef struct {
+    const char *name;
+    const char *def;
+    opt_parser parse;
+    size_t offset;
+    const char *help;
+} opt_spec;
+
+#define BAD(e, name, val, allowed) \
+    err_setk(e, ERR_INPUT, "input '%s': invalid value '%s' (expected %s)", name, val, allowed)
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    if (s[0] == '\0')
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+#define SEASON_MIN 1950
+#define SEASON_MAX 2100
+
+static int parse_season_value(const char *s, int *out)
+{
+    long v;
+    if (parse_long(s, SEASON_MIN, SEASON_MAX, &v) != 0)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* "A-B", "A-latest" or "A" into two ints (0 for latest when allowed). */
+static int parse_range(const char *val, int allow_latest, int *a, int *b)
+{
+    char tmp[64];
+    if (strlen(val) >= sizeof tmp)
+        return -1;
+    strcpy(tmp, val);
+    char *dash = strchr(tmp, '-');
+    if (dash == NULL) {
+        if (parse_season_value(tmp, a) != 0)
+            return -1;
+        *b = *a;
+        return 0;
+    }
+    *dash = '\0';
+    if (parse_season_value(tmp, a) != 0)
+        return -1;
+    if (allow_latest && strcmp(dash + 1, "latest") == 0) {
+        *b = 0;
+        return 0;
+    }
+    if (parse_season_value(dash + 1, b) != 0 || *b < *a)
+        return -1;
+    return 0;
+}
+
+static int p_seasons(const char *name, const char *val, void *dst, err *e)
+{
+    int *f = dst; /* season_first, season_last are adjacent */
+    if (parse_range(val, 1, &f[0], &f[1]) != 0)
+        return BAD(e, name, val, "a season range A-B, A-latest or A, with 1950 <= A <= B");
+    return 0;
+}
+
+static int p_backtest(const char *name, const char *val, void *dst, err *e)
+{
+    int *f = dst;
+    if (val[0] == '\0') {
+        f[0] = f[1] = 0;
+        return 0;
+    }
+    if (parse_range(val, 0, &f[0], &f[1]) != 0)
+        return BAD(e, name, val, "empty or a range of test seasons A-B with 1950 <= A <= B");
+    return 0;
+}
+
+static int p_season_opt(const char *name, const char *val, void *dst, err *e)
+{
+    int *f = dst;
+    if (val[0] == '\0') {
+        *f = 0;
+        return 0;
+    }
+    if (parse_season_value(val, f) != 0)
+        return BAD(e, name, val, "empty or a season from 1950");
+    return 0;
+}
+
+static const char *const stage_names[] = {
+    "source", "prepare", "features", "train", "evaluate", "package", "upload"};
+
+static int p_stages(const char *name, const char *val, void *dst, err *e)
+{
+    unsigned *f = dst;
+    *f = 0;
+    char tmp[256];
+    if (val[0] == '\0' || strlen(val) >= sizeof tmp)
+        return BAD(e, name, val, "'all' or a comma list of source,prepare,features,train,evaluate,package,upload");
+    strcpy(tmp, val);
+    char *save = NULL;
+    for (char *tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (isspace((unsigned char)*tok))
+            tok++;
+        char *end = tok + strlen(tok);
+        while (end > tok && isspace((unsigned char)end[-1]))
+            *--end = '\0';
+        if (strcmp(tok, "all") == 0) {
+            *f |= STAGE_ALL;
+            continue;
+        }
+        size_t i;
+        for (i = 0; i < sizeof stage_names / sizeof *stage_names; i++)
+            if (strcmp(tok, stage_names[i]) == 0)
+                break;
+        if (i == sizeof stage_names / sizeof *stage_names)
+            return err_setk(e, ERR_INPUT,
+                            "input '%s': unknown stage '%s' (expected 'all' or a comma list of "
+                            "source,prepare,features,train,evaluate,package,upload)",
+                            name, tok);
+        *f |= 1u << i;
+    }
+    if (*f == 0)
+        return BAD(e, name, val, "at least one stage");
+    return 0;
+}
+
+static int p_bool(const char *name, const char *val, void *dst, err *e)
+{
+    int *f = dst;
+    if (strcmp(val, "true") == 0 || strcmp(val, "True") == 0 || strcmp(val, "1") == 0)
+        *f = 1;
+    else if (strcmp(val, "false") == 0 || strcmp(val, "False") == 0 || strcmp(val, "0") == 0)
+        *f = 0;
+    else
+        return BAD(e, name, val, "true or false");
+    return 0;
+}
+
+static int p_copy(const char *val, void *dst, size_t n)
+{
+    if (strlen(val) >= n)
+        return -1;
+    strcpy(dst, val);
+    return 0;
+}
+
+static int p_str(const char *name, const char *val, void *dst, err *e)
+{
+    if (p_copy(val, dst, CFG_STR_MAX) != 0)
+        return BAD(e, name, val, "a shorter value");
+    return 0;
+}
+
+static int p_database(const char *name, const char *val, void *dst, err *e)
+{
+    /* MongoDB database names: non-empty, < 64 bytes, none of /\. "$ and space. */
+    if (val[0] == '\0' || strlen(val) >= 64 || strpbrk(val, "/\\. \"$") != NULL)
+        return BAD(e, name, val, "a MongoDB database name: 1-63 characters, none of /\\. \"$ or space");
+    strcpy(dst, val);
+    return 0;
+}
+
+/* An http(s) URL with a host, checked with libcurl's URL parser. */
+static int check_http_url(const char *val)
+{
+    if (strncmp(val, "http://", 7) != 0 && strncmp(val, "https://", 8) != 0)
+        return -1;
+    CURLU *u = curl_url();
+    if (u == NULL)
+        return -1;
+    int rc = -1;
+    char *host = NULL;
+    if (curl_url_set(u, CURLUPART_URL, val, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host[0] != '\0')
+        rc = 0;
+    curl_free(host);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+static int p_url(const char *name, const char *val, void *dst, err *e)
+{
+    if (check_http_url(val) != 0 || p_copy(val, dst, CFG_STR_MAX) != 0)
+        return BAD(e, name, val, "an http:// or https:// URL with a host");
+    char *s = dst;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '/')
+        s[--n] = '\0';
+    return 0;
+}
+
+static int p_url_opt(const char *name, const char *val, void *dst, err *e)
+{
+    if (val[0] == '\0') {
+        ((char *)dst)[0] = '\0';
+        return 0;
+    }
+    return p_url(name, val, dst, e);
+}
+
+/* The URI is a secret: mask it (and its password) before anything can print
+ * it, and never echo it in an error. */
+static int p_mongo_uri(const char *name, const char *val, void *dst, err *e)
+{
+    ((char *)dst)[0] = '\0';
+    if (val[0] == '\0')
+        return 0;
+    log_mask(val);
+    if (strncmp(val, "mongodb://", 10) != 0 && strncmp(val, "mongodb+srv://", 14) != 0)
+        return err_setk(e, ERR_INPUT,
+                        "input '%s': not a MongoDB URI (expected empty, or mongodb://... or "
+                        "mongodb+srv://...)", name);
+    bson_error_t berr;
+    mongoc_uri_t *uri = mongoc_uri_new_with_error(val, &berr);
+    if (uri == NULL)
+        return err_setk(e, ERR_INPUT,
+                        "input '%s': malformed MongoDB URI (expected mongodb://[user:pass@]host[:port][/db][?options])",
+                        name);
+    log_mask(mongoc_uri_get_password(uri));
+    mongoc_uri_destroy(uri);
+    if (p_copy(val, dst, CFG_STR_MAX) != 0)
+        return err_setk(e, ERR_INPUT, "input '%s': URI longer than %d bytes", name, CFG_STR_MAX - 1);
+    return 0;
+}
+
+#define INT_PARSER(fn, lo, hi, allowed)                                  \
+    static int fn(const char *name, const char *val, void *dst, err *e) \
+    {                                                                    \
+        long v;                                                          \
+        if (parse_long(val, lo, hi, &v) != 0)                            \
+            return BAD(e, name, val, allowed);                           \
+        *(int *)dst = (int)v;                                            \
+        return 0;                                                        \
+    }
+
+INT_PARSER(p_estimators, 1, 100000, "a whole number from 1 to 100000")
+INT_PARSER(p_depth, 0, 1000, "a whole number from 0 (unlimited) to 1000")
+INT_PARSER(p_threads, 0, 1024, "a whole number from 0 (all cores) to 1024")
+INT_PARSER(p_per_hour, 1, 10000000, "a whole number of requests per hour, at least 1")
+
+static int p_retention(const char *name, const char *val, void *dst, err *e)
+{
+    long v;
+    if (val[0] == '\0') {
+        *(int *)dst = 0;
+        return 0;
+    }
+    if (parse_long(val, 1, 90, &v) != 0)
+        return BAD(e, name, val, "empty or a whole number of days from 1 to 90");
+    *(int *)dst = (int)v;
+    return 0;
+}
+
+static int p_per_second(const char *name, const char *val, void *dst, err *e)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (val[0] == '\0' || *end != '\0' || errno != 0 || !(v > 0.0) || v > 1e6)
+        return BAD(e, name, val, "a positive number of requests per second");
+    *(double *)dst = v;
+    return 0;
+}
+
+static int p_seed(const char *name, const char *val, void *dst, err *e)
+{
+    char *end;
+    errno = 0;
+    if (val[0] == '\0' || val[0] == '-' || !isdigit((unsigned char)val[0]))
+        return BAD(e, name, val, "a whole number from 0 to 18446744073709551615");
+    unsigned long long v = strtoull(val, &end, 10);
+    if (*end != '\0' || errno != 0)
+        return BAD(e, name, val, "a whole number from 0 to 18446744073709551615");
+    *(uint64_t *)dst = (uint64_t)v;
+    return 0;
+}
+
+static int p_amount(const char *name, const char *val, void *dst, err *e)
+{
+    cfg_amount *a = dst;
+    const char *allowed = "a whole number >= 1 or a fraction in (0, 1] such as 0.5 or 1.0";
+    if (strchr(val, '.') == NULL) {
+        long v;
+        if (parse_long(val, 1, 100000000, &v) != 0)
+            return BAD(e, name, val, allowed);
+        a->is_fraction = 0;
+        a->value = (double)v;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (*end != '\0' || errno != 0 || !(v > 0.0 && v <= 1.0) || !isdigit((unsigned char)val[0]))
+        return BAD(e, name, val, allowed);
+    a->is_fraction = 1;
+    a->value = v;
+    return 0;
+}
+
+static int p_artifact_name(const char *name, const char *val, void *dst, err *e)
+{
+    if (val[0] == '\0' || strpbrk(val, "\":<>|*?\r\n\\/") != NULL || strlen(val) >= 256)
+        return BAD(e, name, val, "a non-empty name under 256 bytes without any of \" : < > | * ? \\ / CR LF");
+    strcpy(dst, val);
+    return 0;
+}
+
+static int p_data_dir(const char *name, const char *val, void *dst, err *e)
+{
+    if (val[0] == '\0' || p_copy(val, dst, CFG_STR_MAX) != 0)
+        return BAD(e, name, val, "a non-empty directory path");
+    return 0;
+}
+
+#define OFF(f) offsetof(config, f)
+
+static const opt_spec options[] = {
+    {"seasons", "1950-latest", p_seasons, OFF(season_first), "season range A-B, A-latest or A"},
+    {"test-season", "", p_season_opt, OFF(test_season), "held-out season (default: last of seasons)"},
+    {"backtest", "", p_backtest, OFF(backtest_first), "range of test seasons to backtest, e.g. 2015-2024"},
+    {"stages", "all", p_stages, OFF(stages), "comma list of source,prepare,features,train,evaluate,package,upload, or all"},
+    {"mongodb-uri", "", p_mongo_uri, OFF(mongodb_uri), "MongoDB URI (secret); empty = embedded store in data-dir"},
+    {"mongodb-database", "f1", p_database, OFF(mongodb_database), "MongoDB database name"},
+    {"data-dir", ".f1-mlops", p_data_dir, OFF(data_dir), "store, stage outputs, model and zip"},
+    {"api-base-url", "https://api.jolpi.ca/ergast/f1", p_url, OFF(api_base_url), "Ergast-compatible API base URL"},
+    {"api-requests-per-second", "4", p_per_second, OFF(api_rate_per_second), "API pacing: burst requests per second"},
+    {"api-requests-per-hour", "500", p_per_hour, OFF(api_rate_per_hour), "API pacing: sustained requests per hour"},
+    {"wikipedia", "true", p_bool, OFF(wikipedia), "scrape race weather from Wikipedia"},
+    {"wikipedia-base-url", "", p_url_opt, OFF(wikipedia_base_url), "replace the scheme+host of article URLs (mirrors, tests)"},
+    {"refresh", "false", p_bool, OFF(refresh), "refetch everything even if stored"},
+    {"n-estimators", "200", p_estimators, OFF(n_estimators), "number of trees"},
+    {"max-samples", "10", p_amount, OFF(max_samples), "rows per tree: count or fraction"},
+    {"max-features", "50", p_amount, OFF(max_features), "features per tree: count or fraction"},
+    {"bootstrap", "true", p_bool, OFF(bootstrap), "draw rows with replacement"},
+    {"bootstrap-features", "true", p_bool, OFF(bootstrap_features), "draw features with replacement"},
+    {"max-depth", "0", p_depth, OFF(max_depth), "maximum tree depth, 0 = unlimited"},
+    {"seed", "0", p_seed, OFF(seed), "random seed"},
+    {"threads", "0", p_threads, OFF(threads), "training threads, 0 = all cores"},
+    {"artifact-name", "f1-model", p_artifact_name, OFF(artifact_name), "artifact name"},
+    {"retention-days", "", p_retention, OFF(retention_days), "artifact retention in days (1-90), empty = repository default"},
+};
+
+#define NOPTIONS (sizeof options / sizeof *options)
+
+static const opt_spec *find_option(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
+            return &options[i];
+    return NULL;
+}
+
+static int apply(config *c, const opt_spec *o, const char *val, err *e)
+{
+    return o->parse(o->name, val, (char *)c + o->offset, e);
+}
+
+/* Cross-input rules, once every value is known. */
+static int validate(const config *c, err *e)
+{
+    int last = c->season_last;
+    if (c->test_season != 0) {
+        if (c->test_season < c->season_first || (last != 0 && c->test_season > last))
+            return err_setk(e, ERR_INPUT,
+                            "input 'test-season': invalid value '%d' (expected a season inside 'seasons')",
+                            c->test_season);
+        if (c->test_season <= c->season_first)
+            return err_setk(e, ERR_INPUT,
+                            "input 'test-season': invalid value '%d' (expected a season after %d, so at "
+                            "least one training season remains)",
+                            c->test_season, c->season_first);
+    } else if (last != 0 && last <= c->season_first && c->backtest_first == 0 &&
+               (c->stages & (STAGE_TRAIN | STAGE_EVALUATE))) {
+        return err_setk(e, ERR_INPUT,
+                        "input 'seasons': a single season leaves no training season before the test "
+                        "season (expected a range A-B with A < B)");
+    }
+    if (c->backtest_first != 0) {
+        if (c->backtest_first <= c->season_first || (last != 0 && c->backtest_last > last))
+            return err_setk(e, ERR_INPUT,
+                            "input 'backtest': invalid value '%d-%d' (expected test seasons inside "
+                            "'seasons' and after its first season)",
+                            c->backtest_first, c->backtest_last);
+    }
+    return 0;
+}
+
+/* The runner keeps hyphens: INPUT_N-ESTIMATORS (getenv reads it fine). */
+static const char *input_env(const char *name)
+{
+    char var[128] = "INPUT_";
+    size_t o = strlen(var);
+    for (const char *p = name; *p && o + 1 < sizeof var; p++)
+        var[o++] = (char)toupper((unsigned char)*p);
+    var[o] = '\0';
+    return getenv(var);
+}
+
+int config_load(config *c, int argc, char **argv, int *want_help, err *e)
+{
+    memset(c, 0, sizeof *c);
+    *want_help = 0;
+    /* Secrets first, so nothing printed later can reveal them. */
+    const char *uri_env = input_env("mongodb-uri");
+    if (uri_env != NULL)
+        log_mask(uri_env);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const char *v = input_env(options[i].name);
+        /* An empty INPUT_ means "not given" (the runner passes every input). */
+        if (v == NULL || (v[0] == '\0' && options[i].def[0] != '\0'))
+            v = options[i].def;
+        if (apply(c, &options[i], v, e) != 0)
+            return -1;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            *want_help = 1;
+            return 0;
+        }
+        if (strncmp(arg, "--", 2) != 0)
+            return err_setk(e, ERR_INPUT, "unexpected argument '%s' (options are --name value)", arg);
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const opt_spec *o = find_option(name, len);
+        if (o == NULL)
+            return err_setk(e, ERR_INPUT, "unknown option '%.*s' (see --help)", (int)len + 2, arg);
+        const char *val;
+        if (eq != NULL) {
+            val = eq + 1;
+        } else {
+            if (i + 1 >= argc)
+                return err_setk(e, ERR_INPUT, "option '--%s' needs a value", o->name);
+            val = argv[++i];
+        }
+        if (strcmp(o->name, "mongodb-uri") == 0)
+            log_mask(val);
+        if (apply(c, o, val, e) != 0)
+            return -1;
+    }
+    return validate(c, e);
+}
+
+void config_print_help(void)
+{
+    printf("usage: f1-mlops [--input value ...]\n\n"
+           "Every input can also be given as the environment variable INPUT_<NAME>\n"
+           "(upper case, hyphens kept), as the GitHub Actions runner passes them.\n\n");
+    for (size_t i = 0; i < NOPTIONS; i++)
+        printf("  --%-26s %s (default: %s)\n", options[i].name, options[i].help,
+               options[i].def[0] ? options[i].def : "empty");
+}
+
+int config_test_season(const config *c)
+{
+    if (c->test_season != 0)
+        return c->test_season;
+    return c->season_last;
+}
+
+void config_amount_str(cfg_amount a, char *out, int n)
+{
+    if (a.is_fraction)
+        snprintf(out, (size_t)n, "%.17g%s", a.value, a.value == 1.0 ? ".0" : "");
+    else
+        snprintf(out, (size_t)n, "%d", (int)a.value);
+}
+
+int config_amount_resolve(cfg_amount a, int avail)
+{
+    int k = a.is_fraction ? (int)(a.value * avail) : (int)a.value;
+    /* scikit-learn rejects a count above what is available; a small season
+     * range would then fail on the default max-features, so we clamp (the
+     * README documents this difference). */
+    if (k > avail)
+        k = avail;
+    if (k < 1)
+        k = 1;
+    return k;
+}

@@ -1,0 +1,86 @@
+/* config: the one run configuration, filled once from the command line and
+ * INPUT_* environment variables, validated, then read-only.
+ *
+ * Every input of the pipeline contract (spec §0) plus the API pacing lives
+ * here.  config_load() owns nothing on the heap: strings are copied into
+ * fixed arrays, so a config needs no freeing and can be copied by value.
+ * Adding an input = one row in the option table in config.c, one field
+ * here, one entry in action.yml and README (a test keeps those equal). */
+#ifndef F1_CONFIG_CONFIG_H
+#define F1_CONFIG_CONFIG_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define CFG_STR_MAX 1024
+
+/* Stage bits, in pipeline order. */
+enum {
+    STAGE_SOURCE = 1 << 0,
+    STAGE_PREPARE = 1 << 1,
+    STAGE_FEATURES = 1 << 2,
+    STAGE_TRAIN = 1 << 3,
+    STAGE_EVALUATE = 1 << 4,
+    STAGE_PACKAGE = 1 << 5,
+    STAGE_UPLOAD = 1 << 6,
+    STAGE_ALL = (1 << 7) - 1
+};
+
+/* A count (>= 1) or a fraction in (0, 1] of the available rows/features,
+ * as scikit-learn reads an int or a float. */
+typedef struct {
+    int is_fraction;
+    double value;
+} cfg_amount;
+
+typedef struct {
+    int season_first;        /* >= 1950 */
+    int season_last;         /* 0 = "latest", resolved by the source stage */
+    int test_season;         /* 0 = last season of the range */
+    int backtest_first;      /* 0 = no backtest */
+    int backtest_last;
+    unsigned stages;         /* STAGE_* bits */
+    char mongodb_uri[CFG_STR_MAX];      /* empty = embedded store; secret */
+    char mongodb_database[128];
+    char data_dir[CFG_STR_MAX];
+    char api_base_url[CFG_STR_MAX];     /* no trailing slash */
+    int wikipedia;                      /* scrape weather */
+    char wikipedia_base_url[CFG_STR_MAX]; /* empty = the race's own url */
+    int refresh;
+    double api_rate_per_second;         /* request pacing */
+    int api_rate_per_hour;
+    int n_estimators;
+    cfg_amount max_samples;
+    cfg_amount max_features;
+    int bootstrap;
+    int bootstrap_features;
+    int max_depth;                      /* 0 = unlimited */
+    uint64_t seed;
+    int threads;                        /* 0 = all online cores */
+    char artifact_name[256];
+    int retention_days;                 /* 0 = not set */
+} config;
+
+/* Fills *c with defaults, then INPUT_* variables (names with hyphens, as the
+ * Actions runner passes them), then command-line options (--name value or
+ * --name=value), which win.  Validates every value; on a bad one returns -1
+ * with a message naming the input, the value and what is allowed
+ * (err kind ERR_INPUT).  Sets *want_help when --help was given. */
+int config_load(config *c, int argc, char **argv, int *want_help, err *e);
+
+/* Prints the input table with defaults (for --help). */
+void config_print_help(void);
+
+/* The season the test set is taken from (resolves 0 = last of range);
+ * season_last must already be resolved. */
+int config_test_season(const config *c);
+
+/* Canonical text of an amount ("10" or "0.5"), for model files and logs. */
+void config_amount_str(cfg_amount a, char *out, int n);
+
+/* Number of rows/features an amount selects out of `avail`: at least 1,
+ * at most avail. */
+int config_amount_resolve(cfg_amount a, int avail);
+
+#endif

@@ -1,0 +1,35 @@
+/* log: the program's only global mutable state: where messages go and
+ * which secrets must never be printed.
+ *
+ * Every line goes to stdout as GitHub workflow-command text: plain progress
+ * lines, ::group::/::endgroup::, ::notice::/::warning::/::error::
+ * annotations (escaped as the runner expects), each flushed at once.
+ * log_mask() prints ::add-mask:: for a secret before anything could print
+ * it, and remembers it so this logger also replaces it with *** in every
+ * later line (defence in depth: act does not mask).  The logger owns its
+ * copies of the secrets; log_shutdown() frees them. */
+#ifndef F1_CORE_LOG_H
+#define F1_CORE_LOG_H
+
+#include <stdio.h>
+
+/* Redirect output (tests); NULL restores stdout. */
+void log_set_stream(FILE *f);
+/* Quiet mode drops log_info lines (annotations still print). */
+void log_set_quiet(int quiet);
+
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_group_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_group_end(void);
+
+/* Registers a secret (ignored when NULL or empty); prints ::add-mask::. */
+void log_mask(const char *secret);
+/* Copies s into out (size n) with every registered secret replaced by ***. */
+void log_redact(const char *s, char *out, size_t n);
+
+void log_shutdown(void);
+
+#endif

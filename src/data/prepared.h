@@ -1,0 +1,52 @@
+/* prepared: the rows of prepared.csv in memory (spec §2).
+ *
+ * One row per entry of a race's Results, races in (season, round) order,
+ * rows within a race in the API's order.  A `prepared` owns every string of
+ * its rows; prepared_free() releases them all (prepared_free on a zeroed
+ * struct is a no-op). */
+#ifndef F1_DATA_PREPARED_H
+#define F1_DATA_PREPARED_H
+
+#include "core/err.h"
+
+typedef struct {
+    int season;
+    int round;
+    char *race_name;
+    char *race_date;          /* YYYY-MM-DD */
+    char *driver_id;
+    char *driver_name;        /* "givenName familyName" */
+    char *driver_dob;         /* YYYY-MM-DD, may be empty */
+    char *driver_nationality;
+    char *constructor_id;
+    char *constructor_name;
+    int grid;                 /* 0 = pit-lane start */
+    int position;             /* finishing order */
+    double points;
+    int laps;
+    char *status;
+    char *circuit_id;
+    char *country;
+    char *weather_text;       /* cleaned, may be empty */
+    char *weather;            /* category or "unknown" */
+} prepared_row;
+
+typedef struct {
+    int n;
+    int alloc;
+    prepared_row *rows;
+} prepared;
+
+/* The column names, in file order (19 of them). */
+extern const char *const prepared_columns[];
+#define PREPARED_NCOLS 19
+
+/* Reads prepared.csv; checks the header.  On failure *p is left empty. */
+int prepared_read(const char *path, prepared *p, err *e);
+/* Writes p to path atomically (temp name + rename). */
+int prepared_write(const prepared *p, const char *path, err *e);
+/* Appends a copy of *r (strings duplicated). */
+int prepared_append(prepared *p, const prepared_row *r, err *e);
+void prepared_free(prepared *p);
+
+#endif

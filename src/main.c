@@ -1,0 +1,110 @@
+/* f1-mlops: the whole F1 race-winner pipeline in one program, run as a
+ * GitHub Action step or from a shell.
+ *
+ * main() is the only place that exits: it loads the configuration, opens
+ * the store when a selected stage needs it, runs the selected stages in
+ * order, writes the step outputs and job summary, and maps a failure to one
+ * ::error:: annotation and a named exit code (core/err.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <mongoc/mongoc.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "gha/report.h"
+#include "pipeline/stage.h"
+#include "store/store.h"
+
+static const struct {
+    const char *name;
+    unsigned bit;
+    stage_fn fn;
+} stages[STAGE_COUNT] = {
+    {"source", STAGE_SOURCE, stage_source},
+    {"prepare", STAGE_PREPARE, stage_prepare},
+    {"features", STAGE_FEATURES, stage_features},
+    {"train", STAGE_TRAIN, stage_train},
+    {"evaluate", STAGE_EVALUATE, stage_evaluate},
+    {"package", STAGE_PACKAGE, stage_package},
+    {"upload", STAGE_UPLOAD, stage_upload},
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int open_store(const config *cfg, store **out, err *e)
+{
+    if (cfg->mongodb_uri[0] != '\0')
+        *out = store_open_mongo(cfg->mongodb_uri, cfg->mongodb_database, e);
+    else
+        *out = store_open_dir(cfg->data_dir, e);
+    return *out ? 0 : -1;
+}
+
+static int run(const config *cfg, stage_ctx *ctx, err *e)
+{
+    if (fs_mkdirs(cfg->data_dir, e) != 0)
+        return err_wrap(e, "input 'data-dir'");
+    if ((cfg->stages & (STAGE_SOURCE | STAGE_PREPARE)) && open_store(cfg, &ctx->st, e) != 0)
+        return -1;
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        if (!(cfg->stages & stages[i].bit))
+            continue;
+        log_group_begin("%s", stages[i].name);
+        double t0 = now_seconds();
+        int rc = stages[i].fn(ctx, e);
+        ctx->seconds[i] = now_seconds() - t0;
+        log_info("%s: %s in %.2f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[i]);
+        log_group_end();
+        if (rc != 0)
+            return err_wrap(e, "stage '%s'", stages[i].name);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    config cfg;
+    err e;
+    err_clear(&e);
+    int help = 0;
+    int code = 0;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    mongoc_init();
+    if (config_load(&cfg, argc, argv, &help, &e) != 0) {
+        log_error("%s", e.msg);
+        code = ERR_INPUT;
+        goto out;
+    }
+    if (help) {
+        config_print_help();
+        goto out;
+    }
+    stage_ctx ctx = {.cfg = &cfg};
+    int rc = run(&cfg, &ctx, &e);
+    err report_err;
+    err_clear(&report_err);
+    if (report_write(&ctx, rc == 0, &report_err) != 0)
+        log_warn("could not write the step outputs or summary: %s", report_err.msg);
+    store_close(ctx.st);
+    fs_give_to_workspace_owner(cfg.data_dir);
+    if (rc != 0) {
+        log_error("%s", e.msg);
+        code = e.kind == ERR_NONE ? ERR_INTERNAL : (int)e.kind;
+    }
+out:
+    mongoc_cleanup();
+    curl_global_cleanup();
+    log_shutdown();
+    return code;
+}

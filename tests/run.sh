@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: the unit programs (plain and sanitizer builds) and the
+# integration scripts, adds up their RESULT lines and ends with the line
+# "N passed, N failed".  Exit status is non-zero when anything failed.
+# TESTS=pattern limits the integration scripts run (e.g. TESTS=source).
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+add_result() { # name, output file, exit code
+    local line p f
+    line=$(grep -E '^RESULT passed=[0-9]+ failed=[0-9]+$' "$2" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "FAIL $1: no RESULT line (exit $3)"; tail -n 20 "$2"
+        failed=$((failed + 1)); return
+    fi
+    p=${line#RESULT passed=}; p=${p%% *}
+    f=${line##*failed=}
+    if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -ne 0 ]; then echo "FAIL $1 ($p passed, $f failed)"; grep -E '^not ok' "$2" | head -n 30; else echo "ok   $1 ($p passed)"; fi
+}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for dir in build/tests build-asan/tests; do
+    [ -d "$dir" ] || continue
+    for t in "$dir"/test_*; do
+        [ -x "$t" ] || continue
+        (cd tests && timeout 600 "../$t") >"$out" 2>&1
+        add_result "$t" "$out" $?
+    done
+done
+for t in tests/integration/test_*.sh; do
+    [ -f "$t" ] || continue
+    case "$t" in *"${TESTS:-}"*) ;; *) continue ;; esac
+    timeout 1800 bash "$t" >"$out" 2>&1
+    add_result "$t" "$out" $?
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
