@@ -1,0 +1,18 @@
+/* weather: cleaning and classifying race weather text (spec §2).
+ *
+ * Pure functions, no state.  Returned strings are new allocations the
+ * caller frees with free(). */
+#ifndef F1_DATA_WEATHER_H
+#define F1_DATA_WEATHER_H
+
+/* The §2 cleaning: every footnote marker ("[" + at most 12 ASCII letters,
+ * digits or spaces + "]") becomes a space, every run of whitespace
+ * (Unicode spaces such as U+00A0 included) becomes one space, and the
+ * result is trimmed.  Returns NULL only when out of memory. */
+char *weather_clean(const char *raw);
+
+/* The §2 category of a cleaned text: "hot", "warm", "cold", "dry", "wet",
+ * "cloudy" or "unknown" (a static string; never NULL). */
+const char *weather_category(const char *text);
+
+#endif

@@ -1,0 +1,45 @@
+# lib.sh: what every integration test script sources.
+#   check "what" COMMAND...   passes when COMMAND exits 0
+#   check_eq "what" A B       passes when A = B
+#   check_le "what" A B       passes when A <= B (integers)
+#   finish                    prints "RESULT passed=N failed=M", stops services
+# Services (each stopped by finish): start_replay (replay.sh), start_ferretdb
+# (ferretdb.sh).  Every test works in its own $WORK directory.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN="$ROOT/build/f1-mlops"
+WORK=$(mktemp -d /tmp/f1-test.XXXXXX)
+PASSED=0
+FAILED=0
+CLEANUPS=()
+
+check() {
+    local what=$1; shift
+    if "$@" >/dev/null 2>&1; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "not ok: $what"; fi
+}
+check_eq() {
+    if [ "$2" = "$3" ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "not ok: $1: '$2' != '$3'"; fi
+}
+check_le() {
+    if [ "$2" -le "$3" ] 2>/dev/null; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "not ok: $1: '$2' > '$3'"; fi
+}
+on_exit() { CLEANUPS+=("$1"); }
+finish() {
+    local c
+    for c in "${CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1; done
+    CLEANUPS=()
+    rm -rf "$WORK"
+    echo "RESULT passed=$PASSED failed=$FAILED"
+    [ "$FAILED" -eq 0 ]
+}
+trap 'for c in "${CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1; done' EXIT
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# shellcheck source=replay.sh
+. "$ROOT/tests/integration/replay.sh"
+# shellcheck source=ferretdb.sh
+. "$ROOT/tests/integration/ferretdb.sh"
