@@ -1,6 +1,7 @@
 # f1-mlops: one C program, its tests, benchmarks and container.
 #   make          build build/f1-mlops
 #   make deps     install build and test dependencies (Debian, as root)
+#   make demo     the whole pipeline offline on the bundled data (make live: real API)
 #   make test     every test (unit, integration, sanitizers, container, act);
 #                 ends with "N passed, N failed"
 #   make bench    benchmarks against pandas + scikit-learn (not tests)
@@ -23,7 +24,7 @@ BIN := $(BUILD)/f1-mlops
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test test-unit bench lint clean asan
+.PHONY: all deps demo live test unit bench lint clean asan
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -49,6 +50,13 @@ asan:
 
 deps:
 	bash tests/install-deps.sh
+
+# The whole pipeline offline against the bundled data (or live: make live).
+demo:
+	bash examples/offline-demo.sh
+
+live:
+	bash examples/offline-demo.sh --live
 
 test: unit asan
 	bash tests/run.sh

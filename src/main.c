@@ -25,15 +25,25 @@ static const struct {
     const char *name;
     unsigned bit;
     stage_fn fn;
+    int own_groups; /* opens a ::group:: per entity itself (groups cannot nest) */
 } stages[STAGE_COUNT] = {
-    {"source", STAGE_SOURCE, stage_source},
-    {"prepare", STAGE_PREPARE, stage_prepare},
-    {"features", STAGE_FEATURES, stage_features},
-    {"train", STAGE_TRAIN, stage_train},
-    {"evaluate", STAGE_EVALUATE, stage_evaluate},
-    {"package", STAGE_PACKAGE, stage_package},
-    {"upload", STAGE_UPLOAD, stage_upload},
+    {"source", STAGE_SOURCE, stage_source, 1},
+    {"prepare", STAGE_PREPARE, stage_prepare, 0},
+    {"features", STAGE_FEATURES, stage_features, 0},
+    {"train", STAGE_TRAIN, stage_train, 0},
+    {"evaluate", STAGE_EVALUATE, stage_evaluate, 0},
+    {"package", STAGE_PACKAGE, stage_package, 0},
+    {"upload", STAGE_UPLOAD, stage_upload, 0},
 };
+
+/* libmongoc logs to stderr on its own; route its warnings through our
+ * logger so masked secrets are redacted, and drop its chatter. */
+static void mongo_log(mongoc_log_level_t level, const char *domain, const char *message, void *ud)
+{
+    (void)ud;
+    if (level <= MONGOC_LOG_LEVEL_WARNING)
+        log_warn("%s: %s", domain, message);
+}
 
 static double now_seconds(void)
 {
@@ -60,12 +70,14 @@ static int run(const config *cfg, stage_ctx *ctx, err *e)
     for (int i = 0; i < STAGE_COUNT; i++) {
         if (!(cfg->stages & stages[i].bit))
             continue;
-        log_group_begin("%s", stages[i].name);
+        if (!stages[i].own_groups)
+            log_group_begin("%s", stages[i].name);
         double t0 = now_seconds();
         int rc = stages[i].fn(ctx, e);
         ctx->seconds[i] = now_seconds() - t0;
         log_info("%s: %s in %.2f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[i]);
-        log_group_end();
+        if (!stages[i].own_groups)
+            log_group_end();
         if (rc != 0)
             return err_wrap(e, "stage '%s'", stages[i].name);
     }
@@ -81,6 +93,7 @@ int main(int argc, char **argv)
     int code = 0;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     mongoc_init();
+    mongoc_log_set_handler(mongo_log, NULL);
     if (config_load(&cfg, argc, argv, &help, &e) != 0) {
         log_error("%s", e.msg);
         code = ERR_INPUT;

@@ -5,7 +5,10 @@
 # scikit-learn for the benchmark baseline, debootstrap for the container's
 # base image, and the Go tools the tests run (FerretDB, act).
 # Idempotent: what is already there is not fetched again.
+# `install-deps.sh build` installs only what building and the offline demo
+# need (no Go tools, no base image).
 set -euo pipefail
+MODE=${1:-all}
 export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(
     build-essential pkg-config curl ca-certificates git
@@ -23,6 +26,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+[ "$MODE" = build ] && exit 0
 
 # Go tools: FerretDB (a MongoDB-compatible server on SQLite) and act.
 if ! command -v go >/dev/null 2>&1; then

@@ -166,13 +166,6 @@ static int p_copy(const char *val, void *dst, size_t n)
     return 0;
 }
 
-static int p_str(const char *name, const char *val, void *dst, err *e)
-{
-    if (p_copy(val, dst, CFG_STR_MAX) != 0)
-        return BAD(e, name, val, "a shorter value");
-    return 0;
-}
-
 static int p_database(const char *name, const char *val, void *dst, err *e)
 {
     /* MongoDB database names: non-empty, < 64 bytes, none of /\. "$ and space. */

@@ -42,7 +42,8 @@ int err_wrap(err *e, const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
-    snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+    /* Bounded precisions: the context and the cause share one message. */
+    snprintf(e->msg, sizeof e->msg, "%.400s: %.600s", prefix, old);
     if (e->kind == ERR_NONE)
         e->kind = ERR_INTERNAL;
     return -1;

@@ -3,25 +3,29 @@
 
 #include "data/weather.h"
 
-/* Bytes of a Unicode space at s (0 if none).  Wikipedia cells carry
- * U+00A0 and, less often, the other spaces of the General Punctuation
- * block; all of them separate words the same way. */
+/* Bytes of a Unicode space (the White_Space property) at s (0 if none).
+ * Wikipedia cells carry U+00A0 and, less often, the other spaces of the
+ * General Punctuation block; all of them separate words the same way. */
 static size_t unicode_space_len(const unsigned char *s)
 {
     if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
         return 1;
-    if (s[0] == 0xC2 && s[1] == 0xA0)
-        return 2;
-    if (s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x80 && s[2] <= 0x8A)
-        return 3; /* U+2000..U+200A */
-    if (s[0] == 0xE2 && s[1] == 0x80 && s[2] == 0xAF)
-        return 3; /* U+202F */
+    if (s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0x85))
+        return 2; /* U+00A0, U+0085 */
+    if (s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80)
+        return 3; /* U+1680 */
+    if (s[0] == 0xE2 && s[1] == 0x80 &&
+        ((s[2] >= 0x80 && s[2] <= 0x8A) || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
+        return 3; /* U+2000..U+200A, U+2028, U+2029, U+202F */
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F)
+        return 3; /* U+205F */
     if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
         return 3; /* U+3000 */
     return 0;
 }
 
-/* Length of a footnote marker at s, or 0. */
+/* Length of a footnote marker at s, or 0.  "At most 12" includes none:
+ * "[]" is a marker too (an emptied reference). */
 static size_t footnote_len(const char *s)
 {
     if (*s != '[')
@@ -30,7 +34,7 @@ static size_t footnote_len(const char *s)
     while (i <= 13) {
         char c = s[i];
         if (c == ']')
-            return i > 1 ? i + 1 : 0;
+            return i + 1;
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' '))
             return 0;
         i++;

@@ -1,0 +1,377 @@
+/* Schedules and results: the bulk of the API traffic.
+ *
+ * Two ways to fetch, chosen to spend the fewest requests:
+ *   - sweep: the unfiltered /races.json and /results.json, paged from the
+ *     start (a cold pull of all history: ~12 + ~272 pages instead of two or
+ *     more queries per season).  Its position is kept in the `meta`
+ *     document "results_sweep", written after each page, so a killed run
+ *     resumes from the last stored page.
+ *   - per season: /{season}.json and /{season}/results.json from offset =
+ *     rows already stored, for the few incomplete seasons of a rerun.
+ * Either way a page's races are merged into the stored race by result
+ * position (the same position replaces, a new one is appended), so a page
+ * fetched twice never duplicates a row, and a race split across pages is
+ * joined.  A season is marked complete (`progress`) only when its last race
+ * is in the past, every scheduled race has results and every row the API
+ * has for it is stored; complete seasons are never fetched again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "pipeline/source.h"
+
+#define SWEEP_KEY "results_sweep"
+/* Below this many seasons to fetch, per-season queries cost less. */
+#define SWEEP_MIN_SEASONS 8
+
+static int json_int(const cJSON *obj, const char *field)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+    if (cJSON_IsString(v))
+        return atoi(v->valuestring);
+    if (cJSON_IsNumber(v))
+        return v->valueint;
+    return 0;
+}
+
+static const char *json_str(const cJSON *obj, const char *field)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* What a season looks like in the store, to judge whether it is complete. */
+typedef struct {
+    int scheduled;          /* races in the schedule */
+    int with_results;       /* races with at least one result row */
+    long rows;              /* result rows stored */
+    char last_date[16];     /* date of the last scheduled race */
+} season_state;
+
+static int count_schedule(const cJSON *doc, void *ctx, err *e)
+{
+    (void)e;
+    season_state *s = ctx;
+    s->scheduled++;
+    const char *d = json_str(doc, "date");
+    if (strcmp(d, s->last_date) > 0)
+        snprintf(s->last_date, sizeof s->last_date, "%s", d);
+    return 0;
+}
+
+static int count_results(const cJSON *doc, void *ctx, err *e)
+{
+    (void)e;
+    season_state *s = ctx;
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "Results"));
+    if (n > 0)
+        s->with_results++;
+    s->rows += n;
+    return 0;
+}
+
+static int season_read(source_run *r, int season, season_state *s, err *e)
+{
+    char key[16];
+    snprintf(key, sizeof key, "%d", season);
+    memset(s, 0, sizeof *s);
+    if (store_list(r->st, "races", "season", key, count_schedule, s, e) != 0)
+        return -1;
+    return store_list(r->st, "results", "season", key, count_results, s, e);
+}
+
+static int season_is_complete(source_run *r, int season, err *e, int *complete)
+{
+    char key[16];
+    snprintf(key, sizeof key, "%d", season);
+    const char *kv[] = {key};
+    cJSON *doc = NULL;
+    if (store_get(r->st, "progress", kv, &doc, e) != 0)
+        return -1;
+    *complete = doc != NULL && strcmp(json_str(doc, "complete"), "true") == 0;
+    cJSON_Delete(doc);
+    return 0;
+}
+
+static void today(char *out, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, n, "%Y-%m-%d", &tm);
+}
+
+/* Records whether `season` is complete; `all_rows` says the API has no
+ * rows for it beyond those stored. */
+static int season_mark(source_run *r, int season, int all_rows, err *e)
+{
+    season_state s;
+    if (season_read(r, season, &s, e) != 0)
+        return -1;
+    char now[16];
+    today(now, sizeof now);
+    int complete = all_rows && s.scheduled > 0 && s.with_results == s.scheduled &&
+                   strcmp(s.last_date, now) < 0;
+    cJSON *doc = cJSON_CreateObject();
+    char key[16];
+    snprintf(key, sizeof key, "%d", season);
+    cJSON_AddStringToObject(doc, "season", key);
+    cJSON_AddStringToObject(doc, "complete", complete ? "true" : "false");
+    cJSON_AddNumberToObject(doc, "rows", (double)s.rows);
+    cJSON_AddNumberToObject(doc, "races", s.with_results);
+    cJSON_AddNumberToObject(doc, "scheduled", s.scheduled);
+    int rc = source_put(r, "progress", doc, e);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* The reference objects a race or result carries, stored as they come when
+ * the full lists were not fetched this run (new drivers, circuits...). */
+static int put_embedded(source_run *r, const char *coll, const char *idfield, const cJSON *obj, err *e)
+{
+    if (r->lists_fetched || !cJSON_IsObject(obj))
+        return 0;
+    const char *kv[] = {json_str(obj, idfield)};
+    cJSON *have = NULL;
+    if (kv[0][0] == '\0' || store_get(r->st, coll, kv, &have, e) != 0)
+        return kv[0][0] == '\0' ? 0 : -1;
+    int rc = have ? 0 : source_put(r, coll, obj, e);
+    cJSON_Delete(have);
+    return rc;
+}
+
+/* A race as the schedule has it: everything but Results. */
+static int put_schedule_race(source_run *r, const cJSON *race, err *e)
+{
+    cJSON *doc = cJSON_Duplicate(race, 1);
+    if (doc == NULL)
+        return err_set(e, "out of memory");
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "Results");
+    int rc = source_put(r, "races", doc, e);
+    if (rc == 0)
+        rc = put_embedded(r, "circuits", "circuitId", cJSON_GetObjectItemCaseSensitive(race, "Circuit"), e);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+static int in_range(const source_run *r, int season)
+{
+    return season >= r->first && season <= r->last;
+}
+
+static int schedule_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
+{
+    (void)offset;
+    (void)total;
+    (void)ctx;
+    const cJSON *race;
+    cJSON_ArrayForEach(race, items) {
+        int season = json_int(race, "season");
+        if (season > r->last)
+            return 1;
+        if (in_range(r, season) && put_schedule_race(r, race, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Merges one page's race into its stored document (see the file comment). */
+static int merge_race(source_run *r, const cJSON *race, err *e)
+{
+    const char *kv[] = {json_str(race, "season"), json_str(race, "round")};
+    cJSON *doc = NULL;
+    if (store_get(r->st, "results", kv, &doc, e) != 0)
+        return -1;
+    if (doc == NULL) {
+        doc = cJSON_Duplicate(race, 1);
+        if (doc == NULL)
+            return err_set(e, "out of memory");
+        if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "Results")))
+            cJSON_AddItemToObject(doc, "Results", cJSON_CreateArray());
+    } else {
+        cJSON *have = cJSON_GetObjectItemCaseSensitive(doc, "Results");
+        const cJSON *row;
+        cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(race, "Results")) {
+            const char *pos = json_str(row, "position");
+            int idx = 0, found = -1;
+            const cJSON *old;
+            cJSON_ArrayForEach(old, have) {
+                if (strcmp(json_str(old, "position"), pos) == 0)
+                    found = idx;
+                idx++;
+            }
+            cJSON *copy = cJSON_Duplicate(row, 1);
+            if (found >= 0)
+                cJSON_ReplaceItemInArray(have, found, copy);
+            else
+                cJSON_AddItemToArray(have, copy);
+        }
+    }
+    int rc = source_put(r, "results", doc, e);
+    const cJSON *row;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(race, "Results")) {
+        if (rc != 0)
+            break;
+        rc = put_embedded(r, "drivers", "driverId", cJSON_GetObjectItemCaseSensitive(row, "Driver"), e);
+        if (rc == 0)
+            rc = put_embedded(r, "constructors", "constructorId",
+                              cJSON_GetObjectItemCaseSensitive(row, "Constructor"), e);
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
+typedef struct {
+    long pages;
+    long rows;
+    int last_season_seen;
+    int sweep;      /* keep the sweep cursor up to date */
+} results_progress;
+
+static int results_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
+{
+    results_progress *p = ctx;
+    const cJSON *race;
+    int stop = 0;
+    long page_rows = 0;
+    cJSON_ArrayForEach(race, items) {
+        int season = json_int(race, "season");
+        page_rows += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(race, "Results"));
+        if (season > p->last_season_seen)
+            p->last_season_seen = season;
+        if (season > r->last) {
+            stop = 1;
+            continue;
+        }
+        if (in_range(r, season) && merge_race(r, race, e) != 0)
+            return -1;
+    }
+    p->pages++;
+    p->rows += page_rows;
+    if (p->sweep) {
+        /* Written after the page's races: a resumed run refetches at most
+         * this page, and merging makes that harmless. */
+        cJSON *cur = cJSON_CreateObject();
+        cJSON_AddStringToObject(cur, "name", SWEEP_KEY);
+        cJSON_AddNumberToObject(cur, "offset", (double)(offset + page_rows));
+        cJSON_AddNumberToObject(cur, "total", (double)total);
+        cJSON_AddNumberToObject(cur, "first", r->first);
+        cJSON_AddNumberToObject(cur, "last", r->last);
+        cJSON_AddBoolToObject(cur, "finished", 0);
+        int rc = source_put(r, "meta", cur, e);
+        cJSON_Delete(cur);
+        if (rc != 0)
+            return -1;
+    }
+    if (p->pages % 10 == 0 || offset + page_rows >= total || stop)
+        log_info("results: %ld of %ld rows (%ld pages this run)", offset + page_rows, total, p->pages);
+    return stop;
+}
+
+static int sweep_get(source_run *r, cJSON **cur, err *e)
+{
+    const char *kv[] = {SWEEP_KEY};
+    return store_get(r->st, "meta", kv, cur, e);
+}
+
+/* Fetches everything in [first, last] with the unfiltered routes. */
+static int sweep(source_run *r, long offset, err *e)
+{
+    log_group_begin("races");
+    int rc = source_pages(r, "/races.json", &ergast_kind_races, 0, schedule_page, NULL, NULL, e);
+    log_group_end();
+    if (rc != 0)
+        return -1;
+    log_group_begin("results");
+    log_info("results: all seasons %d-%d through /results.json from offset %ld", r->first, r->last, offset);
+    results_progress p = {.sweep = 1};
+    long total = 0;
+    rc = source_pages(r, "/results.json", &ergast_kind_results, offset, results_page, &p, &total, e);
+    log_group_end();
+    if (rc != 0)
+        return -1;
+    cJSON *cur = cJSON_CreateObject();
+    cJSON_AddStringToObject(cur, "name", SWEEP_KEY);
+    cJSON_AddNumberToObject(cur, "offset", (double)total);
+    cJSON_AddNumberToObject(cur, "total", (double)total);
+    cJSON_AddBoolToObject(cur, "finished", 1);
+    rc = source_put(r, "meta", cur, e);
+    cJSON_Delete(cur);
+    for (int s = r->first; rc == 0 && s <= r->last; s++)
+        rc = season_mark(r, s, 1, e);
+    return rc;
+}
+
+static int season_schedule(source_run *r, int season, err *e)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/%d.json", season);
+    return source_pages(r, path, &ergast_kind_races, 0, schedule_page, NULL, NULL, e);
+}
+
+static int season_results(source_run *r, int season, err *e)
+{
+    season_state s;
+    if (season_read(r, season, &s, e) != 0)
+        return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/%d/results.json", season);
+    results_progress p = {0};
+    long total = 0;
+    if (source_pages(r, path, &ergast_kind_results, s.rows, results_page, &p, &total, e) != 0)
+        return -1;
+    if (season_read(r, season, &s, e) != 0)
+        return -1;
+    if (s.rows != total)
+        log_warn("season %d: %ld result rows stored, the API reports %ld; not marked complete",
+                 season, s.rows, total);
+    return season_mark(r, season, s.rows == total, e);
+}
+
+int source_results(source_run *r, err *e)
+{
+    int todo[256];
+    int ntodo = 0;
+    for (int s = r->first; s <= r->last && ntodo < 256; s++) {
+        int complete = 0;
+        if (!r->cfg->refresh && season_is_complete(r, s, e, &complete) != 0)
+            return -1;
+        if (!complete)
+            todo[ntodo++] = s;
+    }
+    if (ntodo == 0) {
+        log_info("results: seasons %d-%d complete in the store; nothing to fetch", r->first, r->last);
+        return 0;
+    }
+    cJSON *cur = NULL;
+    if (sweep_get(r, &cur, e) != 0)
+        return -1;
+    int resumable = cur != NULL && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cur, "finished")) &&
+                    json_int(cur, "first") == r->first && json_int(cur, "last") == r->last;
+    long offset = resumable ? (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cur, "offset")) : 0;
+    cJSON_Delete(cur);
+    long stored = 0;
+    if (store_count(r->st, "results", &stored, e) != 0)
+        return -1;
+    /* The unfiltered routes start at the API's first season, so they pay
+     * off only when the range starts there and nothing (or a resumable
+     * sweep) is stored yet. */
+    int cold = (stored == 0 || r->cfg->refresh) && r->first == r->api_first;
+    if (resumable || (cold && ntodo >= SWEEP_MIN_SEASONS)) {
+        if (resumable)
+            log_info("results: resuming the interrupted pull at row %ld", offset);
+        return sweep(r, offset, e);
+    }
+    log_group_begin("races");
+    int rc = 0;
+    for (int i = 0; i < ntodo && rc == 0; i++)
+        rc = season_schedule(r, todo[i], e);
+    log_group_end();
+    log_group_begin("results");
+    for (int i = 0; i < ntodo && rc == 0; i++)
+        rc = season_results(r, todo[i], e);
+    log_group_end();
+    return rc;
+}

@@ -1,0 +1,153 @@
+/* Weather: each race's Wikipedia article, fetched serially and once ever.
+ *
+ * A race needs a fetch when it has results but no weather record, or its
+ * record says `error` (the fetch failed; try again).  `found` and `missing`
+ * are final (unless `refresh`).  Nothing is ever defaulted: a race whose
+ * article has no weather row stays `missing`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "net/wikipedia.h"
+#include "pipeline/source.h"
+
+typedef struct {
+    int season;
+    int round;
+    char *url;
+} race_ref;
+
+typedef struct {
+    race_ref *v;
+    int n;
+    int alloc;
+} race_list;
+
+static void race_list_free(race_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i].url);
+    free(l->v);
+}
+
+static int collect_race(const cJSON *doc, void *ctx, err *e)
+{
+    race_list *l = ctx;
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "season");
+    const cJSON *rd = cJSON_GetObjectItemCaseSensitive(doc, "round");
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(doc, "url");
+    if (!cJSON_IsString(s) || !cJSON_IsString(rd) || !cJSON_IsString(url))
+        return 0;
+    if (l->n == l->alloc) {
+        int n = l->alloc ? l->alloc * 2 : 256;
+        race_ref *v = realloc(l->v, (size_t)n * sizeof *v);
+        if (v == NULL)
+            return err_set(e, "out of memory");
+        l->v = v;
+        l->alloc = n;
+    }
+    char *copy = strdup(url->valuestring);
+    if (copy == NULL)
+        return err_set(e, "out of memory");
+    l->v[l->n++] = (race_ref){atoi(s->valuestring), atoi(rd->valuestring), copy};
+    return 0;
+}
+
+static int race_cmp(const void *a, const void *b)
+{
+    const race_ref *x = a, *y = b;
+    return x->season != y->season ? x->season - y->season : x->round - y->round;
+}
+
+/* 1 when the stored record is final (found or missing). */
+static int weather_done(source_run *r, const race_ref *race, err *e, int *done)
+{
+    char s[16], rd[16];
+    snprintf(s, sizeof s, "%d", race->season);
+    snprintf(rd, sizeof rd, "%d", race->round);
+    const char *kv[] = {s, rd};
+    cJSON *doc = NULL;
+    if (store_get(r->st, "weather", kv, &doc, e) != 0)
+        return -1;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "status");
+    *done = cJSON_IsString(st) && strcmp(st->valuestring, "error") != 0;
+    cJSON_Delete(doc);
+    return 0;
+}
+
+static int store_weather(source_run *r, const race_ref *race, const wiki_weather *w, err *e)
+{
+    char s[16], rd[16];
+    snprintf(s, sizeof s, "%d", race->season);
+    snprintf(rd, sizeof rd, "%d", race->round);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "season", s);
+    cJSON_AddStringToObject(doc, "round", rd);
+    if (w->text)
+        cJSON_AddStringToObject(doc, "text", w->text);
+    else
+        cJSON_AddNullToObject(doc, "text");
+    cJSON_AddStringToObject(doc, "lang", w->lang);
+    cJSON_AddStringToObject(doc, "url", w->url ? w->url : race->url);
+    cJSON_AddStringToObject(doc, "status", w->status);
+    int rc = source_put(r, "weather", doc, e);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+static int fetch_one(source_run *r, const race_ref *race, err *e)
+{
+    wiki_weather w;
+    /* A failed fetch comes back as status `error`; -1 here is a fault of
+     * ours (memory) and stops the run. */
+    if (wiki_fetch_weather(r->wiki, race->url, r->cfg->wikipedia_base_url, &w, e) != 0)
+        return err_wrap(e, "weather of %d round %d", race->season, race->round);
+    if (strcmp(w.status, "found") == 0)
+        r->weather_found++;
+    else if (strcmp(w.status, "missing") == 0)
+        r->weather_missing++;
+    else
+        r->weather_error++;
+    int rc = store_weather(r, race, &w, e);
+    wiki_weather_free(&w);
+    return rc;
+}
+
+int source_weather(source_run *r, err *e)
+{
+    log_group_begin("weather");
+    if (!r->cfg->wikipedia) {
+        log_info("weather: input 'wikipedia' is false; weather stays unknown");
+        log_group_end();
+        return 0;
+    }
+    race_list races = {0};
+    int rc = 0;
+    for (int s = r->first; s <= r->last && rc == 0; s++) {
+        char key[16];
+        snprintf(key, sizeof key, "%d", s);
+        rc = store_list(r->st, "results", "season", key, collect_race, &races, e);
+    }
+    if (rc == 0)
+        qsort(races.v, (size_t)races.n, sizeof *races.v, race_cmp);
+    int fetched = 0;
+    for (int i = 0; i < races.n && rc == 0; i++) {
+        int done = 0;
+        if (!r->cfg->refresh)
+            rc = weather_done(r, &races.v[i], e, &done);
+        if (rc != 0)
+            break;
+        if (done)
+            continue;
+        rc = fetch_one(r, &races.v[i], e);
+        if (++fetched % 100 == 0)
+            log_info("weather: %d articles read (found %ld, missing %ld, error %ld)", fetched,
+                     r->weather_found, r->weather_missing, r->weather_error);
+    }
+    if (rc == 0)
+        log_info("weather: %d races fetched, %d already stored", fetched, races.n - fetched);
+    race_list_free(&races);
+    log_group_end();
+    return rc;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Checks an embedded store (data-dir/store) against the Ergast CSVs.
+
+usage: store_check.py DATA_DIR CSV_DIR FIRST LAST
+Prints "rows=N races=N dups=N mismatched=N" where rows/races count the
+stored result rows and races of seasons FIRST..LAST, dups counts repeated
+(race, position) pairs, and mismatched counts races whose driver ids (in
+order) differ from results.csv.  Independent of the C code under test: it
+reads the documents as JSON files and the CSVs as CSV.
+"""
+import csv
+import glob
+import json
+import os
+import sys
+
+
+def expected(csv_dir, first, last):
+    races = {}
+    with open(os.path.join(csv_dir, "races.csv"), newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if first <= int(r["year"]) <= last:
+                races[r["raceId"]] = (int(r["year"]), int(r["round"]))
+    drivers = {}
+    with open(os.path.join(csv_dir, "drivers.csv"), newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            drivers[r["driverId"]] = r["driverRef"]
+    rows = {}
+    with open(os.path.join(csv_dir, "results.csv"), newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            key = races.get(r["raceId"])
+            if key is not None:
+                rows.setdefault(key, []).append((int(r["positionOrder"]), drivers[r["driverId"]]))
+    return {k: [d for _, d in sorted(v)] for k, v in rows.items()}
+
+
+def main():
+    data_dir, csv_dir, first, last = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    want = expected(csv_dir, first, last)
+    rows = races = dups = mismatched = 0
+    seen = set()
+    for path in glob.glob(os.path.join(data_dir, "store", "results", "*.json")):
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        key = (int(doc["season"]), int(doc["round"]))
+        if not first <= key[0] <= last:
+            continue
+        seen.add(key)
+        res = doc.get("Results", [])
+        races += 1
+        rows += len(res)
+        positions = [r["position"] for r in res]
+        dups += len(positions) - len(set(positions))
+        ids = [r["Driver"]["driverId"] for r in sorted(res, key=lambda r: int(r["position"]))]
+        if ids != want.get(key):
+            mismatched += 1
+    mismatched += len(set(want) - seen)
+    print(f"rows={rows} races={races} dups={dups} mismatched={mismatched}")
+
+
+if __name__ == "__main__":
+    main()

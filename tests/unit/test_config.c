@@ -1,0 +1,185 @@
+/* Configuration: defaults, INPUT_* variables (hyphens kept), command-line
+ * precedence, and every bad value rejected with a message naming the
+ * input. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "config/config.h"
+#include "core/log.h"
+
+static int load(config *c, err *e, int argc, char **argv)
+{
+    int help = 0;
+    err_clear(e);
+    return config_load(c, argc, argv, &help, e);
+}
+
+#define LOAD(c, e, ...)                                         \
+    ({                                                          \
+        char *argv_[] = {"f1-mlops", __VA_ARGS__};              \
+        load((c), (e), (int)(sizeof argv_ / sizeof *argv_), argv_); \
+    })
+
+static void test_defaults(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--seed", "0"), 0);
+    CHECK_INT(c.season_first, 1950);
+    CHECK_INT(c.season_last, 0);
+    CHECK_INT(c.test_season, 0);
+    CHECK_INT(c.stages, STAGE_ALL);
+    CHECK_STR(c.mongodb_uri, "");
+    CHECK_STR(c.mongodb_database, "f1");
+    CHECK_STR(c.data_dir, ".f1-mlops");
+    CHECK_STR(c.api_base_url, "https://api.jolpi.ca/ergast/f1");
+    CHECK_INT(c.wikipedia, 1);
+    CHECK_INT(c.n_estimators, 200);
+    CHECK_INT(c.max_samples.is_fraction, 0);
+    CHECK_NEAR(c.max_samples.value, 10, 0);
+    CHECK_NEAR(c.max_features.value, 50, 0);
+    CHECK_INT(c.bootstrap, 1);
+    CHECK_INT(c.bootstrap_features, 1);
+    CHECK_INT(c.max_depth, 0);
+    CHECK_INT(c.seed, 0);
+    CHECK_STR(c.artifact_name, "f1-model");
+    CHECK_INT(c.retention_days, 0);
+    CHECK_NEAR(c.api_rate_per_second, 4, 0);
+    CHECK_INT(c.api_rate_per_hour, 500);
+}
+
+static void test_env_and_cli(void)
+{
+    config c;
+    err e;
+    setenv("INPUT_SEASONS", "2015-2024", 1);
+    setenv("INPUT_N-ESTIMATORS", "50", 1);
+    setenv("INPUT_MAX-SAMPLES", "0.5", 1);
+    setenv("INPUT_STAGES", "train, evaluate", 1);
+    setenv("INPUT_TEST-SEASON", "", 1); /* the runner passes empty inputs */
+    CHECK_INT(LOAD(&c, &e, "--n-estimators=75", "--api-base-url", "http://127.0.0.1:8080/ergast/f1/"), 0);
+    CHECK_INT(c.season_first, 2015);
+    CHECK_INT(c.season_last, 2024);
+    CHECK_INT(c.n_estimators, 75); /* the command line wins */
+    CHECK_INT(c.max_samples.is_fraction, 1);
+    CHECK_NEAR(c.max_samples.value, 0.5, 0);
+    CHECK_INT(c.stages, STAGE_TRAIN | STAGE_EVALUATE);
+    CHECK_INT(config_test_season(&c), 2024);
+    CHECK_STR(c.api_base_url, "http://127.0.0.1:8080/ergast/f1");
+    unsetenv("INPUT_SEASONS");
+    unsetenv("INPUT_N-ESTIMATORS");
+    unsetenv("INPUT_MAX-SAMPLES");
+    unsetenv("INPUT_STAGES");
+    unsetenv("INPUT_TEST-SEASON");
+    CHECK_INT(LOAD(&c, &e, "--seasons", "2000-latest", "--test-season", "2010", "--backtest", "2005-2010"), 0);
+    CHECK_INT(c.season_last, 0);
+    CHECK_INT(c.test_season, 2010);
+    CHECK_INT(c.backtest_first, 2005);
+    CHECK_INT(c.backtest_last, 2010);
+    CHECK_INT(LOAD(&c, &e, "--seasons", "1999", "--stages", "source"), 0);
+    CHECK_INT(c.season_first, 1999);
+    CHECK_INT(c.season_last, 1999);
+}
+
+/* Each bad value fails, names its input, and says what is allowed. */
+static void test_bad_inputs(void)
+{
+    static const struct {
+        const char *name, *value, *expect;
+    } bad[] = {
+        {"seasons", "2024-2015", "expected"},
+        {"seasons", "1949-2000", "1950"},
+        {"seasons", "abc", "expected"},
+        {"seasons", "2000-soon", "expected"},
+        {"test-season", "1990", "inside"},
+        {"test-season", "2000", "training season"},
+        {"backtest", "1990-2001", "expected"},
+        {"stages", "source,fly", "unknown stage 'fly'"},
+        {"stages", "", "expected"},
+        {"mongodb-uri", "postgres://x", "not a MongoDB URI"},
+        {"mongodb-uri", "mongodb://", "malformed"},
+        {"mongodb-database", "a/b", "database name"},
+        {"api-base-url", "not a url", "http"},
+        {"api-base-url", "ftp://example.org", "http"},
+        {"wikipedia-base-url", "example", "http"},
+        {"wikipedia", "maybe", "true or false"},
+        {"n-estimators", "ten", "whole number"},
+        {"n-estimators", "0", "whole number"},
+        {"max-samples", "1.5", "fraction"},
+        {"max-samples", "-3", "whole number"},
+        {"max-features", "0.0", "fraction"},
+        {"max-depth", "-1", "whole number"},
+        {"seed", "-5", "whole number"},
+        {"seed", "12x", "whole number"},
+        {"retention-days", "91", "1 to 90"},
+        {"artifact-name", "a/b", "without"},
+        {"artifact-name", "x:y", "without"},
+        {"api-requests-per-second", "0", "positive"},
+        {"api-requests-per-hour", "many", "whole number"},
+        {"threads", "-2", "whole number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        config c;
+        err e;
+        char opt[64];
+        snprintf(opt, sizeof opt, "--%s", bad[i].name);
+        int rc = LOAD(&c, &e, "--seasons", "2000-2010", opt, (char *)bad[i].value);
+        if (strcmp(bad[i].name, "seasons") == 0)
+            rc = LOAD(&c, &e, opt, (char *)bad[i].value);
+        CHECK_MSG(rc == -1, "%s=%s accepted", bad[i].name, bad[i].value);
+        CHECK_INT(e.kind, ERR_INPUT);
+        char quoted[80];
+        snprintf(quoted, sizeof quoted, "'%s'", bad[i].name);
+        CHECK_MSG(strstr(e.msg, quoted) != NULL, "message for %s does not name it: %s", bad[i].name, e.msg);
+        CHECK_MSG(strstr(e.msg, bad[i].expect) != NULL, "message for %s=%s lacks '%s': %s",
+                  bad[i].name, bad[i].value, bad[i].expect, e.msg);
+    }
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--no-such-option", "1"), -1);
+    CHECK(strstr(e.msg, "no-such-option") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--seed"), -1);
+    CHECK(strstr(e.msg, "needs a value") != NULL);
+}
+
+/* A password in the URI never appears in an error message. */
+static void test_uri_secret(void)
+{
+    config c;
+    err e;
+    char out[256];
+    CHECK_INT(LOAD(&c, &e, "--mongodb-uri", "mongodb://user:pw-s3cret@host:1:2:3/?bad=%%"), -1);
+    CHECK(strstr(e.msg, "pw-s3cret") == NULL);
+    CHECK_INT(LOAD(&c, &e, "--mongodb-uri", "mongodb://user:hunter2pw@127.0.0.1:27017/f1"), 0);
+    log_redact("uri mongodb://user:hunter2pw@127.0.0.1:27017/f1 and hunter2pw", out, sizeof out);
+    CHECK(strstr(out, "hunter2pw") == NULL);
+}
+
+static void test_amounts(void)
+{
+    cfg_amount frac = {1, 0.5}, count = {0, 10}, all = {1, 1.0};
+    CHECK_INT(config_amount_resolve(frac, 101), 50);
+    CHECK_INT(config_amount_resolve(count, 101), 10);
+    CHECK_INT(config_amount_resolve(count, 4), 4);
+    CHECK_INT(config_amount_resolve(all, 7), 7);
+    char s[32];
+    config_amount_str(all, s, sizeof s);
+    CHECK_STR(s, "1.0");
+    config_amount_str(count, s, sizeof s);
+    CHECK_STR(s, "10");
+}
+
+int main(void)
+{
+    FILE *devnull = fopen("/dev/null", "w");
+    log_set_stream(devnull);
+    test_defaults();
+    test_env_and_cli();
+    test_bad_inputs();
+    test_uri_secret();
+    test_amounts();
+    log_shutdown();
+    fclose(devnull);
+    return check_done();
+}
