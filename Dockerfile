@@ -36,7 +36,8 @@ RUN apt-get update \
 COPY --from=build /src/build/f1-mlops /usr/local/bin/f1-mlops
 COPY entrypoint.sh /entrypoint.sh
 # Build /rootfs with bookworm's merged-/usr layout.  A library the runtime
-# packages do not provide fails the build here ("not found"), not at run time.
+# packages do not provide fails the build here ("not found"), and the last
+# line runs the program inside /rootfs to prove the copy is complete.
 RUN set -e; \
     if ldd /usr/local/bin/f1-mlops | grep 'not found'; then exit 1; fi; \
     r=/rootfs; \
@@ -44,7 +45,7 @@ RUN set -e; \
              $r/etc/ssl/certs $r/tmp; \
     chmod 1777 $r/tmp; \
     ln -s usr/bin $r/bin; ln -s usr/lib $r/lib; ln -s usr/lib64 $r/lib64; \
-    for f in $(ldd /usr/local/bin/f1-mlops /bin/dash | grep -o '/[^ ]*' | sort -u); do \
+    for f in $( (ldd /usr/local/bin/f1-mlops; ldd /bin/dash) | grep -o '/[^ ]*' | sort -u); do \
         cp -L "$f" "$r$f"; \
     done; \
     cp /usr/bin/dash $r/usr/bin/dash; ln -s dash $r/usr/bin/sh; \
@@ -53,7 +54,8 @@ RUN set -e; \
     cp /etc/ssl/certs/ca-certificates.crt $r/etc/ssl/certs/; \
     cp /etc/ssl/openssl.cnf $r/etc/ssl/; \
     cp /etc/passwd /etc/group /etc/nsswitch.conf $r/etc/; \
-    $r/usr/local/bin/f1-mlops --help >/dev/null
+    chroot $r /bin/sh -c 'exit 0'; \
+    chroot $r /usr/local/bin/f1-mlops --help >/dev/null
 
 FROM scratch
 COPY --from=runtime /rootfs /

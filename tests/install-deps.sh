@@ -38,9 +38,19 @@ if ! command -v go >/dev/null 2>&1; then
     exit 1
 fi
 GOBIN_DIR=$(go env GOPATH)/bin
-if [ ! -x "$GOBIN_DIR/ferretdb" ]; then
+# `go install ...ferretdb@v1.24.2` builds a binary that refuses to start
+# (its build/version/version.txt is empty in the module), so build it from
+# the module source with that file filled in.
+if ! "$GOBIN_DIR/ferretdb" --version >/dev/null 2>&1; then
     echo "installing FerretDB v1.24.2"
-    go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2
+    go mod download github.com/FerretDB/FerretDB@v1.24.2
+    src=$(go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB@v1.24.2 2>/dev/null ||
+          echo "$(go env GOMODCACHE)/github.com/!ferret!d!b/!ferret!d!b@v1.24.2")
+    tmp=$(mktemp -d)
+    cp -r "$src/." "$tmp/" && chmod -R u+w "$tmp"
+    echo v1.24.2 >"$tmp/build/version/version.txt"
+    (cd "$tmp" && go build -o "$GOBIN_DIR/ferretdb" ./cmd/ferretdb)
+    rm -rf "$tmp"
 fi
 if [ -f "$(dirname "$0")/install-tools.sh" ]; then
     bash "$(dirname "$0")/install-tools.sh"

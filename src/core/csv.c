@@ -67,10 +67,12 @@ static int at_crlf(const csv_reader *r, size_t pos)
 /* Copies an unquoted field: everything up to ',', LF or CRLF. */
 static int read_plain(csv_reader *r, err *e)
 {
-    size_t start = r->pos;
-    while (r->pos < r->len && r->data[r->pos] != ',' && r->data[r->pos] != '\n' && !at_crlf(r, r->pos))
-        r->pos++;
-    size_t n = r->pos - start;
+    const char *d = r->data;
+    size_t start = r->pos, i = start, len = r->len;
+    while (i < len && d[i] != ',' && d[i] != '\n' && !(d[i] == '\r' && at_crlf(r, i)))
+        i++;
+    r->pos = i;
+    size_t n = i - start;
     if (text_reserve(r, n, e) != 0)
         return -1;
     memcpy(r->text + r->text_len, r->data + start, n);

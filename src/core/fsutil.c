@@ -55,7 +55,7 @@ int fs_read_file(const char *path, buf *b, err *e)
     return rc;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t n, err *e)
+static int write_renamed(const char *path, const void *data, size_t n, int durable, err *e)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -79,7 +79,7 @@ int fs_write_atomic(const char *path, const void *data, size_t n, err *e)
     }
     /* fsync before rename: the rename must not become visible before the
      * data it points at, or a crash could leave an empty file in place. */
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if ((durable && fsync(fd) != 0) || close(fd) != 0) {
         int saved = errno;
         unlink(tmp);
         return err_setk(e, ERR_STORE, "cannot write '%s': %s", path, strerror(saved));
@@ -90,6 +90,16 @@ int fs_write_atomic(const char *path, const void *data, size_t n, err *e)
         return err_setk(e, ERR_STORE, "cannot rename '%s' to '%s': %s", tmp, path, strerror(saved));
     }
     return 0;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t n, err *e)
+{
+    return write_renamed(path, data, n, 1, e);
+}
+
+int fs_write_replace(const char *path, const void *data, size_t n, err *e)
+{
+    return write_renamed(path, data, n, 0, e);
 }
 
 int fs_exists(const char *path)

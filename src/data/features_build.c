@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,17 +86,25 @@ static int experience(const history *h)
     return h->count < FEATURES_LONG_WINDOW ? h->count : FEATURES_LONG_WINDOW;
 }
 
+static int digits_at(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 static int parse_date(const char *s, int *y, int *m, int *d)
 {
-    static const int digits[] = {0, 1, 2, 3, 5, 6, 8, 9};
+    static const int digit_at[] = {0, 1, 2, 3, 5, 6, 8, 9};
     if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return -1;
-    for (size_t i = 0; i < sizeof digits / sizeof digits[0]; i++)
-        if (s[digits[i]] < '0' || s[digits[i]] > '9')
+    for (size_t i = 0; i < sizeof digit_at / sizeof digit_at[0]; i++)
+        if (s[digit_at[i]] < '0' || s[digit_at[i]] > '9')
             return -1;
-    *y = atoi(s);
-    *m = atoi(s + 5);
-    *d = atoi(s + 8);
+    *y = digits_at(s, 4);
+    *m = digits_at(s + 5, 2);
+    *d = digits_at(s + 8, 2);
     return 0;
 }
 
@@ -180,29 +189,88 @@ static int check_order(const prepared *p, err *e)
     return 0;
 }
 
-/* Ids of a string field for every row (driver or constructor). */
-static int row_ids(const prepared *p, int driver, int *ids, int *count, err *e)
+/* What the row loop keeps besides the output: per-row ids and the
+ * histories they index. */
+typedef struct {
+    int *drv;          /* per row: driver id */
+    int *con;          /* per row: constructor id */
+    int *home;         /* per row: nationality_find() of its nationality */
+    int *order;        /* scratch for race_rf */
+    int32_t *rf;       /* per row: rf units */
+    history *dh;       /* per driver */
+    history *ch;       /* per constructor */
+    features_onehot oh;
+} build_state;
+
+static void build_state_release(build_state *s)
+{
+    features_onehot_release(&s->oh);
+    free(s->drv);
+    free(s->con);
+    free(s->home);
+    free(s->order);
+    free(s->rf);
+    free(s->dh);
+    free(s->ch);
+}
+
+/* Interns one string field of every row into ids; returns the count. */
+static int row_ids(const prepared *p, size_t off, int *ids, err *e)
 {
     const char **keys = malloc(sizeof *keys * (size_t)(p->n + 1));
     if (keys == NULL)
         return err_set(e, "features: out of memory");
     for (int i = 0; i < p->n; i++)
-        keys[i] = driver ? p->rows[i].driver_id : p->rows[i].constructor_id;
-    *count = intern_strings(keys, p->n, ids, e);
+        keys[i] = *(char *const *)((const char *)&p->rows[i] + off);
+    int count = intern_strings(keys, p->n, ids, e);
     free(keys);
-    return *count < 0 ? -1 : 0;
+    return count;
+}
+
+static int build_state_init(build_state *s, const prepared *p, int first_train, int last_train, err *e)
+{
+    size_t n = (size_t)p->n + 1;
+    memset(s, 0, sizeof *s);
+    s->drv = malloc(n * sizeof *s->drv);
+    s->con = malloc(n * sizeof *s->con);
+    s->home = malloc(n * sizeof *s->home);
+    s->order = malloc(n * sizeof *s->order);
+    s->rf = malloc(n * sizeof *s->rf);
+    if (s->drv == NULL || s->con == NULL || s->home == NULL || s->order == NULL || s->rf == NULL)
+        return err_set(e, "features: out of memory");
+    int ndrv = row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
+    int ncon = row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
+    /* Each distinct nationality is looked up in the home table once. */
+    int nnat = row_ids(p, offsetof(prepared_row, driver_nationality), s->home, e);
+    if (ndrv < 0 || ncon < 0 || nnat < 0)
+        return -1;
+    int *nat_home = malloc(((size_t)nnat + 1) * sizeof *nat_home);
+    s->dh = calloc((size_t)ndrv + 1, sizeof *s->dh);
+    s->ch = calloc((size_t)ncon + 1, sizeof *s->ch);
+    if (nat_home == NULL || s->dh == NULL || s->ch == NULL) {
+        free(nat_home);
+        return err_set(e, "features: out of memory");
+    }
+    for (int k = 0; k < nnat; k++)
+        nat_home[k] = -2; /* not looked up yet */
+    for (int i = 0; i < p->n; i++) {
+        int *h = &nat_home[s->home[i]];
+        if (*h == -2)
+            *h = nationality_find(p->rows[i].driver_nationality);
+        s->home[i] = *h;
+    }
+    free(nat_home);
+    return features_onehot_plan(p, first_train, last_train, &s->oh, e);
 }
 
 /* The features of rows [a, b), one race, from the histories before it. */
-static void race_features(const prepared *p, int a, int b, const int *drv, const int *con,
-                          const history *dh, const history *ch, const features_onehot *oh,
-                          feature_table *t)
+static void race_features(const prepared *p, int a, int b, const build_state *s, feature_table *t)
 {
     size_t n = (size_t)t->nrows;
     double *x = t->x;
     for (int i = a; i < b; i++) {
         const prepared_row *r = &p->rows[i];
-        const history *d = &dh[drv[i]], *c = &ch[con[i]];
+        const history *d = &s->dh[s->drv[i]], *c = &s->ch[s->con[i]];
         x[F_SEASON * n + i] = r->season;
         x[F_ROUND * n + i] = r->round;
         x[F_GRID * n + i] = r->grid == 0 ? b - a : r->grid;
@@ -213,86 +281,63 @@ static void race_features(const prepared *p, int a, int b, const int *drv, const
         x[F_DRIVER_FORM * n + i] = (double)d->form / RF_SCALE;
         x[F_CONSTRUCTOR_FORM * n + i] = (double)c->form / RF_SCALE;
         x[F_AGE * n + i] = age_years(r->driver_dob, r->race_date);
-        x[F_IS_HOME * n + i] = nationality_is_home(r->driver_nationality, r->country);
+        x[F_IS_HOME * n + i] = nationality_home_at(s->home[i], r->country);
         for (int w = 0; w < (int)(sizeof weather_columns / sizeof weather_columns[0]); w++)
             if (strcmp(r->weather, weather_columns[w]) == 0)
                 x[(size_t)(F_WEATHER_FIRST + w) * n + i] = 1;
-        if (oh->nat_col[i] >= 0)
-            x[(size_t)(FEATURES_NFIXED + oh->nat_col[i]) * n + i] = 1;
-        if (oh->race_col[i] >= 0)
-            x[(size_t)(FEATURES_NFIXED + oh->race_col[i]) * n + i] = 1;
+        if (s->oh.nat_col[i] >= 0)
+            x[(size_t)(FEATURES_NFIXED + s->oh.nat_col[i]) * n + i] = 1;
+        if (s->oh.race_col[i] >= 0)
+            x[(size_t)(FEATURES_NFIXED + s->oh.race_col[i]) * n + i] = 1;
         t->won[i] = r->position == 1;
         t->season[i] = r->season;
         t->round[i] = r->round;
     }
 }
 
+/* Copies the feature names and the driver ids into t. */
+static int copy_names(const prepared *p, const features_onehot *oh, feature_table *t, err *e)
+{
+    for (int j = 0; j < t->nfeat; j++) {
+        t->names[j] = strdup(j < FEATURES_NFIXED ? features_fixed_names[j] : oh->names[j - FEATURES_NFIXED]);
+        if (t->names[j] == NULL)
+            return err_set(e, "features: out of memory");
+    }
+    for (int i = 0; i < p->n; i++) {
+        t->driver_id[i] = strdup(p->rows[i].driver_id);
+        if (t->driver_id[i] == NULL)
+            return err_set(e, "features: out of memory");
+    }
+    return 0;
+}
+
 int features_build(const prepared *p, int first_train_season, int last_train_season,
                    feature_table *out, err *e)
 {
-    int n = p->n, rc = -1, ndrv = 0, ncon = 0;
-    features_onehot oh;
-    memset(&oh, 0, sizeof oh);
+    build_state s;
     memset(out, 0, sizeof *out);
-    int *drv = malloc(sizeof *drv * (size_t)(n + 1));
-    int *con = malloc(sizeof *con * (size_t)(n + 1));
-    int *order = malloc(sizeof *order * (size_t)(n + 1));
-    int32_t *rf = malloc(sizeof *rf * (size_t)(n + 1));
-    history *dh = NULL, *ch = NULL;
-    if (drv == NULL || con == NULL || order == NULL || rf == NULL) {
-        err_set(e, "features: out of memory");
+    int rc = -1, n = p->n;
+    if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 || check_order(p, e) != 0 ||
+        table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 || copy_names(p, &s.oh, out, e) != 0)
         goto out;
-    }
-    if (check_order(p, e) != 0 || row_ids(p, 1, drv, &ndrv, e) != 0 ||
-        row_ids(p, 0, con, &ncon, e) != 0 ||
-        features_onehot_plan(p, first_train_season, last_train_season, &oh, e) != 0 ||
-        table_alloc(out, n, FEATURES_NFIXED + oh.ncols, e) != 0)
-        goto out;
-    dh = calloc((size_t)ndrv + 1, sizeof *dh);
-    ch = calloc((size_t)ncon + 1, sizeof *ch);
-    if (dh == NULL || ch == NULL) {
-        err_set(e, "features: out of memory");
-        goto out;
-    }
-    for (int j = 0; j < out->nfeat; j++) {
-        const char *name = j < FEATURES_NFIXED ? features_fixed_names[j] : oh.names[j - FEATURES_NFIXED];
-        out->names[j] = strdup(name);
-        if (out->names[j] == NULL) {
-            err_set(e, "features: out of memory");
-            goto out;
-        }
-    }
     for (int a = 0, b; a < n; a = b) {
         const prepared_row *first = &p->rows[a];
         for (b = a + 1; b < n && p->rows[b].season == first->season && p->rows[b].round == first->round;)
             b++;
         /* Features first, from the histories as they were before this
          * race; only then does the race enter the histories. */
-        race_features(p, a, b, drv, con, dh, ch, &oh, out);
-        race_rf(&p->rows[a], b - a, order, &rf[a]);
+        race_features(p, a, b, &s, out);
+        race_rf(first, b - a, s.order, &s.rf[a]);
         for (int i = a; i < b; i++) {
-            past_row pr = {rf[i], p->rows[i].position == 1, !features_finished(p->rows[i].status)};
-            history_push(&dh[drv[i]], pr);
-            history_push(&ch[con[i]], pr);
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        out->driver_id[i] = strdup(p->rows[i].driver_id);
-        if (out->driver_id[i] == NULL) {
-            err_set(e, "features: out of memory");
-            goto out;
+            past_row pr = {s.rf[i], p->rows[i].position == 1, !features_finished(p->rows[i].status)};
+            history_push(&s.dh[s.drv[i]], pr);
+            history_push(&s.ch[s.con[i]], pr);
         }
     }
     rc = 0;
 out:
     if (rc != 0)
         features_free(out);
-    features_onehot_release(&oh);
-    free(dh);
-    free(ch);
-    free(rf);
-    free(order);
-    free(con);
-    free(drv);
+    build_state_release(&s);
     return rc;
 }

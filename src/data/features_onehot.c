@@ -44,7 +44,7 @@ char *features_onehot_name(const char *prefix, const char *value)
  * training-row count, and each row's name id. */
 typedef struct {
     int nnames;
-    char **names;     /* nnames, sorted */
+    char **names;     /* nnames, in order of first appearance */
     int *train_rows;  /* nnames */
     int *name_of_row; /* p->n, -1 for an empty value */
 } field_values;
@@ -134,8 +134,7 @@ out:
 }
 
 /* Moves the names of v with at least min_rows training rows to
- * names[*ncols...] (v's names are sorted, so they stay in column order)
- * and sets each row's column in row_col (-1 for none). */
+ * names[*ncols...] and sets each row's column in row_col (-1 for none). */
 static int field_values_keep(field_values *v, int min_rows, int n, char **names, int *ncols,
                              int *row_col, err *e)
 {
@@ -154,6 +153,49 @@ static int field_values_keep(field_values *v, int min_rows, int n, char **names,
         row_col[i] = v->name_of_row[i] >= 0 ? col[v->name_of_row[i]] : -1;
     free(col);
     return 0;
+}
+
+typedef struct {
+    const char *name;
+    int col;
+} named_col;
+
+static int cmp_named_col(const void *a, const void *b)
+{
+    return strcmp(((const named_col *)a)->name, ((const named_col *)b)->name);
+}
+
+/* Puts the columns in name order, renumbering every row's columns. */
+static int sort_columns(features_onehot *o, int n, err *e)
+{
+    named_col *nc = malloc(sizeof *nc * (size_t)(o->ncols + 1));
+    int *rank = malloc(sizeof *rank * (size_t)(o->ncols + 1));
+    char **sorted = malloc(sizeof *sorted * (size_t)(o->ncols + 1));
+    int rc = -1;
+    if (nc == NULL || rank == NULL || sorted == NULL) {
+        err_set(e, "features: out of memory");
+        goto out;
+    }
+    for (int k = 0; k < o->ncols; k++)
+        nc[k] = (named_col){o->names[k], k};
+    qsort(nc, (size_t)o->ncols, sizeof *nc, cmp_named_col);
+    for (int k = 0; k < o->ncols; k++) {
+        rank[nc[k].col] = k;
+        sorted[k] = o->names[nc[k].col];
+    }
+    memcpy(o->names, sorted, sizeof *sorted * (size_t)o->ncols);
+    for (int i = 0; i < n; i++) {
+        if (o->nat_col[i] >= 0)
+            o->nat_col[i] = rank[o->nat_col[i]];
+        if (o->race_col[i] >= 0)
+            o->race_col[i] = rank[o->race_col[i]];
+    }
+    rc = 0;
+out:
+    free(sorted);
+    free(rank);
+    free(nc);
+    return rc;
 }
 
 void features_onehot_release(features_onehot *o)
@@ -188,12 +230,11 @@ int features_onehot_plan(const prepared *p, int first_train, int last_train, fea
         err_set(e, "features: out of memory");
         goto out;
     }
-    /* Every nat_ name sorts before every race_ name, and each field's
-     * names are sorted: appending nat then race gives the sorted order. */
     if (field_values_keep(&nat, FEATURES_NAT_MIN_ROWS, p->n, out->names, &out->ncols, out->nat_col,
                           e) != 0 ||
         field_values_keep(&race, FEATURES_RACE_MIN_ROWS, p->n, out->names, &out->ncols,
-                          out->race_col, e) != 0)
+                          out->race_col, e) != 0 ||
+        sort_columns(out, p->n, e) != 0)
         goto out;
     rc = 0;
 out:

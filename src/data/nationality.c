@@ -3,7 +3,9 @@
 #include <string.h>
 
 /* Spec §3, as the original pipeline had it: some mappings are loose on
- * purpose (Chilean -> Brazil: the nearest race the original knew of). */
+ * purpose (Chilean -> Brazil: the nearest race the original knew of).
+ * "Argentinian" is the data's other spelling of Argentine (the spec maps
+ * both to Argentina). */
 static const struct {
     const char *nationality;
     const char *countries[3];
@@ -62,39 +64,60 @@ static const struct {
     {"Great Britain", "UK"},
 };
 
-/* Compares s, ignoring leading and trailing ASCII whitespace, to word. */
-static int trimmed_equals(const char *s, const char *word)
+static int is_space(char c)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-        n--;
-    return strlen(word) == n && strncmp(s, word, n) == 0;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* The canonical name of a country: an alias's target, else the country
- * itself (which trimmed_equals compares trimmed). */
-static const char *canonical_country(const char *country)
+/* s without leading and trailing whitespace: *n bytes from the result. */
+static const char *trim(const char *s, size_t *n)
 {
-    for (size_t i = 0; i < sizeof country_aliases / sizeof country_aliases[0]; i++)
-        if (trimmed_equals(country, country_aliases[i].from))
-            return country_aliases[i].to;
-    return country;
+    while (is_space(*s))
+        s++;
+    size_t len = strlen(s);
+    while (len > 0 && is_space(s[len - 1]))
+        len--;
+    *n = len;
+    return s;
+}
+
+static int span_equals(const char *s, size_t n, const char *word)
+{
+    return strncmp(s, word, n) == 0 && word[n] == '\0';
+}
+
+int nationality_find(const char *nationality)
+{
+    if (nationality == NULL)
+        return -1;
+    size_t nn;
+    const char *nat = trim(nationality, &nn);
+    for (size_t i = 0; i < sizeof homes / sizeof homes[0]; i++)
+        if (span_equals(nat, nn, homes[i].nationality))
+            return (int)i;
+    return -1;
+}
+
+int nationality_home_at(int idx, const char *country)
+{
+    if (idx < 0 || (size_t)idx >= sizeof homes / sizeof homes[0] || country == NULL)
+        return 0;
+    size_t cn;
+    const char *c = trim(country, &cn);
+    for (size_t i = 0; i < sizeof country_aliases / sizeof country_aliases[0]; i++) {
+        if (span_equals(c, cn, country_aliases[i].from)) {
+            c = country_aliases[i].to;
+            cn = strlen(c);
+            break;
+        }
+    }
+    for (size_t k = 0; k < 3 && homes[idx].countries[k] != NULL; k++)
+        if (span_equals(c, cn, homes[idx].countries[k]))
+            return 1;
+    return 0;
 }
 
 int nationality_is_home(const char *nationality, const char *country)
 {
-    if (nationality == NULL || country == NULL)
-        return 0;
-    const char *c = canonical_country(country);
-    for (size_t i = 0; i < sizeof homes / sizeof homes[0]; i++) {
-        if (!trimmed_equals(nationality, homes[i].nationality))
-            continue;
-        for (size_t k = 0; k < 3 && homes[i].countries[k] != NULL; k++)
-            if (trimmed_equals(c, homes[i].countries[k]))
-                return 1;
-        return 0;
-    }
-    return 0;
+    return nationality_home_at(nationality_find(nationality), country);
 }

@@ -14,4 +14,11 @@
  * `nationality` (a driver's), else 0.  NULL counts as empty. */
 int nationality_is_home(const char *nationality, const char *country);
 
+/* The same in two steps, for callers that meet each nationality many
+ * times: the nationality's index in the table (-1 when it has no home
+ * country), then whether a country is one of that index's homes (0 for
+ * index -1). */
+int nationality_find(const char *nationality);
+int nationality_home_at(int idx, const char *country);
+
 #endif

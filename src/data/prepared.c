@@ -32,11 +32,12 @@ enum {
     X(status, C_STATUS) X(circuit_id, C_CIRCUIT_ID) X(country, C_COUNTRY)                       \
     X(weather_text, C_WEATHER_TEXT) X(weather, C_WEATHER)
 
+/* A row's strings live in one allocation (one malloc per row instead of
+ * thirteen: prepared_read is on the features stage's hot path) that
+ * starts at the first field of STRING_FIELDS. */
 static void row_free(prepared_row *r)
 {
-#define FREE_FIELD(f, col) free(r->f);
-    STRING_FIELDS(FREE_FIELD)
-#undef FREE_FIELD
+    free(r->race_name);
 }
 
 void prepared_free(prepared *p)
@@ -51,23 +52,28 @@ void prepared_free(prepared *p)
     p->alloc = 0;
 }
 
-/* Copies the strings of *src into *dst (NULL copies as ""). */
+/* Copies the strings of *src into one new block for *dst (NULL copies as
+ * ""). */
 static int row_copy(prepared_row *dst, const prepared_row *src, err *e)
 {
-    *dst = *src;
-#define NULL_FIELD(f, col) dst->f = NULL;
-    STRING_FIELDS(NULL_FIELD)
-#undef NULL_FIELD
-    int ok = 1;
-#define COPY_FIELD(f, col)                        \
-    dst->f = strdup(src->f ? src->f : "");       \
-    ok = ok && dst->f != NULL;
-    STRING_FIELDS(COPY_FIELD)
-#undef COPY_FIELD
-    if (!ok) {
-        row_free(dst);
+    size_t total = 0;
+#define FIELD_LEN(f, col) total += strlen(src->f ? src->f : "") + 1;
+    STRING_FIELDS(FIELD_LEN)
+#undef FIELD_LEN
+    char *q = malloc(total);
+    if (q == NULL)
         return err_set(e, "prepared: out of memory");
+    *dst = *src;
+#define FIELD_COPY(f, col)                          \
+    {                                               \
+        const char *s_ = src->f ? src->f : "";      \
+        size_t n_ = strlen(s_) + 1;                 \
+        memcpy(q, s_, n_);                          \
+        dst->f = q;                                 \
+        q += n_;                                    \
     }
+    STRING_FIELDS(FIELD_COPY)
+#undef FIELD_COPY
     return 0;
 }
 

@@ -3,7 +3,9 @@
  * One row per entry of a race's Results, races in (season, round) order,
  * rows within a race in the API's order.  A `prepared` owns every string of
  * its rows; prepared_free() releases them all (prepared_free on a zeroed
- * struct is a no-op). */
+ * struct is a no-op).  The strings of one row share one allocation: treat
+ * rows as read-only (never free or replace a string of a row); to change
+ * a row, append a modified copy to another table. */
 #ifndef F1_DATA_PREPARED_H
 #define F1_DATA_PREPARED_H
 
@@ -45,7 +47,7 @@ extern const char *const prepared_columns[];
 int prepared_read(const char *path, prepared *p, err *e);
 /* Writes p to path atomically (temp name + rename). */
 int prepared_write(const prepared *p, const char *path, err *e);
-/* Appends a copy of *r (strings duplicated). */
+/* Appends a copy of *r (strings duplicated; NULL strings become ""). */
 int prepared_append(prepared *p, const prepared_row *r, err *e);
 void prepared_free(prepared *p);
 

@@ -128,7 +128,7 @@ int report_write(const stage_ctx *ctx, int ok, err *e)
     };
     report_file cov_file = report_locate(ctx, REPORT_COVERAGE);
     cJSON *metrics = report_load(&files[2]);
-    cJSON *coverage = metrics ? NULL : report_load(&cov_file);
+    cJSON *coverage = report_load(&cov_file);
     cJSON *upload = report_upload(ctx, &files[1]);
     int failed = 0;
     report_outputs(files, metrics, upload, &failed, e);

@@ -175,7 +175,10 @@ static int summary_backtest(buf *b, const cJSON *metrics, err *e)
 
 static int summary_coverage(buf *b, const summary_run *r, err *e)
 {
-    const cJSON *cov = r->metrics ? jsonfile_get(r->metrics, "data.coverage") : r->coverage;
+    /* evaluate copies coverage.json into metrics.json when it has one. */
+    const cJSON *cov = jsonfile_get(r->metrics, "data.coverage");
+    if (!cJSON_IsObject(cov))
+        cov = cJSON_IsObject(r->coverage) ? r->coverage : NULL;
     if (buf_puts(b, "## Data coverage\n\n", e) != 0)
         return -1;
     if (cov == NULL)

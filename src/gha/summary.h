@@ -25,7 +25,7 @@ typedef struct {
     unsigned stages;       /* STAGE_* bits this step ran */
     const double *seconds; /* wall time per stage, stage.h order; may be NULL */
     const cJSON *metrics;  /* metrics.json, or NULL */
-    const cJSON *coverage; /* coverage.json, or NULL; metrics' copy wins */
+    const cJSON *coverage; /* coverage.json, or NULL; the copy in metrics wins */
     const cJSON *upload;   /* upload.json for the current zip, or NULL */
     const char *zip_path;  /* the zip when it exists, else NULL */
 } summary_run;

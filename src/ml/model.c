@@ -226,9 +226,9 @@ static int get_amount(const cJSON *obj, const char *key, cfg_amount *out, err *e
     return 0;
 }
 
-static int get_seed(const cJSON *root, uint64_t *out, err *e)
+static int get_seed(const cJSON *obj, uint64_t *out, err *e)
 {
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "seed"));
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "seed"));
     char *end = NULL;
     errno = 0;
     unsigned long long v = s ? strtoull(s, &end, 10) : 0;
@@ -250,7 +250,12 @@ static int read_params(const cJSON *root, bagging_params *p, err *e)
         get_bool(o, "bootstrap-features", &p->bootstrap_features, e) != 0 ||
         get_int(o, "max-depth", 0, 1000000, &p->max_depth, e) != 0)
         return -1;
-    return get_seed(root, &p->seed, e);
+    uint64_t seed;
+    if (get_seed(root, &p->seed, e) != 0 || get_seed(o, &seed, e) != 0)
+        return -1;
+    if (seed != p->seed)
+        return err_setk(e, ERR_DATA, "the two 'seed' values differ");
+    return 0;
 }
 
 static int read_features(const cJSON *root, model *m, err *e)

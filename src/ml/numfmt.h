@@ -4,7 +4,7 @@
  * enough" to the value, which does not round-trip every double; model
  * files and predictions must.  numfmt writes the shortest of %.15g, %.16g
  * and %.17g that strtod reads back exactly (%.17g always does), so 0.5
- * stays "0.5" and 1/3 becomes "0.33333333333333331". */
+ * stays "0.5" and 1/7 becomes "0.14285714285714285". */
 #ifndef F1_ML_NUMFMT_H
 #define F1_ML_NUMFMT_H
 

@@ -5,7 +5,13 @@
  * same set of locals in every feature's segment, each sorted its own way;
  * splitting a node stably partitions every segment into left then right, so
  * the children stay sorted without sorting again.  The split search is one
- * pass per feature with running sums: O(features x rows) per node. */
+ * pass per feature with running sums: O(features x rows) per node.
+ *
+ * A feature constant in a node stays constant below it, so each node
+ * carries the list of its parent's non-constant features ("active", one
+ * list per depth: a node's children are grown before any other node of
+ * its depth) and neither scans nor partitions the others.  Most one-hot
+ * columns drop out after a few levels. */
 #include "ml/tree.h"
 
 #include <math.h>
@@ -27,11 +33,18 @@ typedef struct {
     int local;
 } keyed;
 
+/* What the split scan sums per local, side by side for one load. */
+typedef struct {
+    double w;   /* times drawn */
+    double wy;  /* w * target */
+} weighted;
+
 struct tree_work {
     int nrows, max_u, max_k;
     int *slot;          /* nrows: local id of a row, -1 when not drawn */
     int *urow;          /* max_u: row of each local */
-    double *w_l, *y_l;  /* max_u: weight and target of each local */
+    weighted *ws;       /* max_u: weight and weighted target of each local */
+    double *y_l;        /* max_u: target of each local */
     int *fcol;          /* max_k: distinct drawn columns, in draw order */
     int *ord;           /* max_k * max_u: per feature, locals by value */
     double *val;        /* max_k * max_u: the matching values */
@@ -40,6 +53,8 @@ struct tree_work {
     double *tmp_v;      /* max_u */
     keyed *keys;        /* max_u: sort buffer */
     pending *stack;     /* max_u + 1 */
+    int *active;        /* (max_u + 1) x max_k: per depth, the features in play */
+    int *n_active;      /* max_u + 1 */
     tree nodes;         /* 2 * max_u - 1 nodes: the tree being grown */
 };
 
@@ -58,7 +73,7 @@ tree_work *tree_work_new(int nrows, int max_sample, int max_feats, err *e)
     w->max_k = k;
     w->slot = malloc((size_t)(nrows > 0 ? nrows : 1) * sizeof *w->slot);
     w->urow = malloc((size_t)u * sizeof *w->urow);
-    w->w_l = malloc((size_t)u * sizeof *w->w_l);
+    w->ws = malloc((size_t)u * sizeof *w->ws);
     w->y_l = malloc((size_t)u * sizeof *w->y_l);
     w->fcol = malloc((size_t)k * sizeof *w->fcol);
     w->ord = malloc(uk * sizeof *w->ord);
@@ -68,8 +83,11 @@ tree_work *tree_work_new(int nrows, int max_sample, int max_feats, err *e)
     w->tmp_v = malloc((size_t)u * sizeof *w->tmp_v);
     w->keys = malloc((size_t)u * sizeof *w->keys);
     w->stack = malloc((size_t)(u + 1) * sizeof *w->stack);
-    if (!w->slot || !w->urow || !w->w_l || !w->y_l || !w->fcol || !w->ord || !w->val ||
-        !w->side || !w->tmp_i || !w->tmp_v || !w->keys || !w->stack)
+    w->active = malloc((size_t)(u + 1) * (size_t)k * sizeof *w->active);
+    w->n_active = malloc((size_t)(u + 1) * sizeof *w->n_active);
+    if (!w->slot || !w->urow || !w->ws || !w->y_l || !w->fcol || !w->ord || !w->val ||
+        !w->side || !w->tmp_i || !w->tmp_v || !w->keys || !w->stack || !w->active ||
+        !w->n_active)
         goto oom;
     if (tree_alloc(&w->nodes, 2 * u - 1, e) != 0) {
         tree_work_free(w);
@@ -90,7 +108,7 @@ void tree_work_free(tree_work *w)
         return;
     free(w->slot);
     free(w->urow);
-    free(w->w_l);
+    free(w->ws);
     free(w->y_l);
     free(w->fcol);
     free(w->ord);
@@ -100,6 +118,8 @@ void tree_work_free(tree_work *w)
     free(w->tmp_v);
     free(w->keys);
     free(w->stack);
+    free(w->active);
+    free(w->n_active);
     tree_free(&w->nodes);
     free(w);
 }
@@ -196,26 +216,33 @@ static void sort_feature(tree_work *w, const double *x, int nrows, const int *pr
 
 typedef struct {
     int jj;      /* index into fcol, -1 = no split */
+    int n_next;  /* features not constant in the node, written to next */
     int pos;     /* last position (in jj's segment) that goes left */
     double proxy;
 } split;
 
-/* Best split of the node [s, e) with weight W, weighted target sum S and
- * weighted square sum Q.  Minimising the children's SSE
+/* Best split of the node [s, e) over its n active features, given its
+ * weight W, weighted target sum S and weighted square sum Q; the features
+ * not constant in the node go to next (in order).  Minimising the
+ * children's SSE
  *   (Q_l - S_l^2 / W_l) + (Q_r - S_r^2 / W_r)
  * is maximising S_l^2 / W_l + S_r^2 / W_r, as Q_l + Q_r = Q is fixed. */
-static split best_split(const tree_work *w, int nk, int s, int e, double W, double S, double Q)
+static split best_split(const tree_work *w, const int *active, int n, int s, int e, double W,
+                        double S, double Q, int *next)
 {
-    split best = {-1, -1, -INFINITY};
+    split best = {-1, 0, -1, -INFINITY};
     double tol = TIE_TOL * Q;
-    for (int jj = 0; jj < nk; jj++) {
+    for (int a = 0; a < n; a++) {
+        int jj = active[a];
         const int *o = w->ord + (size_t)jj * w->max_u;
         const double *v = w->val + (size_t)jj * w->max_u;
+        if (v[s] == v[e - 1])
+            continue;
+        next[best.n_next++] = jj;
         double wl = 0.0, sl = 0.0;
         for (int i = s; i < e - 1; i++) {
-            double wi = w->w_l[o[i]];
-            wl += wi;
-            sl += wi * w->y_l[o[i]];
+            wl += w->ws[o[i]].w;
+            sl += w->ws[o[i]].wy;
             if (!(v[i] < v[i + 1]))
                 continue;
             double sr = S - sl;
@@ -230,11 +257,12 @@ static split best_split(const tree_work *w, int nk, int s, int e, double W, doub
     return best;
 }
 
-/* Reorders every feature's segment [s, e) so the locals with side 1 come
- * first, each part keeping its sorted order. */
-static void partition(tree_work *w, int nk, int skip_jj, int s, int e)
+/* Reorders the segment [s, e) of the n listed features so the locals with
+ * side 1 come first, each part keeping its sorted order. */
+static void partition(tree_work *w, const int *list, int n, int skip_jj, int s, int e)
 {
-    for (int jj = 0; jj < nk; jj++) {
+    for (int a = 0; a < n; a++) {
+        int jj = list[a];
         if (jj == skip_jj)
             continue; /* already split at its own sorted position */
         int *o = w->ord + (size_t)jj * w->max_u;
@@ -267,12 +295,14 @@ static int gather(tree_work *w, const double *y, const int *rows, int nsample,
         if (w->slot[r] < 0) {
             w->slot[r] = u;
             w->urow[u] = r;
-            w->w_l[u] = 0.0;
+            w->ws[u].w = 0.0;
             w->y_l[u] = y[r];
             u++;
         }
-        w->w_l[w->slot[r]] += 1.0;
+        w->ws[w->slot[r]].w += 1.0;
     }
+    for (int i = 0; i < u; i++)
+        w->ws[i].wy = w->ws[i].w * w->y_l[i];
     int nk = 0;
     for (int k = 0; k < nfeat; k++) {
         int seen = 0;
@@ -290,17 +320,23 @@ static int grow(tree_work *w, int nu, int nk, int max_depth)
 {
     tree *t = &w->nodes;
     int n_nodes = 1, top = 0;
+    for (int jj = 0; jj < nk; jj++)
+        w->active[jj] = jj;
+    w->n_active[0] = nk;
     w->stack[top++] = (pending){0, 0, nu, 0};
     while (top > 0) {
         pending p = w->stack[--top];
-        const int *o = w->ord; /* any feature's segment holds the node's locals */
+        const int *active = w->active + (size_t)p.depth * w->max_k;
+        int *next = w->active + (size_t)(p.depth + 1) * w->max_k;
+        /* Any active feature's segment holds exactly the node's locals. */
+        const int *o = w->ord + (size_t)active[0] * w->max_u;
         double W = 0.0, S = 0.0, Q = 0.0;
         int constant = 1;
         for (int i = p.s; i < p.e; i++) {
-            double wi = w->w_l[o[i]], yi = w->y_l[o[i]];
-            W += wi;
-            S += wi * yi;
-            Q += wi * yi * yi;
+            double yi = w->y_l[o[i]];
+            W += w->ws[o[i]].w;
+            S += w->ws[o[i]].wy;
+            Q += w->ws[o[i]].wy * yi;
             constant = constant && yi == w->y_l[o[p.s]];
         }
         t->value[p.id] = S / W;
@@ -309,9 +345,10 @@ static int grow(tree_work *w, int nu, int nk, int max_depth)
         t->left[p.id] = t->right[p.id] = -1;
         if (p.e - p.s < 2 || constant || (max_depth > 0 && p.depth >= max_depth))
             continue;
-        split b = best_split(w, nk, p.s, p.e, W, S, Q);
+        split b = best_split(w, active, w->n_active[p.depth], p.s, p.e, W, S, Q, next);
         if (b.jj < 0)
             continue;
+        w->n_active[p.depth + 1] = b.n_next;
         const int *bo = w->ord + (size_t)b.jj * w->max_u;
         const double *bv = w->val + (size_t)b.jj * w->max_u;
         double a = bv[b.pos], c = bv[b.pos + 1];
@@ -320,7 +357,7 @@ static int grow(tree_work *w, int nu, int nk, int max_depth)
             thr = a;
         for (int i = p.s; i < p.e; i++)
             w->side[bo[i]] = i <= b.pos;
-        partition(w, nk, b.jj, p.s, p.e);
+        partition(w, next, b.n_next, b.jj, p.s, p.e);
         int mid = b.pos + 1;
         t->feature[p.id] = w->fcol[b.jj];
         t->threshold[p.id] = thr;

@@ -14,6 +14,8 @@
 #define ARCHIVE_DOS_EPOCH 315532800LL
 /* 2107-12-31 23:59:58, the latest. */
 #define ARCHIVE_DOS_LAST 4354819198LL
+/* Our zips hold a handful of members; thousands mean a hostile file. */
+#define ARCHIVE_MEMBERS_MAX 1000
 
 typedef struct {
     zip_uint16_t time;
@@ -46,6 +48,16 @@ static archive_dostime archive_mtime(void)
     return d;
 }
 
+/* zip_open reports through an int code, not through the archive. */
+static int archive_open_error(int code, err_kind kind, const char *what, const char *path, err *e)
+{
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, code);
+    err_setk(e, kind, "%s zip '%s': %s", what, path, zip_error_strerror(&ze));
+    zip_error_fini(&ze);
+    return -1;
+}
+
 static int archive_fail(zip_t *za, const char *path, const char *what, err *e)
 {
     return err_setk(e, ERR_STORE, "cannot %s zip '%s': %s", what, path, zip_strerror(za));
@@ -73,13 +85,8 @@ int archive_write(const char *path, const archive_member *m, int n, err *e)
 {
     int code = 0;
     zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code);
-    if (za == NULL) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, code);
-        err_setk(e, ERR_STORE, "cannot create zip '%s': %s", path, zip_error_strerror(&ze));
-        zip_error_fini(&ze);
-        return -1;
-    }
+    if (za == NULL)
+        return archive_open_error(code, ERR_STORE, "cannot create", path, e);
     archive_dostime mt = archive_mtime();
     for (int i = 0; i < n; i++) {
         if (archive_add(za, path, &m[i], mt, e) != 0) {
@@ -142,20 +149,19 @@ archive_contents *archive_read(const char *path, err *e)
     int code = 0;
     zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
     if (za == NULL) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, code);
-        err_setk(e, ERR_DATA, "'%s' is not a readable zip: %s", path, zip_error_strerror(&ze));
-        zip_error_fini(&ze);
+        archive_open_error(code, ERR_DATA, "cannot read", path, e);
+        return NULL;
+    }
+    zip_int64_t n = zip_get_num_entries(za, 0);
+    if (n < 0 || n > ARCHIVE_MEMBERS_MAX) {
+        zip_discard(za);
+        err_setk(e, ERR_DATA, "zip '%s' has %lld members, more than an f1-mlops zip", path, (long long)n);
         return NULL;
     }
     archive_contents *c = calloc(1, sizeof *c);
-    zip_int64_t n = zip_get_num_entries(za, 0);
-    if (c == NULL || n < 0 || n > 1000) {
-        err_setk(e, ERR_DATA, "zip '%s': unusable member count", path);
-        goto fail;
-    }
-    c->m = calloc((size_t)n + 1, sizeof *c->m);
-    if (c->m == NULL) {
+    if (c != NULL)
+        c->m = calloc((size_t)n + 1, sizeof *c->m);
+    if (c == NULL || c->m == NULL) {
         err_set(e, "out of memory reading zip '%s'", path);
         goto fail;
     }

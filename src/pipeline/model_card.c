@@ -25,20 +25,21 @@ static int card_data(buf *out, const cJSON *metrics, err *e)
 {
     if (buf_puts(out, "## Data\n\n- Span: ", e) != 0 || metrics_md_span(out, metrics, e) != 0)
         return -1;
-    const cJSON *w = jsonfile_get(metrics, "data.coverage.weather");
     if (buf_printf(out, e,
                    ".\n- Features: %.0f per entry (grid, driver and constructor experience, recent "
                    "wins, retirements and form, age, home race, weather, nationality and race "
-                   "indicators).\n"
-                   "- Weather records (races): %.0f found, %.0f missing, %.0f fetch errors, %.0f "
-                   "not looked up.\n"
-                   "- Sources: an Ergast-compatible F1 API (results, grid, drivers) and the races' "
-                   "Wikipedia articles (weather).\n\n",
-                   jsonfile_num(metrics, "data.features", 0), jsonfile_num(w, "found", 0),
-                   jsonfile_num(w, "missing", 0), jsonfile_num(w, "error", 0),
-                   jsonfile_num(w, "none", 0)) != 0)
+                   "indicators).\n",
+                   jsonfile_num(metrics, "data.features", 0)) != 0)
         return -1;
-    return 0;
+    const cJSON *w = jsonfile_get(metrics, "data.coverage.weather");
+    if (cJSON_IsObject(w) &&
+        buf_printf(out, e, "- Weather records (races): %.0f found, %.0f missing, %.0f fetch errors, "
+                           "%.0f not looked up.\n",
+                   jsonfile_num(w, "found", 0), jsonfile_num(w, "missing", 0),
+                   jsonfile_num(w, "error", 0), jsonfile_num(w, "none", 0)) != 0)
+        return -1;
+    return buf_puts(out, "- Sources: an Ergast-compatible F1 API (results, grid, drivers) and the "
+                         "races' Wikipedia articles (weather).\n\n", e);
 }
 
 static int card_metrics(buf *out, const cJSON *metrics, err *e)

@@ -59,8 +59,10 @@ static archive_contents *package_open_verified(const char *zip_path, err *e)
 int package_verify(const char *zip_path, err *e)
 {
     archive_contents *c = package_open_verified(zip_path, e);
+    if (c == NULL)
+        return -1;
     archive_contents_free(c);
-    return c ? 0 : -1;
+    return 0;
 }
 
 static int package_read_inputs(const stage_ctx *ctx, buf files[PACKAGE_FILES], err *e)

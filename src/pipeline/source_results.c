@@ -9,7 +9,7 @@
  *   - per season: /{season}.json and /{season}/results.json from offset =
  *     rows already stored, for the few incomplete seasons of a rerun.
  * Either way a page's races are merged into the stored race by result
- * position (the same position replaces, a new one is appended), so a page
+ * row (same position and driver replaces, a new one is appended), so a page
  * fetched twice never duplicates a row, and a race split across pages is
  * joined.  A season is marked complete (`progress`) only when its last race
  * is in the past, every scheduled race has results and every row the API
@@ -177,6 +177,17 @@ static int schedule_page(source_run *r, const cJSON *items, long offset, long to
     return 0;
 }
 
+/* A result row's identity inside its race: position and driver (positions
+ * repeat in a few old races with shared drives, and a driver can hold two
+ * rows, but never the same position twice). */
+static int same_row(const cJSON *a, const cJSON *b)
+{
+    const cJSON *da = cJSON_GetObjectItemCaseSensitive(a, "Driver");
+    const cJSON *db = cJSON_GetObjectItemCaseSensitive(b, "Driver");
+    return strcmp(json_str(a, "position"), json_str(b, "position")) == 0 &&
+           strcmp(json_str(da, "driverId"), json_str(db, "driverId")) == 0;
+}
+
 /* Merges one page's race into its stored document (see the file comment). */
 static int merge_race(source_run *r, const cJSON *race, err *e)
 {
@@ -194,11 +205,10 @@ static int merge_race(source_run *r, const cJSON *race, err *e)
         cJSON *have = cJSON_GetObjectItemCaseSensitive(doc, "Results");
         const cJSON *row;
         cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(race, "Results")) {
-            const char *pos = json_str(row, "position");
             int idx = 0, found = -1;
             const cJSON *old;
             cJSON_ArrayForEach(old, have) {
-                if (strcmp(json_str(old, "position"), pos) == 0)
+                if (same_row(old, row))
                     found = idx;
                 idx++;
             }

@@ -4,8 +4,10 @@
  * values joined by '_', each byte outside [A-Za-z0-9.-] percent-encoded
  * ('_' too when the key has several fields, so ("a_b","c") and ("a","b_c")
  * cannot share a file; a single-field key keeps its '_': max_verstappen).
- * A document file is written with fs_write_atomic (temp name, fsync,
- * rename), so a run killed at any moment leaves each document old or new.
+ * A document file is written with fs_write_replace (temp name, rename),
+ * so a run killed at any moment leaves each document old or new.  A cold
+ * pull writes thousands of small documents: one fsync each cost more than
+ * the whole pull, so the store syncs once, when it closes.
  * The only debris such a run leaves is "<key>.json.tmp.<pid>": never read
  * as a document, and deleted at open once its writer is gone. */
 #include "store/store.h"
@@ -172,7 +174,7 @@ static int dir_upsert(store *s, const char *coll, const cJSON *doc, err *e)
     char *text = cJSON_PrintUnformatted(doc);
     if (text == NULL)
         return err_set(e, "store: out of memory printing a '%s' document", coll);
-    int rc = fs_write_atomic(path, text, strlen(text), e);
+    int rc = fs_write_replace(path, text, strlen(text), e);
     free(text);
     return rc;
 }
@@ -276,6 +278,7 @@ static int sweep_entry(const char *dir, const char *name, void *ctx, err *e)
 
 static void dir_close(store *s)
 {
+    sync();
     free(s);
 }
 

@@ -4,7 +4,7 @@
 usage: store_check.py DATA_DIR CSV_DIR FIRST LAST
 Prints "rows=N races=N dups=N mismatched=N" where rows/races count the
 stored result rows and races of seasons FIRST..LAST, dups counts repeated
-(race, position) pairs, and mismatched counts races whose driver ids (in
+(race, position, driver) rows, and mismatched counts races whose driver ids (in
 order) differ from results.csv.  Independent of the C code under test: it
 reads the documents as JSON files and the CSVs as CSV.
 """
@@ -31,7 +31,8 @@ def expected(csv_dir, first, last):
             key = races.get(r["raceId"])
             if key is not None:
                 rows.setdefault(key, []).append((int(r["positionOrder"]), drivers[r["driverId"]]))
-    return {k: [d for _, d in sorted(v)] for k, v in rows.items()}
+    # stable sort: rows sharing a positionOrder keep the CSV's order, as the API does
+    return {k: [d for _, d in sorted(v, key=lambda t: t[0])] for k, v in rows.items()}
 
 
 def main():
@@ -49,9 +50,9 @@ def main():
         res = doc.get("Results", [])
         races += 1
         rows += len(res)
-        positions = [r["position"] for r in res]
-        dups += len(positions) - len(set(positions))
-        ids = [r["Driver"]["driverId"] for r in sorted(res, key=lambda r: int(r["position"]))]
+        keys = [(r["position"], r["Driver"]["driverId"]) for r in res]
+        dups += len(keys) - len(set(keys))
+        ids = [r["Driver"]["driverId"] for r in res]
         if ids != want.get(key):
             mismatched += 1
     mismatched += len(set(want) - seen)

@@ -33,7 +33,8 @@ run_unit() {
 }
 
 check "test_store is built (make build/tests/test_store)" test -x "$T"
-check "ferretdb starts" start_ferretdb
+start_ferretdb
+check_eq "ferretdb starts" "$?" 0
 if [ -z "${MONGO_URI:-}" ]; then finish; exit 1; fi
 
 # 1. The whole contract suite, embedded and MongoDB.

@@ -208,9 +208,11 @@ def jolpica_status(status, position_text):
 
 
 class DataSet:
-    """Everything the API serves, read-only after __init__ (threads share it)."""
+    """Everything the API serves, read-only after __init__ (threads share it)
+    except row_cache, whose entries are write-once (a race computes one twice)."""
 
     def __init__(self, data_dir):
+        self.row_cache = {}
         csv_dir = os.path.join(data_dir, "ergast-csv")
         load = lambda name: read_csv(os.path.join(csv_dir, name + ".csv"))
         self.circuits = {}
@@ -501,8 +503,14 @@ def table_items(view, table, season, rnd):
     if table == "races":
         return "RaceTable", "Races", attrs, [r.schedule for r in races], None
     if table in ("results", "qualifying"):
-        rows_of = view.results if table == "results" else view.qualifying
-        rows = [(r, row) for r in races for row in rows_of(r)]
+        # Flattening all 27k result rows costs ~0.2 s; the data never changes
+        # for one view, so each query's rows are built once.
+        key = (view.cutoff, view.result_index, table, season, rnd)
+        rows = view.data.row_cache.get(key)
+        if rows is None:
+            rows_of = view.results if table == "results" else view.qualifying
+            rows = [(r, row) for r in races for row in rows_of(r)]
+            view.data.row_cache[key] = rows
         return "RaceTable", "Races", attrs, None, rows
     if table == "seasons":
         wanted = {r.season for r in races}
@@ -666,6 +674,9 @@ def wiki_response(data, path):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real services
+    # Headers and body go out in separate writes; with Nagle on, the second
+    # waits ~40 ms for the client's delayed ACK on every keep-alive request.
+    disable_nagle_algorithm = True
     server_version = "replay/1"
 
     def log_message(self, fmt, *args):  # the --log file replaces stderr logging

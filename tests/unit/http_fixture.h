@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net/http.h"
+
 extern char **environ;
 
 typedef struct {
@@ -20,7 +22,7 @@ typedef struct {
 } http_fixture;
 
 /* Starts the server (wiki_dir may be NULL); returns 0 with f filled. */
-static int http_fixture_start(http_fixture *f, const char *wiki_dir)
+static inline int http_fixture_start(http_fixture *f, const char *wiki_dir)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -52,7 +54,7 @@ static int http_fixture_start(http_fixture *f, const char *wiki_dir)
     return 0;
 }
 
-static void http_fixture_stop(http_fixture *f)
+static inline void http_fixture_stop(http_fixture *f)
 {
     if (f->pid > 0) {
         kill(f->pid, SIGTERM);
@@ -62,9 +64,20 @@ static void http_fixture_stop(http_fixture *f)
 }
 
 /* "http://127.0.0.1:PORT" + path into out. */
-static void http_fixture_url(const http_fixture *f, const char *path, char *out, size_t n)
+static inline void http_fixture_url(const http_fixture *f, const char *path, char *out, size_t n)
 {
     snprintf(out, n, "http://127.0.0.1:%d%s", f->port, path);
+}
+
+/* A client with the default options but a 1 ms backoff and max_attempts
+ * attempts, so failures cost milliseconds. */
+static inline http_client *http_fixture_client(int max_attempts)
+{
+    http_opts o;
+    http_opts_default(&o);
+    o.backoff_ms = 1;
+    o.max_attempts = max_attempts;
+    return http_new(&o, NULL);
 }
 
 #endif

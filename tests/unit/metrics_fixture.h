@@ -13,20 +13,25 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/log.h"
+
 #define FIXTURE_TEST_SEASON 2024
 
-static cJSON *fixture_scores(double precision, double hits, double races)
+/* A "model" object, or (baseline) a baseline's, which has fewer keys. */
+static inline cJSON *fixture_scores(double precision, double hits, double races, int baseline)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "precision", precision);
-    cJSON_AddNumberToObject(o, "expected_precision", precision - 0.03);
-    cJSON_AddNumberToObject(o, "top3_hit_rate", 0.9);
+    if (!baseline) {
+        cJSON_AddNumberToObject(o, "expected_precision", precision - 0.03);
+        cJSON_AddNumberToObject(o, "top3_hit_rate", 0.9);
+    }
     cJSON_AddNumberToObject(o, "races", races);
     cJSON_AddNumberToObject(o, "hits", hits);
     return o;
 }
 
-static cJSON *fixture_race(int round, const char *name)
+static inline cJSON *fixture_race(int round, const char *name)
 {
     char fallback[64];
     snprintf(fallback, sizeof fallback, "Race %d Grand Prix", round);
@@ -47,16 +52,16 @@ static cJSON *fixture_race(int round, const char *name)
 
 /* metrics.json with nraces races (the first named name0, NULL for the
  * default) and, when backtest, three backtest seasons. */
-static cJSON *fixture_metrics(int nraces, int backtest, const char *name0)
+static inline cJSON *fixture_metrics(int nraces, int backtest, const char *name0)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddNumberToObject(m, "format_version", 1);
     cJSON_AddStringToObject(m, "tool_version", "1.0.0");
     cJSON_AddNumberToObject(m, "test_season", FIXTURE_TEST_SEASON);
-    cJSON_AddItemToObject(m, "model", fixture_scores(0.65, 15, 24));
+    cJSON_AddItemToObject(m, "model", fixture_scores(0.65, 15, 24, 0));
     cJSON *base = cJSON_AddObjectToObject(m, "baselines");
-    cJSON_AddItemToObject(base, "pole", fixture_scores(0.5, 12, 24));
-    cJSON_AddItemToObject(base, "leader", fixture_scores(0.4, 9.5, 24));
+    cJSON_AddItemToObject(base, "pole", fixture_scores(0.5, 12, 24, 1));
+    cJSON_AddItemToObject(base, "leader", fixture_scores(0.4, 9.5, 24, 1));
     cJSON *races = cJSON_AddArrayToObject(m, "races");
     for (int i = 1; i <= nraces; i++)
         cJSON_AddItemToArray(races, fixture_race(i, i == 1 ? name0 : NULL));
@@ -66,9 +71,9 @@ static cJSON *fixture_metrics(int nraces, int backtest, const char *name0)
         for (int s = 2022; s <= FIXTURE_TEST_SEASON; s++) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddNumberToObject(o, "season", s);
-            cJSON_AddItemToObject(o, "model", fixture_scores(0.6 + (s - 2022) * 0.05, 14, 22));
-            cJSON_AddItemToObject(o, "pole", fixture_scores(0.45, 10, 22));
-            cJSON_AddItemToObject(o, "leader", fixture_scores(0.35, 8, 22));
+            cJSON_AddItemToObject(o, "model", fixture_scores(0.6 + (s - 2022) * 0.05, 14, 22, 0));
+            cJSON_AddItemToObject(o, "pole", fixture_scores(0.45, 10, 22, 1));
+            cJSON_AddItemToObject(o, "leader", fixture_scores(0.35, 8, 22, 1));
             cJSON_AddItemToArray(seasons, o);
         }
         cJSON *mean = cJSON_AddObjectToObject(bt, "mean");
@@ -111,7 +116,7 @@ static cJSON *fixture_metrics(int nraces, int backtest, const char *name0)
     return m;
 }
 
-static int fixture_write(const char *dir, const char *name, const char *text)
+static inline int fixture_write(const char *dir, const char *name, const char *text)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -124,7 +129,7 @@ static int fixture_write(const char *dir, const char *name, const char *text)
 }
 
 /* Writes model.json, metrics.json (from m) and predictions.csv into dir. */
-static int fixture_data_dir(const char *dir, const cJSON *m)
+static inline int fixture_data_dir(const char *dir, const cJSON *m)
 {
     char *text = cJSON_Print(m);
     int rc = fixture_write(dir, "metrics.json", text);
@@ -141,8 +146,29 @@ static int fixture_data_dir(const char *dir, const cJSON *m)
     return rc;
 }
 
+/* Makes a fresh data-dir "/tmp/f1-<tag>.XXXXXX" (into dir, size n) holding
+ * the stage outputs of a 3-race run, and sends the log to /dev/null (the
+ * returned stream, for fixture_end).  Returns NULL on failure. */
+static inline FILE *fixture_begin(char *dir, size_t n, const char *tag)
+{
+    snprintf(dir, n, "/tmp/f1-%s.XXXXXX", tag);
+    if (mkdtemp(dir) == NULL)
+        return NULL;
+    cJSON *m = fixture_metrics(3, 0, NULL);
+    int rc = fixture_data_dir(dir, m);
+    cJSON_Delete(m);
+    FILE *devnull = fopen("/dev/null", "w");
+    if (rc != 0 || devnull == NULL) {
+        if (devnull)
+            fclose(devnull);
+        return NULL;
+    }
+    log_set_stream(devnull);
+    return devnull;
+}
+
 /* The whole file, NUL-terminated; *len its size.  NULL when unreadable. */
-static char *fixture_read(const char *path, size_t *len)
+static inline char *fixture_read(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -175,7 +201,7 @@ static char *fixture_read(const char *path, size_t *len)
 }
 
 /* Removes the (flat) temporary data-dir and its files. */
-static void fixture_rm_rf(const char *dir)
+static inline void fixture_rm_rf(const char *dir)
 {
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -190,6 +216,16 @@ static void fixture_rm_rf(const char *dir)
     }
     closedir(d);
     rmdir(dir);
+}
+
+/* Undoes fixture_begin: removes dir, restores and frees the logger. */
+static inline void fixture_end(const char *dir, FILE *devnull)
+{
+    fixture_rm_rf(dir);
+    log_shutdown();
+    log_set_stream(NULL);
+    if (devnull)
+        fclose(devnull);
 }
 
 #endif

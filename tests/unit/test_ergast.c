@@ -287,11 +287,8 @@ static int take_items(ergast_page *p, void *ctx, err *e)
 
 static void test_fetch_all(void)
 {
-    http_opts o;
-    http_opts_default(&o);
-    o.backoff_ms = 1;
     err e;
-    http_client *c = http_new(&o, &e);
+    http_client *c = http_fixture_client(5);
     char base[64];
     http_fixture_url(&srv, "", base, sizeof base);
 
@@ -364,12 +361,8 @@ static void test_fetch_all(void)
 
 static void test_fetch_errors(void)
 {
-    http_opts o;
-    http_opts_default(&o);
-    o.backoff_ms = 1;
-    o.max_attempts = 3;
     err e;
-    http_client *c = http_new(&o, &e);
+    http_client *c = http_fixture_client(3);
     char base[64];
     http_fixture_url(&srv, "", base, sizeof base);
     ergast_page p;

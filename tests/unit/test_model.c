@@ -1,0 +1,267 @@
+/* model and numfmt: model.json round trip (same predictions to the bit,
+ * same parameters), training only on the training seasons, the feature
+ * list check, and refusal of files of another format, another version or
+ * with broken trees. */
+#include "check.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/fsutil.h"
+#include "ml/model.h"
+#include "ml/numfmt.h"
+#include "ml/rng.h"
+
+enum { SEASONS = 3, RACES = 2, DRIVERS = 6, ROWS = SEASONS * RACES * DRIVERS, NF = 4 };
+
+static char dir[] = "/tmp/f1-test-model.XXXXXX";
+
+/* Seasons 2001-2003, 2 races of 6 drivers each; driver d0 wins most. */
+static void make_table(feature_table *t)
+{
+    static const char *const names[NF] = {"season", "round", "grid", "form"};
+    t->nrows = ROWS;
+    t->nfeat = NF;
+    t->names = calloc(NF, sizeof *t->names);
+    t->x = calloc((size_t)ROWS * NF, sizeof *t->x);
+    t->won = calloc(ROWS, sizeof *t->won);
+    t->season = calloc(ROWS, sizeof *t->season);
+    t->round = calloc(ROWS, sizeof *t->round);
+    t->driver_id = calloc(ROWS, sizeof *t->driver_id);
+    for (int j = 0; j < NF; j++)
+        t->names[j] = strdup(names[j]);
+    rng r = rng_stream(7, 7);
+    for (int i = 0; i < ROWS; i++) {
+        int season = 2001 + i / (RACES * DRIVERS), round = 1 + (i / DRIVERS) % RACES;
+        int d = i % DRIVERS;
+        char id[16];
+        snprintf(id, sizeof id, "d%d", d);
+        t->driver_id[i] = strdup(id);
+        t->season[i] = season;
+        t->round[i] = round;
+        t->x[0 * ROWS + i] = season;
+        t->x[1 * ROWS + i] = round;
+        t->x[2 * ROWS + i] = 1 + (d + (int)rng_below(&r, 2)) % DRIVERS;
+        t->x[3 * ROWS + i] = rng_double(&r) * 100.0 / 3.0;
+        t->won[i] = d == (round == 2 && season == 2002 ? 1 : 0);
+    }
+}
+
+static bagging_params test_params(void)
+{
+    return (bagging_params){.n_estimators = 7,
+                            .max_samples = {1, 0.5},
+                            .max_features = {0, 3},
+                            .bootstrap = 1,
+                            .bootstrap_features = 0,
+                            .max_depth = 3,
+                            .seed = UINT64_MAX};
+}
+
+static char *path_of(const char *name)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+static char *slurp(const char *path)
+{
+    buf b;
+    buf_init(&b, 0);
+    err e;
+    if (fs_read_file(path, &b, &e) != 0)
+        return NULL;
+    return buf_detach(&b);
+}
+
+/* Writes model.json with its first `from` replaced by `to` to `name`. */
+static int rewrite(const char *from, const char *to, const char *name)
+{
+    char *text = slurp(path_of("model.json"));
+    char *at = text ? strstr(text, from) : NULL;
+    if (at == NULL) {
+        free(text);
+        return -1;
+    }
+    buf b;
+    buf_init(&b, 0);
+    buf_append(&b, text, (size_t)(at - text), NULL);
+    buf_puts(&b, to, NULL);
+    buf_puts(&b, at + strlen(from), NULL);
+    err e;
+    int rc = fs_write_atomic(path_of(name), b.data, b.len, &e);
+    buf_release(&b);
+    free(text);
+    return rc;
+}
+
+static void test_counts(const feature_table *t)
+{
+    int rows, races;
+    model_season_counts(t, 2001, 2002, &rows, &races);
+    CHECK_INT(rows, 2 * RACES * DRIVERS);
+    CHECK_INT(races, 2 * RACES);
+    model_season_counts(t, 2003, 2003, &rows, &races);
+    CHECK_INT(rows, RACES * DRIVERS);
+    CHECK_INT(races, RACES);
+    model_season_counts(t, 1990, 1999, &rows, &races);
+    CHECK_INT(rows + races, 0);
+}
+
+static void test_round_trip(const feature_table *t)
+{
+    bagging_params p = test_params();
+    model m, back;
+    err e;
+    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 2, &e), 0);
+    CHECK_INT(model_write(&m, path_of("model.json"), &e), 0);
+    CHECK_INT(model_read(path_of("model.json"), &back, &e), 0);
+    CHECK_INT(model_check_features(&back, t, &e), 0);
+    CHECK_INT(back.nfeat, NF);
+    CHECK_STR(back.features[3], "form");
+    CHECK_INT(back.train_first, 2001);
+    CHECK_INT(back.train_last, 2002);
+    CHECK(back.params.seed == UINT64_MAX);
+    CHECK_INT(back.params.n_estimators, 7);
+    CHECK(back.params.max_samples.is_fraction && back.params.max_samples.value == 0.5);
+    CHECK(!back.params.max_features.is_fraction && back.params.max_features.value == 3);
+    CHECK_INT(back.params.bootstrap, 1);
+    CHECK_INT(back.params.bootstrap_features, 0);
+    CHECK_INT(back.params.max_depth, 3);
+    double a[ROWS], b[ROWS];
+    model_predict(&m, t, 0, ROWS, a);
+    model_predict(&back, t, 0, ROWS, b);
+    CHECK(memcmp(a, b, sizeof a) == 0);
+    int varied = 0;
+    for (int i = 1; i < ROWS; i++)
+        varied += a[i] != a[0];
+    CHECK(varied > 0);
+    /* Writing the loaded model gives the same bytes. */
+    CHECK_INT(model_write(&back, path_of("again.json"), &e), 0);
+    char *one = slurp(path_of("model.json")), *two = slurp(path_of("again.json"));
+    CHECK(one && two && strcmp(one, two) == 0);
+    CHECK(one && strstr(one, "\"seed\":\"18446744073709551615\"") != NULL);
+    CHECK(one && strstr(one, "\"max-samples\":\"0.5\"") != NULL);
+    CHECK(one && strstr(one, "\"format\":\"f1-mlops-model\",\"format_version\":1") != NULL);
+    free(one);
+    free(two);
+    model_free(&back);
+    model_free(&m);
+    model_free(&m);
+    model_free(NULL);
+}
+
+/* Rows of other seasons do not change the model. */
+static void test_training_rows_only(feature_table *t)
+{
+    bagging_params p = test_params();
+    model m;
+    err e;
+    for (int i = 0; i < ROWS; i++)
+        if (t->season[i] == 2003) {
+            t->won[i] = 1.0 - t->won[i];
+            t->x[3 * ROWS + i] = -1000.0;
+        }
+    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 1, &e), 0);
+    CHECK_INT(model_write(&m, path_of("changed.json"), &e), 0);
+    char *one = slurp(path_of("model.json")), *two = slurp(path_of("changed.json"));
+    CHECK(one && two && strcmp(one, two) == 0);
+    free(one);
+    free(two);
+    model_free(&m);
+    CHECK_INT(model_train(&m, t, 1990, 1995, &p, 1, &e), -1);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK(m.bag.trees == NULL);
+}
+
+static void test_feature_check(feature_table *t)
+{
+    model m;
+    err e;
+    CHECK_INT(model_read(path_of("model.json"), &m, &e), 0);
+    free(t->names[2]);
+    t->names[2] = strdup("grid_position");
+    CHECK_INT(model_check_features(&m, t, &e), -1);
+    CHECK(strstr(e.msg, "'grid'") && strstr(e.msg, "'grid_position'"));
+    free(t->names[2]);
+    t->names[2] = strdup("grid");
+    t->nfeat = NF - 1;
+    CHECK_INT(model_check_features(&m, t, &e), -1);
+    CHECK(strstr(e.msg, "4 features") != NULL);
+    t->nfeat = NF;
+    CHECK_INT(model_check_features(&m, t, &e), 0);
+    model_free(&m);
+}
+
+static void expect_refused(const char *from, const char *to, const char *needle)
+{
+    model m;
+    err e;
+    err_clear(&e);
+    CHECK_INT(rewrite(from, to, "bad.json"), 0);
+    CHECK_INT(model_read(path_of("bad.json"), &m, &e), -1);
+    CHECK_MSG(strstr(e.msg, needle) != NULL, "'%s' not in: %s", needle, e.msg);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK(m.bag.trees == NULL && m.features == NULL);
+}
+
+static void test_refusals(void)
+{
+    expect_refused("\"format_version\":1", "\"format_version\":2",
+                   "format version 2 is not the version 1");
+    expect_refused("\"format_version\":1", "\"format_version\":2", "rerun the train stage");
+    expect_refused("\"f1-mlops-model\"", "\"pickle\"", "not an f1-mlops model");
+    expect_refused("\"left\":[1,", "\"left\":[99,", "tree 0");
+    expect_refused("\"n-estimators\":7", "\"n-estimators\":8", "8 trees");
+    expect_refused("\"max-samples\":\"0.5\"", "\"max-samples\":\"1.5\"", "max-samples");
+    expect_refused("\"seed\":\"18446744073709551615\"}", "\"seed\":\"-1\"}", "'seed'");
+    expect_refused("\"seed\":\"18446744073709551615\"}", "\"seed\":\"1\"}", "differ");
+    model m;
+    err e;
+    CHECK_INT(model_read(path_of("missing.json"), &m, &e), -1);
+}
+
+static void test_numfmt(void)
+{
+    char s[NUMFMT_MAX];
+    CHECK_STR(numfmt_double(0.5, s), "0.5");
+    CHECK_STR(numfmt_double(3.0, s), "3");
+    CHECK_STR(numfmt_double(1.0 / 3.0, s), "0.3333333333333333");
+    CHECK_STR(numfmt_double(0.1, s), "0.1");
+    rng r = rng_stream(1, 1);
+    int exact = 1;
+    for (int i = 0; i < 20000; i++) {
+        double v = (rng_double(&r) - 0.5) * pow(10.0, (double)rng_below(&r, 40) - 20.0);
+        exact = exact && strtod(numfmt_double(v, s), NULL) == v;
+    }
+    CHECK(exact);
+    cJSON *a = numfmt_json_array((double[]){0.25, 1.0 / 7.0}, 2);
+    char *text = cJSON_PrintUnformatted(a);
+    CHECK_STR(text, "[0.25,0.14285714285714285]");
+    cJSON *back = cJSON_Parse(text);
+    CHECK(cJSON_GetArrayItem(back, 1)->valuedouble == 1.0 / 7.0);
+    free(text);
+    cJSON_Delete(a);
+    cJSON_Delete(back);
+}
+
+int main(void)
+{
+    CHECK(mkdtemp(dir) != NULL);
+    feature_table t = {0};
+    make_table(&t);
+    test_counts(&t);
+    test_round_trip(&t);
+    test_training_rows_only(&t);
+    test_feature_check(&t);
+    test_refusals();
+    test_numfmt();
+    features_free(&t);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+    return check_done();
+}

@@ -1,0 +1,173 @@
+/* report: the step outputs of spec §7 and the summary, from what the stages
+ * left in data-dir; an upload record of another zip is not reported. */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "metrics_fixture.h"
+
+#include "config/config.h"
+#include "core/log.h"
+#include "gha/report.h"
+#include "pipeline/stage.h"
+
+static char dir[64];
+static char out_path[128], sum_path[128];
+static config cfg;
+
+/* The value of the last `name=value` line for name (all of report's
+ * values are single-line); "<unset>" when there is none. */
+static const char *output(const char *text, const char *name, char *val, size_t n)
+{
+    snprintf(val, n, "<unset>");
+    size_t k = strlen(name);
+    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, name, k) != 0 || p[k] != '=')
+            continue;
+        const char *v = p + k + 1;
+        size_t len = strchr(v, '\n') ? (size_t)(strchr(v, '\n') - v) : strlen(v);
+        snprintf(val, n, "%.*s", (int)len, v);
+    }
+    return val;
+}
+
+/* Runs report_write into fresh output and summary files; returns the
+ * outputs text, *summary the summary (both to free). */
+static char *run_report(int ok, char **summary)
+{
+    remove(out_path);
+    remove(sum_path);
+    stage_ctx ctx = {.cfg = &cfg};
+    ctx.seconds[4] = 0.5;
+    err e;
+    err_clear(&e);
+    CHECK_MSG(report_write(&ctx, ok, &e) == 0, "report_write: %s", e.msg);
+    *summary = fixture_read(sum_path, NULL);
+    char *text = fixture_read(out_path, NULL);
+    CHECK(text != NULL && *summary != NULL);
+    return text ? text : calloc(1, 1);
+}
+
+static void zip_digest(char out[65])
+{
+    char path[256];
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/f1-model.zip", dir);
+    char *data = fixture_read(path, &len);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    free(data);
+}
+
+static void test_metrics_outputs(void)
+{
+    char v[4200], want[4200];
+    char *sum = NULL;
+    char *text = run_report(1, &sum);
+    CHECK_STR(output(text, "precision", v, sizeof v), "0.65");
+    CHECK_STR(output(text, "expected-precision", v, sizeof v), "0.62");
+    CHECK_STR(output(text, "hits", v, sizeof v), "15");
+    CHECK_STR(output(text, "races", v, sizeof v), "24");
+    CHECK_STR(output(text, "pole-precision", v, sizeof v), "0.5");
+    CHECK_STR(output(text, "leader-precision", v, sizeof v), "0.4");
+    snprintf(want, sizeof want, "%s/model.json", dir);
+    CHECK_STR(output(text, "model-path", v, sizeof v), want);
+    snprintf(want, sizeof want, "%s/metrics.json", dir);
+    CHECK_STR(output(text, "metrics-path", v, sizeof v), want);
+    /* No zip, no upload: set, but empty. */
+    CHECK_STR(output(text, "zip-path", v, sizeof v), "");
+    CHECK_STR(output(text, "artifact-id", v, sizeof v), "");
+    CHECK_STR(output(text, "artifact-url", v, sizeof v), "");
+    CHECK_STR(output(text, "artifact-digest", v, sizeof v), "");
+    CHECK(sum && strstr(sum, "## Model vs baselines (test season 2024)") != NULL);
+    CHECK(sum && strstr(sum, "The run failed") == NULL);
+    free(text);
+    free(sum);
+    text = run_report(0, &sum);
+    CHECK(sum && strstr(sum, "The run failed") != NULL);
+    free(text);
+    free(sum);
+}
+
+static void test_upload_outputs(void)
+{
+    stage_ctx ctx = {.cfg = &cfg};
+    err e;
+    err_clear(&e);
+    CHECK_MSG(stage_package(&ctx, &e) == 0, "stage_package: %s", e.msg);
+    char digest[65] = "", json[512], v[4200], want[4200];
+    zip_digest(digest);
+    snprintf(json, sizeof json, "{\"artifact_id\": \"4242\", \"artifact_url\": \"https://github.com/o/r/"
+             "actions/runs/1/artifacts/4242\", \"artifact_digest\": \"%s\", \"name\": \"f1-model\", \"size\": 1}",
+             digest);
+    CHECK_INT(fixture_write(dir, "upload.json", json), 0);
+    char *sum = NULL;
+    char *text = run_report(1, &sum);
+    snprintf(want, sizeof want, "%s/f1-model.zip", dir);
+    CHECK_STR(output(text, "zip-path", v, sizeof v), want);
+    CHECK_STR(output(text, "artifact-id", v, sizeof v), "4242");
+    CHECK_STR(output(text, "artifact-url", v, sizeof v), "https://github.com/o/r/actions/runs/1/artifacts/4242");
+    CHECK_STR(output(text, "artifact-digest", v, sizeof v), digest);
+    CHECK(sum && strstr(sum, "(id 4242, sha256 `") != NULL);
+    free(text);
+    free(sum);
+    /* A record whose digest is not this zip's belongs to another zip. */
+    digest[0] = digest[0] == '0' ? '1' : '0';
+    snprintf(json, sizeof json, "{\"artifact_id\": \"4242\", \"artifact_digest\": \"%s\"}", digest);
+    CHECK_INT(fixture_write(dir, "upload.json", json), 0);
+    text = run_report(1, &sum);
+    CHECK_STR(output(text, "artifact-id", v, sizeof v), "");
+    CHECK_STR(output(text, "artifact-digest", v, sizeof v), "");
+    CHECK(sum && strstr(sum, "(not uploaded)") != NULL);
+    free(text);
+    free(sum);
+}
+
+static void test_without_metrics(void)
+{
+    char path[256], v[256];
+    snprintf(path, sizeof path, "%s/metrics.json", dir);
+    CHECK_INT(fixture_write(dir, "metrics.json", "{\"model\": {\"precision\": 0.9"), 0);
+    CHECK_INT(fixture_write(dir, "coverage.json", "{\"seasons\": [1990, 1991], \"races\": 32, \"rows\": 800,"
+                                                 " \"weather\": {\"found\": 30, \"missing\": 2}}"), 0);
+    char *sum = NULL;
+    char *text = run_report(1, &sum);
+    /* A torn metrics.json is skipped (with a warning), not reported. */
+    CHECK_STR(output(text, "precision", v, sizeof v), "");
+    CHECK_STR(output(text, "hits", v, sizeof v), "");
+    CHECK(sum && strstr(sum, "No metrics yet") != NULL);
+    CHECK(sum && strstr(sum, "| 1990–1991 | 32 | 800 | 30 | 2 |") != NULL);
+    free(text);
+    free(sum);
+    remove(path);
+    text = run_report(1, &sum);
+    CHECK_STR(output(text, "metrics-path", v, sizeof v), "");
+    free(text);
+    free(sum);
+}
+
+int main(void)
+{
+    FILE *devnull = fixture_begin(dir, sizeof dir, "report");
+    CHECK(devnull != NULL);
+    snprintf(out_path, sizeof out_path, "%s/gh-output", dir);
+    snprintf(sum_path, sizeof sum_path, "%s/gh-summary.md", dir);
+    setenv("GITHUB_OUTPUT", out_path, 1);
+    setenv("GITHUB_STEP_SUMMARY", sum_path, 1);
+    char *argv[] = {"f1-mlops", "--data-dir", dir, "--seasons", "2015-2024", "--stages", "evaluate,package"};
+    int help = 0;
+    err e;
+    err_clear(&e);
+    CHECK_MSG(config_load(&cfg, 7, argv, &help, &e) == 0, "config_load: %s", e.msg);
+    test_metrics_outputs();
+    test_upload_outputs();
+    test_without_metrics();
+    unsetenv("GITHUB_OUTPUT");
+    unsetenv("GITHUB_STEP_SUMMARY");
+    fixture_end(dir, devnull);
+    return check_done();
+}
