@@ -38,7 +38,7 @@ $(LIB): $(OBJ)
 $(BIN): $(BUILD)/src/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 
@@ -58,7 +58,7 @@ demo:
 live:
 	bash examples/offline-demo.sh --live
 
-test: unit asan
+test: unit asan fuzz-bin
 	bash tests/run.sh
 
 bench: $(BIN)
@@ -69,6 +69,33 @@ lint:
 	duplicates --most 40 || true
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
+
+# ---- Fuzzing: libFuzzer harnesses fuzz/fuzz_<name>.c (see fuzz/run.sh) ----
+#   make fuzz        each harness for FUZZ_SECONDS (default 60) from seeds made
+#                    out of tests/data; findings land in build-fuzz/findings/
+#   make fuzz-ci     what CI runs: fuzz/regressions replayed, then each
+#                    harness for 60 s; fails on any crash, leak or hang
+#   make fuzz-bin    just the harnesses (build-fuzz/fuzz/<name>); `make test`
+#                    replays fuzz/regressions through them
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES := $(sort $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
+FUZZ_SAN = -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+.PHONY: fuzz fuzz-ci fuzz-bin
+
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/fuzz_util.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+fuzz-bin:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+		EXTRA_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" $(FUZZ_NAMES:%=build-fuzz/fuzz/%)
+
+fuzz: fuzz-bin $(BIN)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+fuzz-ci: fuzz-bin $(BIN)
+	FUZZ_SECONDS=60 bash fuzz/run.sh --ci
 
 -include $(OBJ:.o=.d) $(BUILD)/src/main.d

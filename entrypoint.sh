@@ -1,8 +1,13 @@
-#!/bin/sh
+#!/bin/bash
 # Container entry point of the f1-mlops action: prepares the environment,
 # then runs the program in its place (exec, so signals and the exit code
 # reach the runner unchanged).  Everything else (outputs, summary, masking,
 # file ownership) is the program's job.
+#
+# bash, not sh: the runner passes inputs as INPUT_<NAME> with the hyphens
+# kept (INPUT_N-ESTIMATORS), which are not shell identifiers; dash and
+# busybox sh silently drop such variables from the environment of what they
+# exec, bash passes them on.
 set -eu
 
 # act in host mode (-P ...=-self-hosted) passes the host's path, which does

@@ -21,7 +21,7 @@ imports excluded), then "peak_rss_kb N" (getrusage of this process).
 --backtest A-B times instead the backtest loop our `--backtest` does:
 prepare, then for each test season T in A..B features with training seasons
 [first, T-1], train, evaluate; printed as "stage backtest SECONDS" plus one
-"season T precision expected_precision" line each.  The window features do
+"season T precision expected_precision pole leader" line each.  The window features do
 not depend on T, so they are computed once (cheaper than our loop, which
 rebuilds them per season: the comparison favours the baseline).
 
@@ -264,8 +264,7 @@ def with_onehots(base, first_train, last_train):
         for name in counts.index[counts >= minimum]:
             cols[name] = (names == name).astype(int)
     onehot = pd.DataFrame(cols, index=base.index)[sorted(cols)]
-    out = pd.concat([base[["driver_id"] + FIXED], onehot, base[["won"]]], axis=1)
-    return out
+    return pd.concat([base[["driver_id"] + FIXED], onehot, base[["won"]]], axis=1)
 
 
 def make_model(seed):
@@ -286,19 +285,25 @@ def train(features, first, test, seed):
 
 
 def race_scores(pred, won, races, rng):
-    """Per race: hit (seeded tie-break), expected hit (tie-aware), top-3 hit."""
+    """Per race: hit, expected hit (tie-aware) and top-3 hit.  Rows are ranked by
+    prediction; a run of predictions within TIE of its first is a tied group,
+    shuffled with rng (the seeded tie-break); rank 1 is the predicted winner."""
     out = []
     for idx in races:
         p, w = pred[idx], won[idx]
         order = np.argsort(-p, kind="stable")
-        tied = p >= p[order[0]] - TIE
-        k = int(tied.sum())
-        tops = np.flatnonzero(tied)
-        pick = tops[rng.integers(k)]
-        rest = [i for i in order if not tied[i]]
-        ranking = list(rng.permutation(tops)) + rest
-        out.append((float(w[pick]), float(w[tied].sum()) / k, float(w[ranking[:3]].max())))
-    return np.array(out)
+        groups, group = [], [order[0]]
+        for i in order[1:]:
+            if p[group[0]] - p[i] <= TIE:
+                group.append(i)
+            else:
+                groups.append(group)
+                group = [i]
+        groups.append(group)
+        top = groups[0]
+        ranking = np.concatenate([rng.permutation(g) for g in groups])
+        out.append((w[ranking[0]], w[top].sum() / len(top), w[ranking[:3]].max()))
+    return np.array(out, dtype=float)
 
 
 def baselines(prep, season):
@@ -349,8 +354,7 @@ def timed(name, fn, *args):
 
 
 def stage_prepare(store, first, last, out):
-    timed_prep = prepare(store, first, last)
-    timed_prep.to_csv(os.path.join(out, "prepared.csv"), index=False)
+    prepare(store, first, last).to_csv(os.path.join(out, "prepared.csv"), index=False)
 
 
 def stage_features(prepared_path, first, test, out):
@@ -383,8 +387,9 @@ def run_backtest(store, first, a, b, seed):
     for t in range(a, b + 1):
         f = with_onehots(base, first, t - 1)
         metrics, _ = evaluate(train(f, first, t, seed), f, prep, t, seed)
-        m = metrics["model"]
-        print(f"season {t} {m['precision']:.4f} {m['expected_precision']:.4f}", flush=True)
+        m, b = metrics["model"], metrics["baselines"]
+        print(f"season {t} {m['precision']:.4f} {m['expected_precision']:.4f} "
+              f"{b['pole']['precision']:.4f} {b['leader']['precision']:.4f}", flush=True)
 
 
 def check(out, ours):

@@ -75,8 +75,10 @@ static int read_plain(csv_reader *r, err *e)
     size_t n = i - start;
     if (text_reserve(r, n, e) != 0)
         return -1;
-    memcpy(r->text + r->text_len, r->data + start, n);
-    r->text_len += n;
+    if (n > 0) {
+        memcpy(r->text + r->text_len, r->data + start, n);
+        r->text_len += n;
+    }
     return 0;
 }
 
@@ -135,7 +137,8 @@ int csv_next(csv_reader *r, err *e)
             r->pos += 2;
             break;
         }
-        return err_setk(e, ERR_DATA, "csv: line %ld: unexpected text after a closing quote", r->line);
+        return err_setk(e, ERR_DATA, "csv: line %ld: unexpected text after a closing quote",
+                        r->line);
     }
     r->line++;
     for (int i = 0; i < r->nfields; i++)

@@ -76,7 +76,8 @@ int features_finished(const char *status);
  * have at most 4 decimals and 8 digits, so they read back bit-identical). */
 int features_write(const feature_table *t, const char *path, err *e);
 /* Reads features.csv back: the header must start with driver_id, end with
- * won and hold season and round.  On failure *out is left empty. */
+ * won and hold season and round; every value must be a finite number and
+ * season and round whole ones.  On failure *out is left empty. */
 int features_read(const char *path, feature_table *out, err *e);
 
 void features_free(feature_table *t);

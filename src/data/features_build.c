@@ -227,7 +227,8 @@ static int row_ids(const prepared *p, size_t off, int *ids, err *e)
     return count;
 }
 
-static int build_state_init(build_state *s, const prepared *p, int first_train, int last_train, err *e)
+static int build_state_init(build_state *s, const prepared *p, int first_train, int last_train,
+                            err *e)
 {
     size_t n = (size_t)p->n + 1;
     memset(s, 0, sizeof *s);
@@ -299,7 +300,9 @@ static void race_features(const prepared *p, int a, int b, const build_state *s,
 static int copy_names(const prepared *p, const features_onehot *oh, feature_table *t, err *e)
 {
     for (int j = 0; j < t->nfeat; j++) {
-        t->names[j] = strdup(j < FEATURES_NFIXED ? features_fixed_names[j] : oh->names[j - FEATURES_NFIXED]);
+        const char *name =
+            j < FEATURES_NFIXED ? features_fixed_names[j] : oh->names[j - FEATURES_NFIXED];
+        t->names[j] = strdup(name);
         if (t->names[j] == NULL)
             return err_set(e, "features: out of memory");
     }
@@ -317,19 +320,22 @@ int features_build(const prepared *p, int first_train_season, int last_train_sea
     build_state s;
     memset(out, 0, sizeof *out);
     int rc = -1, n = p->n;
-    if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 || check_order(p, e) != 0 ||
-        table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 || copy_names(p, &s.oh, out, e) != 0)
+    if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 ||
+        check_order(p, e) != 0 || table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
+        copy_names(p, &s.oh, out, e) != 0)
         goto out;
     for (int a = 0, b; a < n; a = b) {
         const prepared_row *first = &p->rows[a];
-        for (b = a + 1; b < n && p->rows[b].season == first->season && p->rows[b].round == first->round;)
+        b = a + 1;
+        while (b < n && p->rows[b].season == first->season && p->rows[b].round == first->round)
             b++;
         /* Features first, from the histories as they were before this
          * race; only then does the race enter the histories. */
         race_features(p, a, b, &s, out);
         race_rf(first, b - a, s.order, &s.rf[a]);
         for (int i = a; i < b; i++) {
-            past_row pr = {s.rf[i], p->rows[i].position == 1, !features_finished(p->rows[i].status)};
+            const prepared_row *r = &p->rows[i];
+            past_row pr = {s.rf[i], r->position == 1, !features_finished(r->status)};
             history_push(&s.dh[s.drv[i]], pr);
             history_push(&s.ch[s.con[i]], pr);
         }

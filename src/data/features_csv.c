@@ -101,7 +101,8 @@ int features_write(const feature_table *t, const char *path, err *e)
                 len += (size_t)format_number(line + len, block[k * (nf + 1) + j]);
             }
             line[len++] = '\n';
-            if (csv_put_field(&b, t->driver_id[i0 + k], e) != 0 || buf_append(&b, line, len, e) != 0)
+            if (csv_put_field(&b, t->driver_id[i0 + k], e) != 0 ||
+                buf_append(&b, line, len, e) != 0)
                 goto out;
         }
     }
@@ -133,7 +134,9 @@ static int parse_number(const char *s, double *out)
     char *end;
     errno = 0;
     *out = strtod(s, &end);
-    return (s[0] == '\0' || *end != '\0' || errno == ERANGE) ? -1 : 0;
+    /* strtod takes "nan" and "inf"; no feature is either, and trees need
+     * finite values */
+    return (s[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(*out)) ? -1 : 0;
 }
 
 /* Growing row-major storage while reading; transposed at the end. */
@@ -163,8 +166,10 @@ static int read_header(const csv_reader *r, const char *path, feature_table *t, 
                        int *round_col, err *e)
 {
     int nf = r->nfields - 2;
-    if (nf < 1 || strcmp(r->fields[0], "driver_id") != 0 || strcmp(r->fields[r->nfields - 1], "won") != 0)
-        return err_setk(e, ERR_DATA, "%s: not a features.csv (expected driver_id, features, won)", path);
+    if (nf < 1 || strcmp(r->fields[0], "driver_id") != 0 ||
+        strcmp(r->fields[r->nfields - 1], "won") != 0)
+        return err_setk(e, ERR_DATA, "%s: not a features.csv (expected driver_id, features, won)",
+                        path);
     t->names = calloc((size_t)nf, sizeof *t->names);
     if (t->names == NULL)
         return err_set(e, "features: out of memory");
@@ -186,8 +191,8 @@ static int read_header(const csv_reader *r, const char *path, feature_table *t, 
 
 /* Reads the data records: driver ids into *ids (grown), all numbers
  * (features then won) row-major into vals. */
-static int read_rows(csv_reader *r, const char *path, int nf, char ***ids, int *nrows, doubles *vals,
-                     err *e)
+static int read_rows(csv_reader *r, const char *path, int nf, char ***ids, int *nrows,
+                     doubles *vals, err *e)
 {
     int alloc = 0;
     for (;;) {
@@ -196,8 +201,8 @@ static int read_rows(csv_reader *r, const char *path, int nf, char ***ids, int *
         if (got <= 0)
             return got;
         if (r->nfields != nf + 2)
-            return err_setk(e, ERR_DATA, "%s: line %ld: %d fields, expected %d", path, line, r->nfields,
-                            nf + 2);
+            return err_setk(e, ERR_DATA, "%s: line %ld: %d fields, expected %d", path, line,
+                            r->nfields, nf + 2);
         if (*nrows == alloc) {
             alloc = alloc ? alloc * 2 : 1024;
             char **grown = realloc(*ids, (size_t)alloc * sizeof *grown);
@@ -217,6 +222,12 @@ static int read_rows(csv_reader *r, const char *path, int nf, char ***ids, int *
                 return -1;
         }
     }
+}
+
+/* A whole number as small as prepared.csv's integers. */
+static int is_int_value(double v)
+{
+    return v == floor(v) && fabs(v) <= 1e6;
 }
 
 int features_read(const char *path, feature_table *out, err *e)
@@ -251,6 +262,12 @@ int features_read(const char *path, feature_table *out, err *e)
         for (size_t j = 0; j < nf; j++)
             out->x[j * n + i] = row[j];
         out->won[i] = row[nf];
+        /* casting a double outside int's range is undefined: check first */
+        if (!is_int_value(row[season_col]) || !is_int_value(row[round_col])) {
+            err_setk(e, ERR_DATA, "%s: data row %zu: season or round is not a whole number", path,
+                     i + 1);
+            goto out;
+        }
         out->season[i] = (int)row[season_col];
         out->round[i] = (int)row[round_col];
     }

@@ -23,8 +23,8 @@ enum {
     C_STATUS, C_CIRCUIT_ID, C_COUNTRY, C_WEATHER_TEXT, C_WEATHER
 };
 
-/* The string fields of a row with their columns, so copying, freeing,
- * reading and writing walk one list. */
+/* The string fields of a row with their columns, so copying, reading and
+ * writing walk one list. */
 #define STRING_FIELDS(X)                                                                       \
     X(race_name, C_RACE_NAME) X(race_date, C_RACE_DATE) X(driver_id, C_DRIVER_ID)              \
     X(driver_name, C_DRIVER_NAME) X(driver_dob, C_DRIVER_DOB) X(driver_nationality, C_DRIVER_NAT) \
@@ -123,7 +123,8 @@ static int row_parse(char **f, prepared_row *r, const char *path, long line, err
     char *end;
     r->points = strtod(f[C_POINTS], &end);
     if (f[C_POINTS][0] == '\0' || *end != '\0')
-        return err_setk(e, ERR_DATA, "%s: line %ld: points '%s' is not a number", path, line, f[C_POINTS]);
+        return err_setk(e, ERR_DATA, "%s: line %ld: points '%s' is not a number", path, line,
+                        f[C_POINTS]);
 #define POINT_FIELD(fl, col) r->fl = f[col];
     STRING_FIELDS(POINT_FIELD)
 #undef POINT_FIELD
@@ -136,7 +137,8 @@ static int check_header(const csv_reader *r, const char *path, err *e)
     for (int i = 0; ok && i < PREPARED_NCOLS; i++)
         ok = strcmp(r->fields[i], prepared_columns[i]) == 0;
     if (!ok)
-        return err_setk(e, ERR_DATA, "%s: not a prepared.csv (header differs; rerun the prepare stage)", path);
+        return err_setk(e, ERR_DATA,
+                        "%s: not a prepared.csv (header differs; rerun the prepare stage)", path);
     return 0;
 }
 

@@ -12,7 +12,11 @@
 char *weather_clean(const char *raw);
 
 /* The §2 category of a cleaned text: "hot", "warm", "cold", "dry", "wet",
- * "cloudy" or "unknown" (a static string; never NULL). */
+ * "cloudy" or "unknown" (a static string; never NULL; NULL text is
+ * unknown).  Words are runs of letters of the UTF-8 text: an accented or
+ * other non-ASCII letter belongs to its word ("più" is one word, never
+ * "pi"), while digits, punctuation, symbols (°) and every space (U+00A0
+ * too) split words.  Invalid UTF-8 bytes split words. */
 const char *weather_category(const char *text);
 
 #endif

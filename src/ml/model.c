@@ -340,6 +340,13 @@ static int read_trees(const cJSON *root, model *m, err *e)
     return 0;
 }
 
+/* A season: a whole number from 1950 (the first championship) to 9999. */
+static int is_season(const cJSON *it)
+{
+    return cJSON_IsNumber(it) && it->valuedouble == floor(it->valuedouble) && it->valuedouble >= 1950 &&
+           it->valuedouble <= 9999;
+}
+
 static int read_model(const cJSON *root, model *m, err *e)
 {
     const char *format = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "format"));
@@ -357,7 +364,8 @@ static int read_model(const cJSON *root, model *m, err *e)
     }
     const cJSON *seasons = cJSON_GetObjectItemCaseSensitive(root, "train_seasons");
     const cJSON *s0 = cJSON_GetArrayItem(seasons, 0), *s1 = cJSON_GetArrayItem(seasons, 1);
-    if (cJSON_GetArraySize(seasons) != 2 || !cJSON_IsNumber(s0) || !cJSON_IsNumber(s1) ||
+    /* whole years only: casting an out-of-range double to int is undefined */
+    if (cJSON_GetArraySize(seasons) != 2 || !is_season(s0) || !is_season(s1) ||
         s0->valuedouble > s1->valuedouble)
         return err_setk(e, ERR_DATA, "'train_seasons' is not [first, last]");
     m->train_first = (int)s0->valuedouble;

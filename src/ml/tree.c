@@ -192,13 +192,13 @@ static void sort_feature(tree_work *w, const double *x, int nrows, const int *pr
     if (presorted != NULL && tree_presort_pays(nu, nrows)) {
         const int *p = presorted + (size_t)f * nrows;
         int k = 0;
+        /* Branch-free: about half the rows are drawn, unpredictably; a
+         * row not drawn is written and then overwritten (k < nu holds). */
         for (int i = 0; i < nrows && k < nu; i++) {
             int local = w->slot[p[i]];
-            if (local >= 0) {
-                o[k] = local;
-                v[k] = col[p[i]];
-                k++;
-            }
+            o[k] = local;
+            v[k] = col[p[i]];
+            k += local >= 0;
         }
         return;
     }

@@ -333,9 +333,9 @@ static double backoff_s(http_client *c, int k)
     return d < c->opts.max_wait_s ? d : c->opts.max_wait_s;
 }
 
-/* One attempt: sends r and leaves the curl result in *cc, the status in
- * *status, the body in out->body.  Returns -1 only when the request could
- * not be set up at all. */
+/* One attempt, paced: sends r and leaves the curl result in *cc, the
+ * status in out->status, the body in out->body.  Returns -1 only when the
+ * request could not be set up at all. */
 static int http_attempt(http_client *c, const http_req *r, const char *method,
                         struct curl_slist *headers, http_resp *out, CURLcode *cc,
                         int *over_cap, err *e)

@@ -7,8 +7,8 @@
  * attempts that failed transiently plus max_429 honoured 429 answers, each
  * attempt limited by timeout_ms and each wait by max_wait_s.
  *
- * What is retried (exponential backoff with jitter: backoff_ms, times
- * backoff_factor per retry, a random half of it added or not):
+ * What is retried, after the k-th failure waiting a random time between
+ * half and all of backoff_ms * backoff_factor^(k-1) (capped at max_wait_s):
  *   5xx answers, timeouts, connection errors, truncated bodies, and 2xx
  *   bodies the request's `valid` hook rejects.
  * HTTP 429 waits for its Retry-After (seconds or HTTP-date; the backoff
@@ -82,7 +82,7 @@ typedef struct {
  * err kind ERR_NETWORK naming the URL and the last cause when no final
  * response came after the retries (5xx to the end, timeouts, 429 past
  * max_429, body over max_body, valid() rejecting every body); out->body is
- * then empty. */
+ * then empty and out->status holds the last status received (0 if none). */
 int http_do(http_client *c, const http_req *r, http_resp *out, err *e);
 
 /* GET url and require a 2xx answer.  Returns 0 with the body appended to

@@ -22,7 +22,8 @@
 #include "ml/model.h"
 #include "ml/numfmt.h"
 #include "ml/score.h"
-#include "pipeline/train.h"
+#include "pipeline/seasons.h"
+#include "pipeline/stage.h"
 
 #define FILE_COVERAGE "coverage.json"
 #define METRICS_FORMAT_VERSION 1
@@ -373,6 +374,17 @@ static int evaluate_seasons(const stage_ctx *ctx, const model *m, const feature_
     return 0;
 }
 
+/* The path of an input file in data-dir; fails with a hint naming the
+ * stage that writes it when it is not there. */
+static int need(const stage_ctx *ctx, const char *name, const char *writer, char *path, size_t n,
+                err *e)
+{
+    stage_path(ctx, name, path, n);
+    if (!fs_exists(path))
+        return err_setk(e, ERR_DATA, "no %s in data-dir: run the %s stage first", name, writer);
+    return 0;
+}
+
 int stage_evaluate(stage_ctx *ctx, err *e)
 {
     const config *c = ctx->cfg;
@@ -384,16 +396,17 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     double *pred = NULL;
     cJSON *metrics = NULL;
     int n = 0, rc = -1;
-    stage_path(ctx, FILE_MODEL, path, sizeof path);
-    if (model_read(path, &m, e) != 0)
+    int test;
+    if (seasons_test_last(ctx, &test, e) != 0)
         goto out;
-    stage_path(ctx, FILE_FEATURES, path, sizeof path);
-    if (features_read(path, &t, e) != 0 || model_check_features(&m, &t, e) != 0)
+    if (need(ctx, FILE_MODEL, "train", path, sizeof path, e) != 0 || model_read(path, &m, e) != 0)
         goto out;
-    stage_path(ctx, FILE_PREPARED, path, sizeof path);
-    if (prepared_read(path, &p, e) != 0)
+    if (need(ctx, FILE_FEATURES, "features", path, sizeof path, e) != 0 ||
+        features_read(path, &t, e) != 0 || model_check_features(&m, &t, e) != 0)
         goto out;
-    int test = train_test_season(ctx, &t);
+    if (need(ctx, FILE_PREPARED, "prepare", path, sizeof path, e) != 0 ||
+        prepared_read(path, &p, e) != 0)
+        goto out;
     if (m.train_last != test - 1) {
         err_setk(e, ERR_DATA,
                  "model.json was trained on seasons %d-%d, but test season %d needs training "

@@ -174,13 +174,14 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
 {
     const cJSON *circuit = cJSON_GetObjectItemCaseSensitive(race, "Circuit");
     const char *text = w != NULL && w->text != NULL ? w->text : "";
+    const cJSON *location = cJSON_GetObjectItemCaseSensitive(circuit, "Location");
     prepared_row r = {
         .season = season,
         .round = round,
         .race_name = (char *)json_str(race, "raceName"),
         .race_date = (char *)json_str(race, "date"),
         .circuit_id = (char *)json_str(circuit, "circuitId"),
-        .country = (char *)json_str(cJSON_GetObjectItemCaseSensitive(circuit, "Location"), "country"),
+        .country = (char *)json_str(location, "country"),
         .weather_text = (char *)text,
         .weather = (char *)weather_category(text),
     };
@@ -220,7 +221,8 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
 }
 
 /* Lists one season and appends its rows; *found = races with rows. */
-static int prepare_season(stage_ctx *ctx, int season, prepared *p, coverage *cov, int *found, err *e)
+static int prepare_season(stage_ctx *ctx, int season, prepared *p, coverage *cov, int *found,
+                          err *e)
 {
     season_docs sd;
     memset(&sd, 0, sizeof sd);
@@ -230,9 +232,11 @@ static int prepare_season(stage_ctx *ctx, int season, prepared *p, coverage *cov
     int rc = -1;
     if (store_list(ctx->st, "results", "season", key, collect_race, &sd, e) != 0)
         goto out;
-    if (ctx->cfg->wikipedia && store_list(ctx->st, "weather", "season", key, collect_weather, &sd, e) != 0)
+    if (ctx->cfg->wikipedia &&
+        store_list(ctx->st, "weather", "season", key, collect_weather, &sd, e) != 0)
         goto out;
-    qsort(sd.races, (size_t)sd.nraces, sizeof *sd.races, cmp_round);
+    if (sd.nraces > 1)
+        qsort(sd.races, (size_t)sd.nraces, sizeof *sd.races, cmp_round);
     *found = 0;
     for (int i = 0; i < sd.nraces; i++) {
         int before = p->n;

@@ -42,8 +42,8 @@ static int latest_stored(store *st, int first, int *out, err *e)
             return 0;
         }
     }
-    return err_setk(e, ERR_DATA, "no results are stored for seasons from %d (run the source stage first)",
-                    first);
+    return err_setk(e, ERR_DATA,
+                    "no results are stored for seasons from %d (run the source stage first)", first);
 }
 
 /* The largest season of prepared.csv (its first column). */
@@ -54,7 +54,8 @@ static int latest_prepared(const stage_ctx *ctx, int *out, err *e)
     buf b;
     buf_init(&b, 0);
     if (fs_read_file(path, &b, e) != 0)
-        return err_wrap(e, "cannot resolve seasons 'latest' without the store (run the prepare stage first)");
+        return err_wrap(e, "cannot resolve seasons 'latest' without the store "
+                           "(run the prepare stage first)");
     csv_reader r;
     csv_reader_init(&r, b.data, b.len);
     int rc, last = 0;

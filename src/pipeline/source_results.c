@@ -3,15 +3,15 @@
  * Two ways to fetch, chosen to spend the fewest requests:
  *   - sweep: the unfiltered /races.json and /results.json, paged from the
  *     start (a cold pull of all history: ~12 + ~272 pages instead of two or
- *     more queries per season).  Its position is kept in the `meta`
- *     document "results_sweep", written after each page, so a killed run
- *     resumes from the last stored page.
+ *     more queries per season).  Each race is stored once, whole, and the
+ *     position is kept in the `meta` document "results_sweep", so a killed
+ *     run resumes where it stopped (see sweep_page).
  *   - per season: /{season}.json and /{season}/results.json from offset =
- *     rows already stored, for the few incomplete seasons of a rerun.
- * Either way a page's races are merged into the stored race by result
- * row (same position and driver replaces, a new one is appended), so a page
- * fetched twice never duplicates a row, and a race split across pages is
- * joined.  A season is marked complete (`progress`) only when its last race
+ *     rows already stored, for the few incomplete seasons of a rerun.  A
+ *     page's races are merged into the stored race by result row (same
+ *     position and driver replaces, a new one is appended), so a page
+ *     fetched twice never duplicates a row, and a race split across pages
+ *     is joined.  A season is marked complete (`progress`) only when its last race
  * is in the past, every scheduled race has results and every row the API
  * has for it is stored; complete seasons are never fetched again. */
 #include <stdio.h>
@@ -50,10 +50,28 @@ typedef struct {
     char last_date[16];     /* date of the last scheduled race */
 } season_state;
 
+/* Seasons r->first..r->last as stored, state[season - r->first], read in
+ * one pass over each collection: a listing filtered by season costs a full
+ * scan on some servers (FerretDB), so per-season listings were quadratic. */
+typedef struct {
+    const source_run *r;
+    season_state *state;
+} season_table;
+
+static season_state *season_slot(const season_table *t, const cJSON *doc)
+{
+    int season = json_int(doc, "season");
+    if (season < t->r->first || season > t->r->last)
+        return NULL;
+    return &t->state[season - t->r->first];
+}
+
 static int count_schedule(const cJSON *doc, void *ctx, err *e)
 {
     (void)e;
-    season_state *s = ctx;
+    season_state *s = season_slot(ctx, doc);
+    if (s == NULL)
+        return 0;
     s->scheduled++;
     const char *d = json_str(doc, "date");
     if (strcmp(d, s->last_date) > 0)
@@ -64,7 +82,9 @@ static int count_schedule(const cJSON *doc, void *ctx, err *e)
 static int count_results(const cJSON *doc, void *ctx, err *e)
 {
     (void)e;
-    season_state *s = ctx;
+    season_state *s = season_slot(ctx, doc);
+    if (s == NULL)
+        return 0;
     int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "Results"));
     if (n > 0)
         s->with_results++;
@@ -72,14 +92,20 @@ static int count_results(const cJSON *doc, void *ctx, err *e)
     return 0;
 }
 
-static int season_read(source_run *r, int season, season_state *s, err *e)
+/* Returns a new array (free()) of r->last - r->first + 1 states, or NULL. */
+static season_state *seasons_read(source_run *r, err *e)
 {
-    char key[16];
-    snprintf(key, sizeof key, "%d", season);
-    memset(s, 0, sizeof *s);
-    if (store_list(r->st, "races", "season", key, count_schedule, s, e) != 0)
-        return -1;
-    return store_list(r->st, "results", "season", key, count_results, s, e);
+    season_table t = {r, calloc((size_t)(r->last - r->first + 1), sizeof(season_state))};
+    if (t.state == NULL) {
+        err_set(e, "out of memory");
+        return NULL;
+    }
+    if (store_list(r->st, "races", NULL, NULL, count_schedule, &t, e) != 0 ||
+        store_list(r->st, "results", NULL, NULL, count_results, &t, e) != 0) {
+        free(t.state);
+        return NULL;
+    }
+    return t.state;
 }
 
 static int season_is_complete(source_run *r, int season, err *e, int *complete)
@@ -103,25 +129,22 @@ static void today(char *out, size_t n)
     strftime(out, n, "%Y-%m-%d", &tm);
 }
 
-/* Records whether `season` is complete; `all_rows` says the API has no
- * rows for it beyond those stored. */
-static int season_mark(source_run *r, int season, int all_rows, err *e)
+/* Records whether `season` (stored as *s) is complete; `all_rows` says the
+ * API has no rows for it beyond those stored. */
+static int season_mark(source_run *r, int season, const season_state *s, int all_rows, err *e)
 {
-    season_state s;
-    if (season_read(r, season, &s, e) != 0)
-        return -1;
     char now[16];
     today(now, sizeof now);
-    int complete = all_rows && s.scheduled > 0 && s.with_results == s.scheduled &&
-                   strcmp(s.last_date, now) < 0;
+    int complete = all_rows && s->scheduled > 0 && s->with_results == s->scheduled &&
+                   strcmp(s->last_date, now) < 0;
     cJSON *doc = cJSON_CreateObject();
     char key[16];
     snprintf(key, sizeof key, "%d", season);
     cJSON_AddStringToObject(doc, "season", key);
     cJSON_AddStringToObject(doc, "complete", complete ? "true" : "false");
-    cJSON_AddNumberToObject(doc, "rows", (double)s.rows);
-    cJSON_AddNumberToObject(doc, "races", s.with_results);
-    cJSON_AddNumberToObject(doc, "scheduled", s.scheduled);
+    cJSON_AddNumberToObject(doc, "rows", (double)s->rows);
+    cJSON_AddNumberToObject(doc, "races", s->with_results);
+    cJSON_AddNumberToObject(doc, "scheduled", s->scheduled);
     int rc = source_put(r, "progress", doc, e);
     cJSON_Delete(doc);
     return rc;
@@ -235,48 +258,103 @@ static int merge_race(source_run *r, const cJSON *race, err *e)
 
 typedef struct {
     long pages;
-    long rows;
-    int last_season_seen;
-    int sweep;      /* keep the sweep cursor up to date */
+    cJSON *carry;       /* sweep: the race being collected, not yet stored */
+    long carry_offset;  /* sweep: row offset of its first row */
 } results_progress;
 
-static int results_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
+static void log_page(const results_progress *p, long done, long total, int last)
+{
+    if (p->pages % 10 == 0 || done >= total || last)
+        log_info("results: %ld of %ld rows (%ld pages this run)", done, total, p->pages);
+}
+
+/* Per-season pages: each race is merged into what is stored. */
+static int season_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
     results_progress *p = ctx;
     const cJSON *race;
-    int stop = 0;
-    long page_rows = 0;
     cJSON_ArrayForEach(race, items) {
-        int season = json_int(race, "season");
-        page_rows += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(race, "Results"));
-        if (season > p->last_season_seen)
-            p->last_season_seen = season;
-        if (season > r->last) {
-            stop = 1;
-            continue;
-        }
-        if (in_range(r, season) && merge_race(r, race, e) != 0)
+        if (merge_race(r, race, e) != 0)
             return -1;
     }
     p->pages++;
-    p->rows += page_rows;
-    if (p->sweep) {
-        /* Written after the page's races: a resumed run refetches at most
-         * this page, and merging makes that harmless. */
-        cJSON *cur = cJSON_CreateObject();
-        cJSON_AddStringToObject(cur, "name", SWEEP_KEY);
-        cJSON_AddNumberToObject(cur, "offset", (double)(offset + page_rows));
-        cJSON_AddNumberToObject(cur, "total", (double)total);
-        cJSON_AddNumberToObject(cur, "first", r->first);
-        cJSON_AddNumberToObject(cur, "last", r->last);
-        cJSON_AddBoolToObject(cur, "finished", 0);
-        int rc = source_put(r, "meta", cur, e);
-        cJSON_Delete(cur);
-        if (rc != 0)
+    log_page(p, offset + ergast_count_results(items), total, 0);
+    return 0;
+}
+
+static int sweep_cursor(source_run *r, long offset, long total, int finished, err *e)
+{
+    cJSON *cur = cJSON_CreateObject();
+    cJSON_AddStringToObject(cur, "name", SWEEP_KEY);
+    cJSON_AddNumberToObject(cur, "offset", (double)offset);
+    cJSON_AddNumberToObject(cur, "total", (double)total);
+    cJSON_AddNumberToObject(cur, "first", r->first);
+    cJSON_AddNumberToObject(cur, "last", r->last);
+    cJSON_AddBoolToObject(cur, "finished", finished);
+    int rc = source_put(r, "meta", cur, e);
+    cJSON_Delete(cur);
+    return rc;
+}
+
+static int flush_carry(source_run *r, results_progress *p, err *e)
+{
+    if (p->carry == NULL)
+        return 0;
+    int rc = source_put(r, "results", p->carry, e);
+    cJSON_Delete(p->carry);
+    p->carry = NULL;
+    return rc;
+}
+
+static int same_race(const cJSON *a, const cJSON *b)
+{
+    return json_int(a, "season") == json_int(b, "season") && json_int(a, "round") == json_int(b, "round");
+}
+
+/* Sweep pages: a race is collected in memory until its last row has
+ * arrived and then stored once, as a new document (cheap on every server).
+ * The cursor always points at the first row not stored: the carried race's
+ * first row, or the end of the page.  A run killed at any point refetches
+ * from there; a race it had stored just before the kill is replaced whole. */
+static int sweep_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
+{
+    results_progress *p = ctx;
+    const cJSON *race;
+    long at = offset;
+    int stop = 0;
+    cJSON_ArrayForEach(race, items) {
+        const cJSON *rows = cJSON_GetObjectItemCaseSensitive(race, "Results");
+        int season = json_int(race, "season");
+        if (season > r->last) {
+            stop = 1;
+            break;
+        }
+        if (p->carry != NULL && same_race(p->carry, race)) {
+            cJSON *have = cJSON_GetObjectItemCaseSensitive(p->carry, "Results");
+            const cJSON *row;
+            cJSON_ArrayForEach(row, rows) {
+                cJSON_AddItemToArray(have, cJSON_Duplicate(row, 1));
+            }
+        } else {
+            if (flush_carry(r, p, e) != 0)
+                return -1;
+            if (in_range(r, season)) {
+                p->carry = cJSON_Duplicate(race, 1);
+                if (p->carry == NULL)
+                    return err_set(e, "out of memory");
+                p->carry_offset = at;
+            }
+        }
+        at += cJSON_GetArraySize(rows);
+    }
+    p->pages++;
+    if (stop || at >= total) {
+        if (flush_carry(r, p, e) != 0)
             return -1;
     }
-    if (p->pages % 10 == 0 || offset + page_rows >= total || stop)
-        log_info("results: %ld of %ld rows (%ld pages this run)", offset + page_rows, total, p->pages);
+    if (sweep_cursor(r, p->carry ? p->carry_offset : at, total, 0, e) != 0)
+        return -1;
+    log_page(p, at, total, stop);
     return stop;
 }
 
@@ -296,21 +374,20 @@ static int sweep(source_run *r, long offset, err *e)
         return -1;
     log_group_begin("results");
     log_info("results: all seasons %d-%d through /results.json from offset %ld", r->first, r->last, offset);
-    results_progress p = {.sweep = 1};
+    results_progress p = {0};
     long total = 0;
-    rc = source_pages(r, "/results.json", &ergast_kind_results, offset, results_page, &p, &total, e);
+    rc = source_pages(r, "/results.json", &ergast_kind_results, offset, sweep_page, &p, &total, e);
+    cJSON_Delete(p.carry); /* only left over after an error */
     log_group_end();
     if (rc != 0)
         return -1;
-    cJSON *cur = cJSON_CreateObject();
-    cJSON_AddStringToObject(cur, "name", SWEEP_KEY);
-    cJSON_AddNumberToObject(cur, "offset", (double)total);
-    cJSON_AddNumberToObject(cur, "total", (double)total);
-    cJSON_AddBoolToObject(cur, "finished", 1);
-    rc = source_put(r, "meta", cur, e);
-    cJSON_Delete(cur);
+    rc = sweep_cursor(r, total, total, 1, e);
+    season_state *st = rc == 0 ? seasons_read(r, e) : NULL;
+    if (st == NULL)
+        return -1;
     for (int s = r->first; rc == 0 && s <= r->last; s++)
-        rc = season_mark(r, s, 1, e);
+        rc = season_mark(r, s, &st[s - r->first], 1, e);
+    free(st);
     return rc;
 }
 
@@ -321,23 +398,33 @@ static int season_schedule(source_run *r, int season, err *e)
     return source_pages(r, path, &ergast_kind_races, 0, schedule_page, NULL, NULL, e);
 }
 
-static int season_results(source_run *r, int season, err *e)
+/* Results of the todo seasons, each from the rows already stored. */
+static int seasons_results(source_run *r, const int *todo, int ntodo, err *e)
 {
-    season_state s;
-    if (season_read(r, season, &s, e) != 0)
-        return -1;
-    char path[64];
-    snprintf(path, sizeof path, "/%d/results.json", season);
-    results_progress p = {0};
-    long total = 0;
-    if (source_pages(r, path, &ergast_kind_results, s.rows, results_page, &p, &total, e) != 0)
-        return -1;
-    if (season_read(r, season, &s, e) != 0)
-        return -1;
-    if (s.rows != total)
-        log_warn("season %d: %ld result rows stored, the API reports %ld; not marked complete",
-                 season, s.rows, total);
-    return season_mark(r, season, s.rows == total, e);
+    season_state *before = seasons_read(r, e);
+    long *total = calloc((size_t)ntodo + 1, sizeof *total);
+    int rc = before && total ? 0 : -1;
+    for (int i = 0; i < ntodo && rc == 0; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/%d/results.json", todo[i]);
+        results_progress p = {0};
+        rc = source_pages(r, path, &ergast_kind_results, before[todo[i] - r->first].rows, season_page, &p,
+                          &total[i], e);
+    }
+    season_state *after = rc == 0 ? seasons_read(r, e) : NULL;
+    for (int i = 0; i < ntodo && after != NULL && rc == 0; i++) {
+        const season_state *s = &after[todo[i] - r->first];
+        if (s->rows != total[i])
+            log_warn("season %d: %ld result rows stored, the API reports %ld; not marked complete",
+                     todo[i], s->rows, total[i]);
+        rc = season_mark(r, todo[i], s, s->rows == total[i], e);
+    }
+    if (rc == 0 && after == NULL)
+        rc = -1;
+    free(before);
+    free(after);
+    free(total);
+    return rc;
 }
 
 int source_results(source_run *r, err *e)
@@ -380,8 +467,8 @@ int source_results(source_run *r, err *e)
         rc = season_schedule(r, todo[i], e);
     log_group_end();
     log_group_begin("results");
-    for (int i = 0; i < ntodo && rc == 0; i++)
-        rc = season_results(r, todo[i], e);
+    if (rc == 0)
+        rc = seasons_results(r, todo, ntodo, e);
     log_group_end();
     return rc;
 }

@@ -16,6 +16,7 @@ typedef struct {
     int season;
     int round;
     char *url;
+    int done;  /* a final weather record is stored */
 } race_ref;
 
 typedef struct {
@@ -31,13 +32,22 @@ static void race_list_free(race_list *l)
     free(l->v);
 }
 
+typedef struct {
+    race_list *list;
+    int first, last;
+} race_filter;
+
 static int collect_race(const cJSON *doc, void *ctx, err *e)
 {
-    race_list *l = ctx;
+    const race_filter *f = ctx;
+    race_list *l = f->list;
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "season");
     const cJSON *rd = cJSON_GetObjectItemCaseSensitive(doc, "round");
     const cJSON *url = cJSON_GetObjectItemCaseSensitive(doc, "url");
     if (!cJSON_IsString(s) || !cJSON_IsString(rd) || !cJSON_IsString(url))
+        return 0;
+    int season = atoi(s->valuestring);
+    if (season < f->first || season > f->last)
         return 0;
     if (l->n == l->alloc) {
         int n = l->alloc ? l->alloc * 2 : 256;
@@ -50,7 +60,7 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
     char *copy = strdup(url->valuestring);
     if (copy == NULL)
         return err_set(e, "out of memory");
-    l->v[l->n++] = (race_ref){atoi(s->valuestring), atoi(rd->valuestring), copy};
+    l->v[l->n++] = (race_ref){season, atoi(rd->valuestring), copy, 0};
     return 0;
 }
 
@@ -60,19 +70,22 @@ static int race_cmp(const void *a, const void *b)
     return x->season != y->season ? x->season - y->season : x->round - y->round;
 }
 
-/* 1 when the stored record is final (found or missing). */
-static int weather_done(source_run *r, const race_ref *race, err *e, int *done)
+/* Marks the races whose stored record is final (found or missing): one
+ * listing of the collection instead of one lookup per race. */
+static int mark_final(const cJSON *doc, void *ctx, err *e)
 {
-    char s[16], rd[16];
-    snprintf(s, sizeof s, "%d", race->season);
-    snprintf(rd, sizeof rd, "%d", race->round);
-    const char *kv[] = {s, rd};
-    cJSON *doc = NULL;
-    if (store_get(r->st, "weather", kv, &doc, e) != 0)
-        return -1;
+    (void)e;
+    race_list *l = ctx;
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "status");
-    *done = cJSON_IsString(st) && strcmp(st->valuestring, "error") != 0;
-    cJSON_Delete(doc);
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "season");
+    const cJSON *rd = cJSON_GetObjectItemCaseSensitive(doc, "round");
+    if (!cJSON_IsString(st) || strcmp(st->valuestring, "error") == 0 || !cJSON_IsString(s) ||
+        !cJSON_IsString(rd))
+        return 0;
+    race_ref key = {atoi(s->valuestring), atoi(rd->valuestring), NULL, 0};
+    race_ref *hit = bsearch(&key, l->v, (size_t)l->n, sizeof *l->v, race_cmp);
+    if (hit != NULL)
+        hit->done = 1;
     return 0;
 }
 
@@ -123,22 +136,17 @@ int source_weather(source_run *r, err *e)
         return 0;
     }
     race_list races = {0};
-    int rc = 0;
-    for (int s = r->first; s <= r->last && rc == 0; s++) {
-        char key[16];
-        snprintf(key, sizeof key, "%d", s);
-        rc = store_list(r->st, "results", "season", key, collect_race, &races, e);
-    }
+    /* One listing, filtered here: per-season listings cost a full scan
+     * each on some servers. */
+    race_filter f = {&races, r->first, r->last};
+    int rc = store_list(r->st, "results", NULL, NULL, collect_race, &f, e);
     if (rc == 0)
         qsort(races.v, (size_t)races.n, sizeof *races.v, race_cmp);
+    if (rc == 0 && !r->cfg->refresh)
+        rc = store_list(r->st, "weather", NULL, NULL, mark_final, &races, e);
     int fetched = 0;
     for (int i = 0; i < races.n && rc == 0; i++) {
-        int done = 0;
-        if (!r->cfg->refresh)
-            rc = weather_done(r, &races.v[i], e, &done);
-        if (rc != 0)
-            break;
-        if (done)
+        if (races.v[i].done)
             continue;
         rc = fetch_one(r, &races.v[i], e);
         if (++fetched % 100 == 0)

@@ -1,28 +1,14 @@
-/* The train stage (spec §4): features.csv -> model.json. */
-#include "pipeline/train.h"
-
+/* The train stage (spec §4): features.csv -> model.json, trained on the
+ * seasons from the first of `seasons` to the one before the test season
+ * (the last backtest season when backtesting: seasons.h). */
 #include <time.h>
 
+#include "core/fsutil.h"
 #include "core/log.h"
+#include "data/features.h"
 #include "ml/model.h"
-
-int train_test_season(const stage_ctx *ctx, const feature_table *t)
-{
-    const config *c = ctx->cfg;
-    if (c->backtest_first != 0)
-        return c->backtest_last;
-    if (c->test_season != 0)
-        return c->test_season;
-    if (ctx->season_last != 0)
-        return ctx->season_last;
-    if (c->season_last != 0)
-        return c->season_last;
-    int last = 0;
-    for (int i = 0; i < t->nrows; i++)
-        if (t->season[i] > last)
-            last = t->season[i];
-    return last;
-}
+#include "pipeline/seasons.h"
+#include "pipeline/stage.h"
 
 int stage_train(stage_ctx *ctx, err *e)
 {
@@ -33,9 +19,15 @@ int stage_train(stage_ctx *ctx, err *e)
     feature_table t = {0};
     model m = {0};
     int rc = -1;
+    int test;
+    if (seasons_test_last(ctx, &test, e) != 0)
+        goto out;
+    if (!fs_exists(in)) {
+        err_setk(e, ERR_DATA, "no %s in data-dir: run the features stage first", FILE_FEATURES);
+        goto out;
+    }
     if (features_read(in, &t, e) != 0)
         goto out;
-    int test = train_test_season(ctx, &t);
     int first = c->season_first, last = test - 1;
     if (last < first) {
         err_setk(e, ERR_INPUT, "test season %d leaves no training season from %d", test, first);

@@ -78,6 +78,14 @@ int store_upsert(store *s, const char *coll, const cJSON *doc, err *e)
     return s->ops->upsert(s, coll, doc, e);
 }
 
+int store_put_new(store *s, const char *coll, const cJSON *doc, err *e)
+{
+    const char *values[STORE_KEY_MAX + 1];
+    if (store_doc_key(coll, doc, values, e) != 0)
+        return -1;
+    return s->ops->put_new(s, coll, doc, e);
+}
+
 int store_get(store *s, const char *coll, const char *const *key_values, cJSON **out, err *e)
 {
     *out = NULL;

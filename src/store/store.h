@@ -48,6 +48,11 @@ typedef int (*store_visit_fn)(const cJSON *doc, void *ctx, err *e);
  * the document's key before calling them, so backends may assume both. */
 typedef struct {
     int (*upsert)(store *s, const char *coll, const cJSON *doc, err *e);
+    /* An upsert for a document that is most likely new: the same result,
+     * but a server that must search for the key before an update (FerretDB
+     * scans the whole collection for it) is asked to insert first and
+     * replaces only when the key turns out to exist. */
+    int (*put_new)(store *s, const char *coll, const cJSON *doc, err *e);
     /* *out = a new document the caller frees with cJSON_Delete, or NULL when
      * absent.  key_values are the key fields' values, in key order. */
     int (*get)(store *s, const char *coll, const char *const *key_values, cJSON **out, err *e);
@@ -94,6 +99,7 @@ int store_doc_key(const char *coll, const cJSON *doc, const char **values, err *
 
 /* Convenience wrappers over s->ops; they validate as described above. */
 int store_upsert(store *s, const char *coll, const cJSON *doc, err *e);
+int store_put_new(store *s, const char *coll, const cJSON *doc, err *e);
 int store_get(store *s, const char *coll, const char *const *key_values, cJSON **out, err *e);
 int store_list(store *s, const char *coll, const char *field, const char *value,
                store_visit_fn fn, void *ctx, err *e);

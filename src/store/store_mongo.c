@@ -2,7 +2,8 @@
  *
  * One MongoDB collection per store collection, each with a unique index
  * "f1_key" on its key fields, so no writer can ever duplicate a key; an
- * upsert is a replaceOne filtered on the key with upsert:true.  Documents
+ * upsert is a replaceOne with upsert:true filtered on `_id`, the key fields
+ * joined by '|' (see key_id).  Documents
  * cross as JSON text (cJSON prints, libbson parses; relaxed extended JSON on
  * the way back), so strings stay strings, and `_id` is projected away so a
  * document comes back exactly as stored.  The URI is a secret: messages name
@@ -75,26 +76,51 @@ static cJSON *from_bson(const char *coll, const bson_t *b, err *e)
     return doc;
 }
 
-/* {key1: v1, key2: v2} in key order. */
-static bson_t *key_filter(const char *coll, const char *const *values)
+/* The natural key as one string, "1950|1", used as `_id`: lookups by `_id`
+ * are what every server answers from its primary index (FerretDB's SQLite
+ * backend scans the whole collection for any other filter, which made a
+ * cold pull quadratic).  The unique index on the key fields stays. */
+static void key_id(const char *coll, const char *const *values, char *out, size_t n)
 {
     const char *const *keys = store_key_fields(coll);
+    size_t o = 0;
+    out[0] = '\0';
+    for (int i = 0; keys[i] != NULL && o < n; i++)
+        o += (size_t)snprintf(out + o, n - o, "%s%s", i ? "|" : "", values[i]);
+}
+
+static bson_t *key_filter(const char *coll, const char *const *values)
+{
+    char id[512];
+    key_id(coll, values, id, sizeof id);
     bson_t *f = bson_new();
-    for (int i = 0; keys[i] != NULL; i++)
-        BSON_APPEND_UTF8(f, keys[i], values[i]);
+    BSON_APPEND_UTF8(f, "_id", id);
     return f;
+}
+
+/* The document as BSON with its `_id`, and the {_id} filter for it. */
+static bson_t *keyed_bson(const char *coll, const cJSON *doc, bson_t **filter, err *e)
+{
+    const char *values[STORE_KEY_MAX + 1];
+    if (store_doc_key(coll, doc, values, e) != 0)
+        return NULL;
+    bson_t *b = to_bson(coll, doc, e);
+    if (b == NULL)
+        return NULL;
+    *filter = key_filter(coll, values);
+    bson_iter_t id;
+    if (bson_iter_init_find(&id, *filter, "_id"))
+        bson_append_iter(b, "_id", -1, &id);
+    return b;
 }
 
 static int mongo_upsert(store *s, const char *coll, const cJSON *doc, err *e)
 {
     mongo_store *m = (mongo_store *)s;
-    const char *values[STORE_KEY_MAX + 1];
-    if (store_doc_key(coll, doc, values, e) != 0)
-        return -1;
-    bson_t *repl = to_bson(coll, doc, e);
+    bson_t *filter = NULL;
+    bson_t *repl = keyed_bson(coll, doc, &filter, e);
     if (repl == NULL)
         return -1;
-    bson_t *filter = key_filter(coll, values);
     bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
     mongoc_collection_t *c = mongoc_client_get_collection(m->client, m->db, coll);
     bson_error_t berr;
@@ -105,6 +131,30 @@ static int mongo_upsert(store *s, const char *coll, const cJSON *doc, err *e)
     bson_destroy(opts);
     bson_destroy(filter);
     bson_destroy(repl);
+    return rc;
+}
+
+static int mongo_put_new(store *s, const char *coll, const cJSON *doc, err *e)
+{
+    mongo_store *m = (mongo_store *)s;
+    bson_t *filter = NULL;
+    bson_t *ins = keyed_bson(coll, doc, &filter, e);
+    if (ins == NULL)
+        return -1;
+    mongoc_collection_t *c = mongoc_client_get_collection(m->client, m->db, coll);
+    bson_error_t berr;
+    int rc = 0;
+    if (!mongoc_collection_insert_one(c, ins, NULL, NULL, &berr)) {
+        /* 11000: the key exists after all (a resumed run rewriting what the
+         * killed one had written): replace it. */
+        if (berr.code == 11000)
+            rc = mongo_upsert(s, coll, doc, e);
+        else
+            rc = mongo_fail(e, &berr, "store: MongoDB insert into '%s' at %s failed", coll, m->hosts);
+    }
+    mongoc_collection_destroy(c);
+    bson_destroy(filter);
+    bson_destroy(ins);
     return rc;
 }
 
@@ -226,7 +276,8 @@ static void mongo_close(store *s)
     free(m);
 }
 
-static const store_ops mongo_ops = {mongo_upsert, mongo_get, mongo_list, mongo_count, mongo_close};
+static const store_ops mongo_ops = {mongo_upsert, mongo_put_new, mongo_get, mongo_list, mongo_count,
+                                    mongo_close};
 
 static void default_option(mongoc_uri_t *uri, const char *name, int32_t value)
 {

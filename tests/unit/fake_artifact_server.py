@@ -18,6 +18,7 @@ Behaviour by artifact name (substring):
   bad-request    CreateArtifact answers 400 invalid_argument "nope"
   garbage-once   CreateArtifact answers 200 with a non-JSON body once
   not-ok         CreateArtifact answers {"ok": false}
+  no-quota       CreateArtifact answers 403 "insufficient usage ..." (quota)
   flaky-blob     the first block PUT answers 500 (and stores nothing)
   camel          responses use camelCase keys and a numeric id (as act's)
 
@@ -134,6 +135,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, b"<html>proxy error</html>", "text/html")
         if "not-ok" in name:
             return self.reply(200, {"ok": False})
+        if "no-quota" in name:
+            return self.reply(403, {"code": "permission_denied", "msg":
+                                    "insufficient usage to create artifact"})
         with LOCK:
             if (run, name) in CREATED:
                 return self.reply(409, {"code": "already_exists", "msg":

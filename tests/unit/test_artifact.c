@@ -406,6 +406,12 @@ static void test_upload_retries(void)
     CHECK(artifact_upload(&env, "not-ok", path, 0, &r, &e) == -1);
     CHECK(strstr(e.msg, "CreateArtifact: response from backend was not ok") != NULL);
 
+    /* An exhausted storage quota is final. */
+    env_for_test(&env);
+    CHECK(artifact_upload(&env, "no-quota", path, 0, &r, &e) == -1);
+    CHECK_MSG(strstr(e.msg, "storage quota") != NULL, "%s", e.msg);
+    CHECK_INT(clk.n, 0);
+
     /* A block answered 500 is sent again (Azure's first retry waits 0 s)
      * and the blob still holds the file exactly once. */
     env_for_test(&env);

@@ -218,7 +218,7 @@ static void test_full_sample_fits(void)
 
 static void test_rejects(void)
 {
-    double x[2] = {1, 0.0 / 0.0};
+    double x[2] = {1, NAN};
     double y[2] = {0, 1};
     bagging_params p = params(2, 1.0, 1, 1, 1.0, 1, 1);
     bagging b;

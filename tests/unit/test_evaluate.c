@@ -255,27 +255,16 @@ static cJSON *load(const char *name)
     return jsonfile_load(path, 0, &e);
 }
 
-static char *slurp(const char *name)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    buf b;
-    buf_init(&b, 0);
-    err e;
-    if (fs_read_file(path, &b, &e) != 0)
-        return NULL;
-    return buf_detach(&b);
-}
-
 static void check_predictions_csv(void)
 {
-    char *text = slurp("predictions.csv");
-    CHECK(text != NULL);
-    if (text == NULL)
-        return;
-    csv_reader r;
-    csv_reader_init(&r, text, strlen(text));
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", dir, FILE_PREDICTIONS);
+    buf text;
+    buf_init(&text, 0);
     err e;
+    CHECK_INT(fs_read_file(path, &text, &e), 0);
+    csv_reader r;
+    csv_reader_init(&r, text.data ? text.data : "", text.len);
     int rows = 0, header_ok = 0, season_ok = 1, ranks_ok = 1, prev_rank = 0, prev_round = 0;
     double prev_pred = 0.0;
     while (csv_next(&r, &e) == 1) {
@@ -296,7 +285,7 @@ static void check_predictions_csv(void)
         prev_pred = pred;
     }
     csv_reader_release(&r);
-    free(text);
+    buf_release(&text);
     CHECK(header_ok);
     CHECK_INT(rows, 1 + 5 * 8);
     CHECK(season_ok);
@@ -348,7 +337,7 @@ static void test_stages(void)
     CHECK(jsonfile_num(m, "timings.train", -1) >= 0.0);
     CHECK(jsonfile_get(m, "timings.package") == NULL);
     check_predictions_csv();
-    char *plain_model = slurp(FILE_MODEL);
+    cJSON *plain_model = load(FILE_MODEL);
 
     /* Backtest 2002-2003 with coverage.json present; evaluate alone. */
     snprintf(path, sizeof path, "%s/coverage.json", dir);
@@ -373,15 +362,21 @@ static void test_stages(void)
     cJSON_Delete(b);
     cJSON_Delete(m);
     /* Evaluate does not touch the model. */
-    char *after = slurp(FILE_MODEL);
-    CHECK(plain_model && after && strcmp(plain_model, after) == 0);
-    free(plain_model);
-    free(after);
+    cJSON *after = load(FILE_MODEL);
+    CHECK(plain_model && after && cJSON_Compare(plain_model, after, 1));
+    cJSON_Delete(plain_model);
+    cJSON_Delete(after);
 
     /* A model trained for 2003 does not evaluate 2002. */
     const char *stale[] = {"--seasons", "2000-2003", "--test-season", "2002", "--stages", "evaluate"};
     CHECK_INT(run_stages(stale, 6, &e), -1);
     CHECK(strstr(e.msg, "rerun the train stage") != NULL);
+
+    /* No model.json: say which stage makes it. */
+    snprintf(path, sizeof path, "%s/%s", dir, FILE_MODEL);
+    CHECK_INT(unlink(path), 0);
+    CHECK_INT(run_stages(stale, 6, &e), -1);
+    CHECK(strstr(e.msg, "run the train stage first") != NULL);
 
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

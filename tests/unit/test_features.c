@@ -246,7 +246,7 @@ static void test_same_race_invisible(void)
 static void test_forty_finishers(void)
 {
     prepared p = {0};
-    char ids[46][8];
+    char ids[46][16];
     for (int q = 45; q >= 1; q--) {
         snprintf(ids[q], sizeof ids[q], "d%d", q);
         add(&p, row(2002, 1, ids[q], ids[q], q, q == 3 ? "Retired" : "Finished"));
@@ -398,7 +398,7 @@ static void test_home_and_age(void)
     prepared p = {0};
     const char *dobs[] = {"1980-06-15", "1980-06-15", "1980-06-16", "", "1980-6-15"};
     for (int k = 0; k < 5; k++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "p%d", k);
         prepared_row r = row(2000, 1, id, "c", k + 1, "Finished");
         r.driver_dob = (char *)dobs[k];

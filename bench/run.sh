@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# bench/run.sh (make bench): f1-mlops against the same pipeline in pandas +
+# scikit-learn (bench/baseline.py), on the bundled data served by the replay
+# server.  Prints tables; asserts nothing about speed (exit status is
+# non-zero only when a run fails).
+#
+#   1. The store, seasons 1950-2024 with weather, is built once by our
+#      `source` stage and kept in $BENCH_DIR (default build/bench) for the
+#      next run (then `source` only checks it: a few requests).  Untimed.
+#   2. Our stages prepare, features, train, evaluate, each a separate run as
+#      in separate CI steps (--seasons 1950-2024 --test-season 2024), best
+#      of $BENCH_RUNS (default 3) wall times; peak RSS of each (GNU time
+#      %M, else getrusage(RUSAGE_CHILDREN) from a python wrapper).  Also
+#      train with --threads 1, since scikit-learn fits on one core by
+#      default (n_jobs=None).
+#   3. The baseline's same four stages, best of $BENCH_RUNS per stage (its
+#      features stage reads our prepared.csv, the common input); its first
+#      run then checks that its prepared.csv and features.csv equal ours.
+#   4. The 2014-2024 backtest, ours (one process, prepare..evaluate) and the
+#      baseline's loop, best of $BENCH_RUNS each, with per-season precision
+#      side by side.
+# Environment: F1_BIN (default build/f1-mlops), BENCH_DIR, BENCH_RUNS,
+# BENCH_PYTHON (default /usr/bin/python3: needs pandas and scikit-learn).
+set -u
+cd "$(dirname "$0")/.."
+BIN=${F1_BIN:-build/f1-mlops}
+PY=${BENCH_PYTHON:-/usr/bin/python3}
+DIR=${BENCH_DIR:-build/bench}
+RUNS=${BENCH_RUNS:-3}
+SEASONS=1950-2024
+TEST=2024
+BACKTEST=2014-2024
+DATA=$DIR/data
+BASE=$DIR/baseline
+LOGS=$DIR/logs
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$BIN" ] || die "$BIN is missing: run make first"
+"$PY" -c 'import pandas, sklearn' 2>/dev/null ||
+    die "$PY lacks pandas or scikit-learn (apt-get install python3-pandas python3-sklearn)"
+mkdir -p "$DATA" "$BASE" "$LOGS"
+rm -f "$LOGS"/*
+
+# --- 1. the store (untimed) ----------------------------------------------------
+REPLAY_PID=
+stop_replay() { [ -n "$REPLAY_PID" ] && kill "$REPLAY_PID" 2>/dev/null; REPLAY_PID=; }
+trap stop_replay EXIT
+python3 tests/replay/replay.py --port 0 --data tests/data --log "$LOGS/replay.log" \
+    >"$LOGS/replay.out" 2>"$LOGS/replay.err" &
+REPLAY_PID=$!
+for _ in $(seq 100); do
+    grep -q '^READY ' "$LOGS/replay.out" && break
+    sleep 0.1
+done
+PORT=$(sed -n 's/^READY \([0-9]*\)$/\1/p' "$LOGS/replay.out")
+[ -n "$PORT" ] || die "the replay server did not start: $(cat "$LOGS/replay.err")"
+echo "bench: building the store in $DATA (untimed)"
+t0=$(date +%s)
+"$BIN" --stages source --seasons "$SEASONS" --data-dir "$DATA" \
+    --api-base-url "http://127.0.0.1:$PORT/ergast/f1" --wikipedia-base-url "http://127.0.0.1:$PORT" \
+    --api-requests-per-second 1000 --api-requests-per-hour 1000000 >"$LOGS/source.log" 2>&1 ||
+    die "source failed: $(tail -n 5 "$LOGS/source.log")"
+stop_replay
+echo "bench: store ready in $(($(date +%s) - t0)) s ($(grep '^source: [0-9]' "$LOGS/source.log" | tail -n 1))"
+
+# --- measuring -------------------------------------------------------------------
+# measure LOG CMD...: runs CMD once; prints "SECONDS RSS_KB" (its stdout and
+# stderr go to LOG).  Fails when CMD fails.
+if /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+    TIMER=gnu
+else
+    TIMER=python
+    echo "bench: GNU time is not installed (apt package 'time'): peak RSS from getrusage"
+fi
+measure() {
+    local log=$1 rss start end rc
+    shift
+    start=$(date +%s%N)
+    if [ "$TIMER" = gnu ]; then
+        /usr/bin/time -f %M -o "$LOGS/rss" "$@" >"$log" 2>&1
+        rc=$?
+        rss=$(tail -n 1 "$LOGS/rss")
+    else
+        python3 -c 'import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:], stdout=open(sys.argv[1], "w"), stderr=subprocess.STDOUT)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=open(sys.argv[1] + ".rss", "w"))
+sys.exit(rc)' "$log" "$@"
+        rc=$?
+        rss=$(cat "$log.rss")
+    fi
+    end=$(date +%s%N)
+    [ "$rc" -eq 0 ] || { echo "bench: failed ($rc): $*" >&2; tail -n 5 "$log" >&2; return 1; }
+    echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $rss"
+}
+# best NAME CMD...: best wall time of RUNS runs and the largest RSS, as
+# "SECONDS RSS_KB".
+best() {
+    local name=$1 i out s=
+    shift
+    local r=0
+    for i in $(seq "$RUNS"); do
+        out=$(measure "$LOGS/$name.$i.log" "$@") || return 1
+        s="$s${out%% *} "
+        [ "${out##* }" -gt "$r" ] && r=${out##* }
+    done
+    echo "$(echo "$s" | tr ' ' '\n' | grep . | sort -g | head -n 1) $r"
+}
+
+OURS=(--seasons "$SEASONS" --test-season "$TEST" --data-dir "$DATA")
+declare -A T_OURS RSS_OURS T_BASE
+for stage in prepare features train evaluate; do
+    r=$(best "$stage" "$BIN" --stages "$stage" "${OURS[@]}") || exit 1
+    T_OURS[$stage]=${r% *}
+    RSS_OURS[$stage]=${r#* }
+done
+r=$(best train1 "$BIN" --stages train --threads 1 "${OURS[@]}") || exit 1
+T_OURS[train1]=${r% *}
+RSS_OURS[train1]=${r#* }
+
+# baseline LOG ARGS...: runs bench/baseline.py RUNS times (LOG.1 ...), the
+# first with --check.
+baseline() {
+    local log=$1 i check=--check
+    shift
+    for i in $(seq "$RUNS"); do
+        "$PY" bench/baseline.py --data-dir "$DATA" --out "$BASE" --seasons "$SEASONS" "$@" $check \
+            >"$log.$i" 2>&1 || die "baseline failed: $(tail -n 5 "$log.$i")"
+        check=
+    done
+}
+# base_best LOG NAME: the best "stage NAME SECONDS" of the baseline's runs.
+base_best() { awk -v s="$2" '$1 == "stage" && $2 == s { print $3 }' "$1".* | sort -g | head -n 1; }
+
+echo "bench: baseline (pandas + scikit-learn), best of $RUNS"
+baseline "$LOGS/baseline.log" --test-season "$TEST"
+for stage in prepare features train evaluate; do
+    T_BASE[$stage]=$(base_best "$LOGS/baseline.log" "$stage")
+done
+RSS_BASE=$(awk '$1 == "peak_rss_kb" { print $2 }' "$LOGS/baseline.log".* | sort -n | tail -n 1)
+
+# --- the stage table ---------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1fx", b / a; else print "-" }'; }
+metric() { # file key: a number of metrics.json
+    python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))
+v = m
+for k in sys.argv[2].split("."): v = v[k]
+print(v)' "$1" "$2"
+}
+echo
+echo "== stages: seasons $SEASONS, test season $TEST (ours best of $RUNS; wall seconds) =="
+printf '%-22s %10s %16s %8s %12s\n' stage "ours (s)" "pandas+sklearn" ratio "ours RSS MB"
+tot_o=0
+tot_b=0
+peak=0
+for stage in prepare features train evaluate; do
+    o=${T_OURS[$stage]} b=${T_BASE[$stage]}
+    printf '%-22s %10.3f %16.3f %8s %12.1f\n' "$stage" "$o" "$b" "$(ratio "$o" "$b")" \
+        "$(awk -v k="${RSS_OURS[$stage]}" 'BEGIN { print k / 1024 }')"
+    tot_o=$(awk -v a="$tot_o" -v b="$o" 'BEGIN { print a + b }')
+    tot_b=$(awk -v a="$tot_b" -v b="$b" 'BEGIN { print a + b }')
+    [ "${RSS_OURS[$stage]}" -gt "$peak" ] && peak=${RSS_OURS[$stage]}
+done
+printf '%-22s %10.3f %16.3f %8s %12.1f\n' "train (--threads 1)" "${T_OURS[train1]}" "${T_BASE[train]}" \
+    "$(ratio "${T_OURS[train1]}" "${T_BASE[train]}")" "$(awk -v k="${RSS_OURS[train1]}" 'BEGIN { print k / 1024 }')"
+printf '%-22s %10.3f %16.3f %8s\n' "total (4 stages)" "$tot_o" "$tot_b" "$(ratio "$tot_o" "$tot_b")"
+echo "total ratio target: >= 100x; measured $(ratio "$tot_o" "$tot_b")"
+echo "our peak RSS over the stages: $(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }') MB (target < 64 MB);" \
+    "baseline process: $(awk -v k="$RSS_BASE" 'BEGIN { printf "%.1f", k / 1024 }') MB"
+echo "precision 2024: ours $(metric "$DATA/metrics.json" model.precision)," \
+    "expected $(metric "$DATA/metrics.json" model.expected_precision);" \
+    "baseline $(awk '$1 == "metrics" { print $3 ", expected " $5 }' "$LOGS/baseline.log.1")"
+grep '^check ' "$LOGS/baseline.log.1" | sed 's/^check /same work: /'
+grep '^versions ' "$LOGS/baseline.log.1" | sed 's/^versions /baseline: /'
+
+# --- the backtest ------------------------------------------------------------------
+echo
+echo "bench: backtest $BACKTEST"
+r=$(best backtest "$BIN" --stages prepare,features,train,evaluate --seasons "$SEASONS" \
+    --backtest "$BACKTEST" --data-dir "$DATA") || exit 1
+bt_o=${r% *}
+bt_rss=${r#* }
+baseline "$LOGS/baseline-backtest.log" --backtest "$BACKTEST"
+bt_b=$(base_best "$LOGS/baseline-backtest.log" backtest)
+echo "== backtest $BACKTEST: precision / expected precision / pole / leader per season =="
+python3 - "$DATA/metrics.json" "$LOGS/baseline-backtest.log.1" <<'EOF'
+import json, sys
+ours = {s["season"]: s for s in json.load(open(sys.argv[1]))["backtest"]["seasons"]}
+base = {}
+for line in open(sys.argv[2]):
+    f = line.split()
+    if f and f[0] == "season":
+        base[int(f[1])] = [float(v) for v in f[2:6]]
+print("%-7s %-29s %-29s" % ("season", "ours  prec   exp  pole  lead", "sklearn prec exp  pole  lead"))
+for t in sorted(ours):
+    o = ours[t]
+    a = (o["model"]["precision"], o["model"]["expected_precision"], o["pole"]["precision"],
+         o["leader"]["precision"])
+    b = base.get(t, [float("nan")] * 4)
+    print("%-7d %6.3f %5.3f %5.3f %5.3f       %6.3f %5.3f %5.3f %5.3f" % ((t,) + a + tuple(b)))
+n = len(ours)
+print("mean    %6.3f %5.3f %27s %6.3f %5.3f" % (
+    sum(o["model"]["precision"] for o in ours.values()) / n,
+    sum(o["model"]["expected_precision"] for o in ours.values()) / n, "",
+    sum(b[0] for b in base.values()) / len(base), sum(b[1] for b in base.values()) / len(base)))
+EOF
+printf '%-22s %10s %16s %8s %12s\n' "" "ours (s)" "pandas+sklearn" ratio "ours RSS MB"
+printf '%-22s %10.3f %16.3f %8s %12.1f\n' "backtest $BACKTEST" "$bt_o" "$bt_b" "$(ratio "$bt_o" "$bt_b")" \
+    "$(awk -v k="$bt_rss" 'BEGIN { print k / 1024 }')"
+echo "(ours: one process, prepare..evaluate, rebuilding features per season; the baseline computes"
+echo " the window features once and only the one-hot columns per season)"

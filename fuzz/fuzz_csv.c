@@ -1,0 +1,72 @@
+/* fuzz_csv: any bytes as a CSV file.
+ *
+ * The record reader walks the whole input; then the same bytes, as a
+ * file, go to the readers of prepared.csv and features.csv (and a
+ * prepared table that reads goes on to features_build, the next thing
+ * the pipeline does with it).  What must hold: no crash, no leak, every
+ * record's fields are NUL-terminated strings, a failed read leaves its
+ * table empty, and a features table that reads has consistent sizes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csv.h"
+#include "data/features.h"
+#include "data/prepared.h"
+#include "fuzz_util.h"
+
+static void records(const uint8_t *data, size_t size)
+{
+    csv_reader r;
+    err e;
+    csv_reader_init(&r, (const char *)data, size);
+    int rc;
+    while ((rc = csv_next(&r, &e)) == 1) {
+        if (r.nfields < 1)
+            abort();
+        for (int i = 0; i < r.nfields; i++)
+            if (strlen(r.fields[i]) > size)
+                abort();
+    }
+    csv_reader_release(&r);
+}
+
+static void prepared_file(const char *path)
+{
+    prepared p = {0};
+    err e;
+    if (prepared_read(path, &p, &e) != 0) {
+        if (p.n != 0 || p.rows != NULL)
+            abort();
+        return;
+    }
+    feature_table t = {0};
+    if (p.n > 0 && features_build(&p, p.rows[0].season, p.rows[p.n - 1].season, &t, &e) == 0 &&
+        (t.nrows != p.n || t.nfeat < FEATURES_NFIXED))
+        abort();
+    features_free(&t);
+    prepared_free(&p);
+}
+
+static void features_file(const char *path)
+{
+    feature_table t = {0};
+    err e;
+    if (features_read(path, &t, &e) != 0) {
+        if (t.nrows != 0 || t.x != NULL || t.names != NULL)
+            abort();
+        return;
+    }
+    if (t.nfeat < 2 || t.nrows < 0 || (t.nrows > 0 && (t.x == NULL || t.won == NULL)))
+        abort();
+    features_free(&t);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_quiet_log();
+    records(data, size);
+    const char *path = fuzz_tmp_file(data, size);
+    prepared_file(path);
+    features_file(path);
+    return 0;
+}
