@@ -19,8 +19,7 @@ static void records(const uint8_t *data, size_t size)
     csv_reader r;
     err e;
     csv_reader_init(&r, (const char *)data, size);
-    int rc;
-    while ((rc = csv_next(&r, &e)) == 1) {
+    while (csv_next(&r, &e) == 1) {
         if (r.nfields < 1)
             abort();
         for (int i = 0; i < r.nfields; i++)

@@ -14,7 +14,7 @@ APT_PACKAGES=(
     build-essential pkg-config curl ca-certificates git
     libcurl4-openssl-dev libcjson-dev libmongoc-dev libbson-dev libgumbo-dev libzip-dev libssl-dev
     valgrind clang libclang-rt-14-dev
-    python3 python3-pandas python3-sklearn
+    python3 python3-pandas python3-sklearn python3-yaml time
     debootstrap unzip
 )
 missing=()

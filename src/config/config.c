@@ -370,6 +370,14 @@ static int apply(config *c, const opt_spec *o, const char *val, err *e)
     return o->parse(o->name, val, (char *)c + o->offset, e);
 }
 
+int config_parse_value(const char *name, const char *val, void *dst, err *e)
+{
+    const opt_spec *o = find_option(name, strlen(name));
+    if (o == NULL)
+        return err_setk(e, ERR_INPUT, "unknown input '%s'", name);
+    return o->parse(o->name, val, dst, e);
+}
+
 /* Cross-input rules, once every value is known. */
 static int validate(const config *c, err *e)
 {
@@ -416,9 +424,8 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
     memset(c, 0, sizeof *c);
     *want_help = 0;
     /* Secrets first, so nothing printed later can reveal them. */
-    const char *uri_env = input_env("mongodb-uri");
-    if (uri_env != NULL)
-        log_mask(uri_env);
+    log_mask(input_env("mongodb-uri"));
+    log_mask(getenv("ACTIONS_RUNTIME_TOKEN"));
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = input_env(options[i].name);
         /* An empty INPUT_ means "not given" (the runner passes every input). */

@@ -69,6 +69,14 @@ typedef struct {
  * (err kind ERR_INPUT).  Sets *want_help when --help was given. */
 int config_load(config *c, int argc, char **argv, int *want_help, err *e);
 
+/* Parses `val` as input `name` would be parsed (the same checks and
+ * message) into dst, the type of that input's config field (int for
+ * n-estimators, max-depth, bootstrap...; cfg_amount for max-samples and
+ * max-features).  For parsers of composite inputs (tune-space) that list
+ * values of other inputs.  Returns -1 (ERR_INPUT) on a bad value or an
+ * unknown name. */
+int config_parse_value(const char *name, const char *val, void *dst, err *e);
+
 /* Prints the input table with defaults (for --help). */
 void config_print_help(void);
 

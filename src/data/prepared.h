@@ -49,6 +49,11 @@ int prepared_read(const char *path, prepared *p, err *e);
 int prepared_write(const prepared *p, const char *path, err *e);
 /* Appends a copy of *r (strings duplicated; NULL strings become ""). */
 int prepared_append(prepared *p, const prepared_row *r, err *e);
+/* Puts the rows in the order `order` gives: row i becomes the old row
+ * order[i], for i < p->n.  Rows move with their strings; nothing is
+ * copied.  -1 (p unchanged) when order is not a permutation of 0..n-1 or
+ * out of memory. */
+int prepared_reorder(prepared *p, const int *order, err *e);
 void prepared_free(prepared *p);
 
 #endif

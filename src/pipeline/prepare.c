@@ -1,12 +1,18 @@
 /* The `prepare` stage: store -> prepared.csv and coverage.json (spec §2).
  *
- * Season by season, from the first of `seasons` to the test season (the
- * last backtest season when backtesting), it lists the season's `results`
- * documents (races as the API nests them) and `weather` records, orders
- * the races by round, and writes one row per entry of each race's Results
- * in the API's order.  Weather text is used only from a `found` record and
- * only when input `wikipedia` is true: with it false, weather is unknown
- * whatever an earlier run stored, so the same inputs give the same table. */
+ * It lists each collection once, unfiltered: first `weather` (only when
+ * input `wikipedia` is true), then `results` (races as the API nests them).
+ * A filtered listing is a full collection scan on some MongoDB servers
+ * (FerretDB), so listing season by season cost one scan per season.  The
+ * visitors skip documents outside the seasons covered (from the first of
+ * `seasons` to the test season, or the last backtest season) and keep only
+ * what the rows need: a weather record's cleaned text and status, and a
+ * race's rows, built at once into the table with the race's weather, so no
+ * parsed document outlives its visit.  The races are then put in (season,
+ * round) order (rows within a race stay in the API's order) by moving rows,
+ * never copying them.  Weather text is used only from a `found` record and
+ * only when `wikipedia` is true: with it false, weather is unknown whatever
+ * an earlier run stored, so the same inputs give the same table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,26 +28,35 @@
 
 #define FILE_COVERAGE "coverage.json"
 
-/* One season's results documents (owned copies), sortable by round. */
-typedef struct {
-    int round;
-    cJSON *doc;
-} race_doc;
+typedef enum { W_FOUND, W_MISSING, W_ERROR } weather_status;
 
-/* One season's weather records (what prepare needs of them). */
+/* What prepare needs of a weather record. */
 typedef struct {
-    int round;
-    char *text;       /* cleaned; NULL unless found */
-    char status[16];  /* found, missing, error */
+    int season, round;
+    long seq;              /* listing order: the first of equal keys wins */
+    char *text;            /* cleaned; NULL unless found */
+    weather_status status;
 } weather_rec;
 
+/* A race whose rows are rows [first, first + n) of the table as listed. */
 typedef struct {
-    race_doc *races;
-    int nraces, races_alloc;
+    int season, round;
+    long seq;
+    int first, n;
+    const weather_rec *weather; /* NULL = no record */
+} race_ref;
+
+/* Both listings' state.  Documents are kept when their season is in
+ * [first, last]. */
+typedef struct {
+    int first, last;
+    long seq;
     weather_rec *weather;
     int nweather, weather_alloc;
-    int season;       /* the season listed, for messages */
-} season_docs;
+    race_ref *races;
+    int nraces, races_alloc;
+    prepared *p;
+} listing;
 
 /* Counts for coverage.json (see /work/notes/METRICS.md). */
 typedef struct {
@@ -82,93 +97,115 @@ static double json_double(const cJSON *obj, const char *name)
     return cJSON_IsString(v) ? strtod(v->valuestring, NULL) : 0.0;
 }
 
-static int collect_race(const cJSON *doc, void *ctx, err *e)
+/* The document's season when it is in [l->first, l->last], else 0.  Only
+ * the season as the store keys it matches: a string of digits without a
+ * leading zero ("1950"), what a listing filtered on the string matched. */
+static int wanted_season(const listing *l, const cJSON *doc)
 {
-    season_docs *sd = ctx;
-    int round;
-    if (json_int(doc, "round", &round) != 0)
-        return err_setk(e, ERR_DATA, "results of season %d: a race has no valid round", sd->season);
-    if (sd->nraces == sd->races_alloc) {
-        int n = sd->races_alloc ? sd->races_alloc * 2 : 32;
-        race_doc *v = realloc(sd->races, (size_t)n * sizeof *v);
-        if (v == NULL)
-            return err_set(e, "prepare: out of memory");
-        sd->races = v;
-        sd->races_alloc = n;
-    }
-    cJSON *copy = cJSON_Duplicate(doc, 1);
-    if (copy == NULL)
-        return err_set(e, "prepare: out of memory");
-    sd->races[sd->nraces++] = (race_doc){round, copy};
-    return 0;
+    const char *s = json_str(doc, "season");
+    int n = 0, i = 0;
+    for (; s[i] >= '0' && s[i] <= '9' && i < 9; i++)
+        n = n * 10 + (s[i] - '0');
+    if (i == 0 || s[i] != '\0' || s[0] == '0')
+        return 0;
+    return n >= l->first && n <= l->last ? n : 0;
+}
+
+/* v (n elements of `size` bytes, room for *alloc) with room for one more:
+ * v itself, or a larger copy (v is then freed); NULL when out of memory
+ * (v is kept). */
+static void *grow(void *v, int n, int *alloc, size_t size)
+{
+    if (n < *alloc)
+        return v;
+    int a = *alloc ? *alloc * 2 : 256;
+    void *nv = realloc(v, (size_t)a * size);
+    if (nv != NULL)
+        *alloc = a;
+    return nv;
 }
 
 static int collect_weather(const cJSON *doc, void *ctx, err *e)
 {
-    season_docs *sd = ctx;
-    int round;
-    if (json_int(doc, "round", &round) != 0)
-        return 0; /* a record no race can match */
-    if (sd->nweather == sd->weather_alloc) {
-        int n = sd->weather_alloc ? sd->weather_alloc * 2 : 32;
-        weather_rec *v = realloc(sd->weather, (size_t)n * sizeof *v);
-        if (v == NULL)
+    listing *l = ctx;
+    int season = wanted_season(l, doc), round;
+    if (season == 0 || json_int(doc, "round", &round) != 0)
+        return 0; /* not covered, or a record no race can match */
+    weather_rec *v = grow(l->weather, l->nweather, &l->weather_alloc, sizeof *v);
+    if (v == NULL)
+        return err_set(e, "prepare: out of memory");
+    l->weather = v;
+    const char *status = json_str(doc, "status");
+    weather_rec w = {.season = season, .round = round, .seq = l->seq++, .status = W_ERROR};
+    if (strcmp(status, "found") == 0) {
+        w.status = W_FOUND;
+        w.text = weather_clean(json_str(doc, "text"));
+        if (w.text == NULL)
             return err_set(e, "prepare: out of memory");
-        sd->weather = v;
-        sd->weather_alloc = n;
-    }
-    weather_rec *w = &sd->weather[sd->nweather];
-    w->round = round;
-    w->text = NULL;
-    snprintf(w->status, sizeof w->status, "%s", json_str(doc, "status"));
-    if (strcmp(w->status, "found") == 0) {
-        w->text = weather_clean(json_str(doc, "text"));
-        if (w->text == NULL)
-            return err_set(e, "prepare: out of memory");
-    }
-    sd->nweather++;
+    } else if (strcmp(status, "missing") == 0) {
+        w.status = W_MISSING;
+    } /* else `error`, or a status this version does not know */
+    l->weather[l->nweather++] = w;
     return 0;
 }
 
-static void season_docs_release(season_docs *sd)
+/* Orders by (season, round), then listing order. */
+static int cmp_key(int s1, int r1, long q1, int s2, int r2, long q2)
 {
-    for (int i = 0; i < sd->nraces; i++)
-        cJSON_Delete(sd->races[i].doc);
-    for (int i = 0; i < sd->nweather; i++)
-        free(sd->weather[i].text);
-    free(sd->races);
-    free(sd->weather);
-    memset(sd, 0, sizeof *sd);
+    if (s1 != s2)
+        return (s1 > s2) - (s1 < s2);
+    if (r1 != r2)
+        return (r1 > r2) - (r1 < r2);
+    return (q1 > q2) - (q1 < q2);
 }
 
-static int cmp_round(const void *a, const void *b)
+static int cmp_weather(const void *a, const void *b)
 {
-    int x = ((const race_doc *)a)->round, y = ((const race_doc *)b)->round;
-    return (x > y) - (x < y);
+    const weather_rec *x = a, *y = b;
+    return cmp_key(x->season, x->round, x->seq, y->season, y->round, y->seq);
 }
 
-static const weather_rec *find_weather(const season_docs *sd, int round)
+static int cmp_race(const void *a, const void *b)
 {
-    for (int i = 0; i < sd->nweather; i++)
-        if (sd->weather[i].round == round)
-            return &sd->weather[i];
+    const race_ref *x = a, *y = b;
+    return cmp_key(x->season, x->round, x->seq, y->season, y->round, y->seq);
+}
+
+/* The first listed record of (season, round), or NULL; l->weather is
+ * sorted. */
+static const weather_rec *find_weather(const listing *l, int season, int round)
+{
+    int lo = 0, hi = l->nweather;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        const weather_rec *w = &l->weather[mid];
+        if (w->season < season || (w->season == season && w->round < round))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < l->nweather && l->weather[lo].season == season && l->weather[lo].round == round)
+        return &l->weather[lo];
     return NULL;
 }
 
-static void count_weather(coverage *cov, const weather_rec *w)
+/* "givenName familyName" into out (size n), cut to fit. */
+static void full_name(const char *given, const char *family, char *out, size_t n)
 {
-    if (w == NULL)
-        cov->none++;
-    else if (strcmp(w->status, "found") == 0)
-        cov->found++;
-    else if (strcmp(w->status, "missing") == 0)
-        cov->missing++;
-    else
-        cov->error++; /* `error`, or a status this version does not know */
+    size_t g = strlen(given), f = strlen(family), o = 0;
+    size_t take = g < n - 1 ? g : n - 1;
+    memcpy(out, given, take);
+    o = take;
+    if (g > 0 && f > 0 && o < n - 1)
+        out[o++] = ' ';
+    take = f < n - 1 - o ? f : n - 1 - o;
+    memcpy(out + o, family, take);
+    out[o + take] = '\0';
 }
 
-/* Appends the rows of one race.  The row's strings point into the
- * document; prepared_append copies them and never writes through them. */
+/* Appends the rows of one race to the table.  The row's strings point into
+ * the document; prepared_append copies them and never writes through
+ * them. */
 static int race_rows(const cJSON *race, int season, int round, const weather_rec *w, prepared *p,
                      err *e)
 {
@@ -199,9 +236,8 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
                             "results of %d round %d: entry %d lacks a position, driverId or "
                             "constructorId (rerun source with refresh)",
                             season, round, k);
-        const char *given = json_str(drv, "givenName"), *family = json_str(drv, "familyName");
         char name[512];
-        snprintf(name, sizeof name, "%s%s%s", given, given[0] && family[0] ? " " : "", family);
+        full_name(json_str(drv, "givenName"), json_str(drv, "familyName"), name, sizeof name);
         r.driver_name = name;
         r.driver_dob = (char *)json_str(drv, "dateOfBirth");
         r.driver_nationality = (char *)json_str(drv, "nationality");
@@ -220,38 +256,99 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
     return 0;
 }
 
-/* Lists one season and appends its rows; *found = races with rows. */
-static int prepare_season(stage_ctx *ctx, int season, prepared *p, coverage *cov, int *found,
-                          err *e)
+static int collect_race(const cJSON *doc, void *ctx, err *e)
 {
-    season_docs sd;
-    memset(&sd, 0, sizeof sd);
-    sd.season = season;
-    char key[16];
-    snprintf(key, sizeof key, "%d", season);
-    int rc = -1;
-    if (store_list(ctx->st, "results", "season", key, collect_race, &sd, e) != 0)
+    listing *l = ctx;
+    int season = wanted_season(l, doc), round;
+    if (season == 0)
+        return 0;
+    if (json_int(doc, "round", &round) != 0)
+        return err_setk(e, ERR_DATA, "results of season %d: a race has no valid round", season);
+    race_ref *v = grow(l->races, l->nraces, &l->races_alloc, sizeof *v);
+    if (v == NULL)
+        return err_set(e, "prepare: out of memory");
+    l->races = v;
+    race_ref *r = &v[l->nraces];
+    *r = (race_ref){season, round, l->seq++, l->p->n, 0, find_weather(l, season, round)};
+    if (race_rows(doc, season, round, r->weather, l->p, e) != 0)
+        return -1;
+    r->n = l->p->n - r->first;
+    l->nraces++;
+    return 0;
+}
+
+static void listing_release(listing *l)
+{
+    for (int i = 0; i < l->nweather; i++)
+        free(l->weather[i].text);
+    free(l->weather);
+    free(l->races);
+}
+
+static void count_weather(coverage *cov, const weather_rec *w)
+{
+    if (w == NULL)
+        cov->none++;
+    else if (w->status == W_FOUND)
+        cov->found++;
+    else if (w->status == W_MISSING)
+        cov->missing++;
+    else
+        cov->error++;
+}
+
+/* Puts the table's rows in race order (l->races sorted) and counts the
+ * coverage and the covered seasons without a race with rows (*empty, the
+ * first of them in *first_empty). */
+static int order_rows(listing *l, coverage *cov, int *empty, int *first_empty, err *e)
+{
+    int *order = malloc((size_t)(l->p->n ? l->p->n : 1) * sizeof *order);
+    unsigned char *has_rows = calloc((size_t)(l->last - l->first + 1), 1);
+    int rc = -1, o = 0;
+    if (order == NULL || has_rows == NULL) {
+        err_set(e, "prepare: out of memory");
         goto out;
-    if (ctx->cfg->wikipedia &&
-        store_list(ctx->st, "weather", "season", key, collect_weather, &sd, e) != 0)
-        goto out;
-    if (sd.nraces > 1)
-        qsort(sd.races, (size_t)sd.nraces, sizeof *sd.races, cmp_round);
-    *found = 0;
-    for (int i = 0; i < sd.nraces; i++) {
-        int before = p->n;
-        const weather_rec *w = find_weather(&sd, sd.races[i].round);
-        if (race_rows(sd.races[i].doc, season, sd.races[i].round, w, p, e) != 0)
-            goto out;
-        if (p->n == before)
-            continue; /* a race without results (not run yet) is no race of the table */
-        cov->races++;
-        count_weather(cov, w);
-        (*found)++;
     }
-    rc = 0;
+    for (int i = 0; i < l->nraces; i++) {
+        const race_ref *r = &l->races[i];
+        if (r->n == 0)
+            continue; /* a race without results (not run yet) is no race of the table */
+        for (int k = 0; k < r->n; k++)
+            order[o++] = r->first + k;
+        has_rows[r->season - l->first] = 1;
+        cov->races++;
+        count_weather(cov, r->weather);
+    }
+    *empty = 0;
+    for (int s = l->first; s <= l->last; s++)
+        if (!has_rows[s - l->first] && (*empty)++ == 0)
+            *first_empty = s;
+    rc = prepared_reorder(l->p, order, e);
 out:
-    season_docs_release(&sd);
+    free(order);
+    free(has_rows);
+    return rc;
+}
+
+/* Lists the store and fills *p with the rows of seasons [first, last] in
+ * (season, round) order. */
+static int list_rows(stage_ctx *ctx, int first, int last, prepared *p, coverage *cov, int *empty,
+                     int *first_empty, err *e)
+{
+    listing l = {.first = first, .last = last, .p = p};
+    int rc = -1;
+    if (ctx->cfg->wikipedia &&
+        store_list(ctx->st, "weather", NULL, NULL, collect_weather, &l, e) != 0)
+        goto out;
+    if (l.nweather > 1)
+        qsort(l.weather, (size_t)l.nweather, sizeof *l.weather, cmp_weather);
+    if (store_list(ctx->st, "results", NULL, NULL, collect_race, &l, e) != 0)
+        goto out;
+    if (l.nraces > 1)
+        qsort(l.races, (size_t)l.nraces, sizeof *l.races, cmp_race);
+    rc = order_rows(&l, cov, empty, first_empty, e);
+out:
+    listing_release(&l);
     return rc;
 }
 
@@ -293,13 +390,8 @@ int stage_prepare(stage_ctx *ctx, err *e)
     coverage cov;
     memset(&cov, 0, sizeof cov);
     int rc = -1, empty = 0, first_empty = 0;
-    for (int s = c->season_first; s <= last; s++) {
-        int races;
-        if (prepare_season(ctx, s, &p, &cov, &races, e) != 0)
-            goto out;
-        if (races == 0 && empty++ == 0)
-            first_empty = s;
-    }
+    if (list_rows(ctx, c->season_first, last, &p, &cov, &empty, &first_empty, e) != 0)
+        goto out;
     cov.rows = p.n;
     if (p.n == 0) {
         err_setk(e, ERR_DATA, "no results are stored for seasons %d-%d (run the source stage first)",

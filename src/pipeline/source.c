@@ -115,6 +115,9 @@ static int open_clients(source_run *r, err *e)
      * retried on the next run. */
     http_opts_default(&o);
     o.max_attempts = 3;
+    /* Real articles are under 2 MB; gumbo's time grows with nesting, so a
+     * hostile mirror's huge page must not reach it. */
+    o.max_body = 8u << 20;
     r->wiki = http_new(&o, e);
     return r->wiki ? 0 : -1;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/log.h"
 #include "net/wikipedia.h"
 #include "pipeline/source.h"
@@ -49,14 +50,8 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
     int season = atoi(s->valuestring);
     if (season < f->first || season > f->last)
         return 0;
-    if (l->n == l->alloc) {
-        int n = l->alloc ? l->alloc * 2 : 256;
-        race_ref *v = realloc(l->v, (size_t)n * sizeof *v);
-        if (v == NULL)
-            return err_set(e, "out of memory");
-        l->v = v;
-        l->alloc = n;
-    }
+    if (grow_array(&l->v, &l->alloc, l->n + 1, sizeof *l->v, 256, e) != 0)
+        return -1;
     char *copy = strdup(url->valuestring);
     if (copy == NULL)
         return err_set(e, "out of memory");

@@ -1,0 +1,3 @@
+build-tune/src/data/nationality.o: src/data/nationality.c \
+ src/data/nationality.h
+src/data/nationality.h:

@@ -1,0 +1,201 @@
+/* space: the tune-space text parsed into lists (counts, ranges, order),
+ * grid and random enumeration (counts, bounds, distinctness, seeding),
+ * every malformed text rejected with a message naming the input, and the
+ * "simpler" order used to break ties. */
+#include "check.h"
+
+#include <stdlib.h>
+
+#include "ml/space.h"
+
+#define EXAMPLE \
+    "n-estimators=50,200,800;max-samples=10,100,0.1,0.5;max-features=20,50,1.0;max-depth=0,4,8;" \
+    "bootstrap=true,false"
+
+static bagging_params base(void)
+{
+    return (bagging_params){.n_estimators = 7, .max_samples = {0, 10}, .max_features = {0, 50},
+                            .bootstrap = 1, .bootstrap_features = 1, .max_depth = 0, .seed = 3};
+}
+
+static void test_parse_and_grid(void)
+{
+    space s;
+    err e;
+    err_clear(&e);
+    CHECK_INT(space_parse(EXAMPLE, "tune-space", &s, &e), 0);
+    CHECK_INT(space_size(&s), 3 * 4 * 3 * 3 * 2);
+    CHECK_INT(s.n[SPACE_N_ESTIMATORS], 3);
+    CHECK_INT(s.n[SPACE_MAX_SAMPLES], 4);
+    CHECK_INT(s.n[SPACE_BOOTSTRAP_FEATURES], 0);
+    CHECK_INT(s.v[SPACE_MAX_SAMPLES][2].is_fraction, 1);
+    CHECK_NEAR(s.v[SPACE_MAX_SAMPLES][2].value, 0.1, 0);
+    uint64_t *idx;
+    int n;
+    CHECK_INT(space_configs(&s, SPACE_GRID, 0, 0, "tune-space", &idx, &n, &e), 0);
+    CHECK_INT(n, 216);
+    int seen[3][4][3][3][2] = {{{{{0}}}}};
+    int ok = 1;
+    bagging_params b = base();
+    for (int i = 0; i < n; i++) {
+        ok = ok && idx[i] == (uint64_t)i;
+        bagging_params p = space_params(&s, idx[i], &b);
+        int a = p.n_estimators == 50 ? 0 : p.n_estimators == 200 ? 1 : 2;
+        int c = p.max_samples.is_fraction ? (p.max_samples.value == 0.1 ? 2 : 3)
+                                          : (p.max_samples.value == 10 ? 0 : 1);
+        int f = p.max_features.is_fraction ? 2 : p.max_features.value == 20 ? 0 : 1;
+        int d = p.max_depth / 4;
+        seen[a][c][f][d][p.bootstrap]++;
+        ok = ok && p.seed == 3 && p.bootstrap_features == 1; /* not searched: the input's */
+    }
+    CHECK(ok);
+    int once = 1;
+    for (int i = 0; i < 216; i++)
+        once = once && (&seen[0][0][0][0][0])[i] == 1;
+    CHECK_MSG(once, "the grid lists every combination exactly once");
+    /* Radix order: n-estimators varies fastest, then max-depth. */
+    bagging_params p0 = space_params(&s, 0, &b), p1 = space_params(&s, 1, &b),
+                   p3 = space_params(&s, 3, &b);
+    CHECK_INT(p0.n_estimators, 50);
+    CHECK_INT(p1.n_estimators, 200);
+    CHECK_INT(p1.max_depth, 0);
+    CHECK_INT(p3.max_depth, 4);
+    CHECK_INT(p0.bootstrap, 1);
+    CHECK_INT(space_params(&s, 215, &b).bootstrap, 0);
+    free(idx);
+    space_free(&s);
+}
+
+static void test_ranges(void)
+{
+    space s;
+    err e;
+    CHECK_INT(space_parse(" max-depth = 0..8/4 ; n-estimators=10..13; max-samples=5..6,0.5 ", "x", &s,
+                          &e), 0);
+    CHECK_INT(s.n[SPACE_MAX_DEPTH], 3);
+    CHECK_NEAR(s.v[SPACE_MAX_DEPTH][2].value, 8, 0);
+    CHECK_INT(s.n[SPACE_N_ESTIMATORS], 4);
+    CHECK_NEAR(s.v[SPACE_N_ESTIMATORS][3].value, 13, 0);
+    CHECK_INT(s.n[SPACE_MAX_SAMPLES], 3);
+    CHECK_INT(space_size(&s), 36);
+    space_free(&s);
+}
+
+static void test_random(void)
+{
+    space s;
+    err e;
+    CHECK_INT(space_parse(EXAMPLE, "tune-space", &s, &e), 0);
+    uint64_t *a, *b, *c;
+    int na, nb, nc;
+    CHECK_INT(space_configs(&s, SPACE_RANDOM, 50, 1, "tune-space", &a, &na, &e), 0);
+    CHECK_INT(space_configs(&s, SPACE_RANDOM, 50, 1, "tune-space", &b, &nb, &e), 0);
+    CHECK_INT(space_configs(&s, SPACE_RANDOM, 50, 2, "tune-space", &c, &nc, &e), 0);
+    CHECK_INT(na, 50);
+    CHECK(memcmp(a, b, 50 * sizeof *a) == 0);
+    CHECK(memcmp(a, c, 50 * sizeof *a) != 0);
+    int ok = 1;
+    bagging_params bp = base();
+    for (int i = 0; i < na; i++) {
+        ok = ok && a[i] < 216 && (i == 0 || a[i] > a[i - 1]); /* in bounds, ascending, distinct */
+        bagging_params p = space_params(&s, a[i], &bp);
+        ok = ok && (p.n_estimators == 50 || p.n_estimators == 200 || p.n_estimators == 800) &&
+             (p.max_depth == 0 || p.max_depth == 4 || p.max_depth == 8);
+    }
+    CHECK_MSG(ok, "random trials are distinct grid points, ascending");
+    free(a);
+    free(b);
+    free(c);
+    /* More trials than the grid holds: the whole grid. */
+    CHECK_INT(space_configs(&s, SPACE_RANDOM, 1000, 1, "tune-space", &a, &na, &e), 0);
+    CHECK_INT(na, 216);
+    CHECK_INT(a[215], 215);
+    free(a);
+    space_free(&s);
+    /* A space too large for a grid is fine for random search. */
+    CHECK_INT(space_parse("n-estimators=1..1000;max-depth=0..200;max-features=1..60", "tune-space",
+                          &s, &e), 0);
+    CHECK_INT(space_configs(&s, SPACE_GRID, 0, 0, "tune-space", &a, &na, &e), -1);
+    CHECK_INT(e.kind, ERR_INPUT);
+    CHECK(strstr(e.msg, "'tune-space'") != NULL && strstr(e.msg, "random") != NULL);
+    CHECK_INT(space_configs(&s, SPACE_RANDOM, 5000, 9, "tune-space", &a, &na, &e), 0);
+    CHECK_INT(na, 5000);
+    ok = 1;
+    for (int i = 0; i < na; i++) {
+        bagging_params p = space_params(&s, a[i], &bp);
+        ok = ok && (i == 0 || a[i] > a[i - 1]) && p.n_estimators >= 1 && p.n_estimators <= 1000 &&
+             p.max_depth >= 0 && p.max_depth <= 200 && p.max_features.value >= 1 &&
+             p.max_features.value <= 60;
+    }
+    CHECK_MSG(ok, "random draws stay within the ranges");
+    free(a);
+    space_free(&s);
+}
+
+static void bad(const char *text, const char *want)
+{
+    space s;
+    err e;
+    err_clear(&e);
+    int rc = space_parse(text, "tune-space", &s, &e);
+    CHECK_MSG(rc == -1 && e.kind == ERR_INPUT && strstr(e.msg, "input 'tune-space'") != NULL &&
+                  strstr(e.msg, want) != NULL,
+              "'%s' rejected naming the input and '%s': got rc %d '%s'", text, want, rc, e.msg);
+    CHECK_INT(space_size(&s), 1); /* left empty */
+}
+
+static void test_malformed(void)
+{
+    bad("n-estimators=abc", "n-estimators");
+    bad("n-estimators=0", "n-estimators");
+    bad("max-samples=1.5", "max-samples");
+    bad("max-depth=-1", "max-depth");
+    bad("bootstrap=maybe", "bootstrap");
+    bad("learning-rate=0.1", "unknown parameter 'learning-rate'");
+    bad("n-estimators", "no '='");
+    bad("n-estimators=5;n-estimators=6", "listed twice");
+    bad("n-estimators=5,5", "twice");
+    bad("max-samples=0.5,0.50", "twice");
+    bad("n-estimators=5,,6", "empty value");
+    bad("n-estimators=", "empty value");
+    bad("n-estimators=5,", "empty value");
+    bad("  ;  ", "empty");
+    bad("bootstrap=true..false", "range");
+    bad("max-samples=0.1..0.5", "range");
+    bad("max-depth=8..2", "range");
+    bad("max-depth=0..8/0", "step");
+    bad("n-estimators=1..100001", "n-estimators");
+}
+
+static void test_simpler(void)
+{
+    bagging_params a = base(), b = base();
+    CHECK_INT(space_simpler(&a, &b, 1000, 60), 0);
+    b.n_estimators = 8;
+    CHECK(space_simpler(&a, &b, 1000, 60) < 0);
+    b = base();
+    a.max_depth = 0; /* unlimited is the deepest */
+    b.max_depth = 30;
+    CHECK(space_simpler(&a, &b, 1000, 60) > 0);
+    b.max_depth = 0;
+    a.max_samples = (cfg_amount){1, 0.1}; /* 100 of 1000 rows */
+    b.max_samples = (cfg_amount){0, 50};
+    CHECK(space_simpler(&a, &b, 1000, 60) > 0);
+    b.max_samples = (cfg_amount){0, 100};
+    CHECK_INT(space_simpler(&a, &b, 1000, 60), 0);
+    a.max_features = (cfg_amount){1, 1.0};
+    CHECK(space_simpler(&a, &b, 1000, 60) > 0); /* 60 features > 50 */
+    CHECK(space_simpler(&a, &b, 1000, 40) == 0); /* both 40 */
+    a.bootstrap = 0;
+    CHECK(space_simpler(&a, &b, 1000, 40) > 0);
+}
+
+int main(void)
+{
+    test_parse_and_grid();
+    test_ranges();
+    test_random();
+    test_malformed();
+    test_simpler();
+    return check_done();
+}
