@@ -1,12 +1,13 @@
 /* Weather: each race's Wikipedia article, fetched serially and once ever.
  *
- * A race needs a fetch when it has results but no weather record, or its
+ * A race needs a fetch when it has been run but has no weather record, or its
  * record says `error` (the fetch failed; try again).  `found` and `missing`
  * are final (unless `refresh`).  Nothing is ever defaulted: a race whose
  * article has no weather row stays `missing`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/grow.h"
 #include "core/log.h"
@@ -36,6 +37,7 @@ static void race_list_free(race_list *l)
 typedef struct {
     race_list *list;
     int first, last;
+    char today[16];  /* YYYY-MM-DD: races on or after it have not been run */
 } race_filter;
 
 static int collect_race(const cJSON *doc, void *ctx, err *e)
@@ -48,7 +50,9 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
     if (!cJSON_IsString(s) || !cJSON_IsString(rd) || !cJSON_IsString(url))
         return 0;
     int season = atoi(s->valuestring);
-    if (season < f->first || season > f->last)
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(doc, "date");
+    if (season < f->first || season > f->last || !cJSON_IsString(date) ||
+        strcmp(date->valuestring, f->today) >= 0)
         return 0;
     if (grow_array(&l->v, &l->alloc, l->n + 1, sizeof *l->v, 256, e) != 0)
         return -1;
@@ -131,10 +135,15 @@ int source_weather(source_run *r, err *e)
         return 0;
     }
     race_list races = {0};
-    /* One listing, filtered here: per-season listings cost a full scan
-     * each on some servers. */
-    race_filter f = {&races, r->first, r->last};
-    int rc = store_list(r->st, "results", NULL, NULL, collect_race, &f, e);
+    /* Candidates come from the schedule (small documents): the races of the
+     * range that have been run.  One listing, filtered here: a listing
+     * filtered by season costs a full scan on some servers. */
+    race_filter f = {&races, r->first, r->last, ""};
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(f.today, sizeof f.today, "%Y-%m-%d", &tm);
+    int rc = store_list(r->st, "races", NULL, NULL, collect_race, &f, e);
     if (rc == 0)
         qsort(races.v, (size_t)races.n, sizeof *races.v, race_cmp);
     if (rc == 0 && !r->cfg->refresh)
