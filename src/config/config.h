@@ -60,6 +60,16 @@ typedef struct {
     int threads;                        /* 0 = all online cores */
     char artifact_name[256];
     int retention_days;                 /* 0 = not set */
+    int tune;                           /* 0 = off, else a space_method (ml/space.h) */
+    char tune_space[CFG_STR_MAX];       /* parses with space_parse */
+    int tune_trials;                    /* random search: configurations drawn */
+    int tune_validation;                /* validation seasons before each test season */
+    int tune_shard;                     /* 1..tune_shards: this job's slice; 0 = all */
+    int tune_shards;
+    int predict_season;                 /* 0 = the next race */
+    int predict_round;
+    int predict_without_grid;
+    char model_path[CFG_STR_MAX];       /* empty = data-dir's model.json or zip */
 } config;
 
 /* Fills *c with defaults, then INPUT_* variables (names with hyphens, as the

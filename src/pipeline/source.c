@@ -56,11 +56,13 @@ int source_pages(source_run *r, const char *path, const ergast_kind *kind, long 
     return -1;
 }
 
+/* Collects the listed seasons; they are stored only once the requested
+ * range is known to fit them (a bad input writes nothing). */
 static int season_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
     (void)offset;
     (void)total;
-    (void)ctx;
+    cJSON *keep = ctx;
     const cJSON *s;
     cJSON_ArrayForEach(s, items) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "season");
@@ -71,23 +73,14 @@ static int season_page(source_run *r, const cJSON *items, long offset, long tota
             r->api_first = season;
         if (season > r->api_last)
             r->api_last = season;
-        if (source_put(r, "seasons", s, e) != 0)
-            return -1;
+        if (!cJSON_AddItemToArray(keep, cJSON_Duplicate(s, 1)))
+            return err_set(e, "out of memory");
     }
     return 0;
 }
 
-int source_seasons(source_run *r, err *e)
+static int check_range(source_run *r, err *e)
 {
-    log_group_begin("seasons");
-    int rc = source_pages(r, "/seasons.json", &ergast_kind_seasons, 0, season_page, NULL, NULL, e);
-    if (rc == 0)
-        log_info("seasons: the API lists %d-%d", r->api_first, r->api_last);
-    log_group_end();
-    if (rc != 0 && e->kind == ERR_NETWORK)
-        return err_wrap(e, "input 'api-base-url': cannot read the API");
-    if (rc != 0)
-        return -1;
     if (r->api_last == 0)
         return err_setk(e, ERR_DATA, "input 'api-base-url': the API listed no seasons");
     const config *c = r->cfg;
@@ -99,6 +92,32 @@ int source_seasons(source_run *r, err *e)
     r->first = c->season_first < r->api_first ? r->api_first : c->season_first;
     r->last = c->season_last ? c->season_last : r->api_last;
     return 0;
+}
+
+int source_seasons(source_run *r, err *e)
+{
+    log_group_begin("seasons");
+    cJSON *seasons = cJSON_CreateArray();
+    int rc = seasons ? source_pages(r, "/seasons.json", &ergast_kind_seasons, 0, season_page, seasons,
+                                    NULL, e)
+                     : err_set(e, "out of memory");
+    if (rc != 0 && e->kind == ERR_NETWORK)
+        err_wrap(e, "input 'api-base-url': cannot read the API");
+    if (rc == 0)
+        rc = check_range(r, e);
+    const cJSON *store_these = rc == 0 ? seasons : NULL;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, store_these) {
+        if (source_put(r, "seasons", s, e) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0)
+        log_info("seasons: the API lists %d-%d", r->api_first, r->api_last);
+    cJSON_Delete(seasons);
+    log_group_end();
+    return rc;
 }
 
 static int open_clients(source_run *r, err *e)

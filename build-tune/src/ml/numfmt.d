@@ -1,2 +1,0 @@
-build-tune/src/ml/numfmt.o: src/ml/numfmt.c src/ml/numfmt.h
-src/ml/numfmt.h:
