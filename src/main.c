@@ -30,6 +30,8 @@ static const struct {
     {"source", STAGE_SOURCE, stage_source, 1},
     {"prepare", STAGE_PREPARE, stage_prepare, 0},
     {"features", STAGE_FEATURES, stage_features, 0},
+    {"tune", STAGE_TUNE, stage_tune, 0},
+    {"tune-merge", STAGE_TUNE_MERGE, stage_tune_merge, 0},
     {"train", STAGE_TRAIN, stage_train, 0},
     {"evaluate", STAGE_EVALUATE, stage_evaluate, 0},
     {"package", STAGE_PACKAGE, stage_package, 0},
@@ -63,11 +65,29 @@ static int open_store(const config *cfg, store **out, err *e)
     return *out ? 0 : -1;
 }
 
+/* Index of a stage bit, for ctx->seconds. */
+static int bit_index(unsigned bit)
+{
+    int i = 0;
+    while (i < STAGE_COUNT - 1 && (1u << i) != bit)
+        i++;
+    return i;
+}
+
+/* The store is needed by source and prepare, and by the tune stages when
+ * shards pass their scores through MongoDB. */
+static int needs_store(const config *cfg)
+{
+    return (cfg->stages & (STAGE_SOURCE | STAGE_PREPARE)) ||
+           (cfg->mongodb_uri[0] != '\0' && cfg->tune_shards > 0 && (cfg->stages & STAGE_TUNE)) ||
+           (cfg->mongodb_uri[0] != '\0' && (cfg->stages & STAGE_TUNE_MERGE));
+}
+
 static int run(const config *cfg, stage_ctx *ctx, err *e)
 {
     if (fs_mkdirs(cfg->data_dir, e) != 0)
         return err_wrap(e, "input 'data-dir'");
-    if ((cfg->stages & (STAGE_SOURCE | STAGE_PREPARE)) && open_store(cfg, &ctx->st, e) != 0)
+    if (needs_store(cfg) && open_store(cfg, &ctx->st, e) != 0)
         return -1;
     for (int i = 0; i < STAGE_COUNT; i++) {
         if (!(cfg->stages & stages[i].bit))
@@ -76,8 +96,9 @@ static int run(const config *cfg, stage_ctx *ctx, err *e)
             log_group_begin("%s", stages[i].name);
         double t0 = now_seconds();
         int rc = stages[i].fn(ctx, e);
-        ctx->seconds[i] = now_seconds() - t0;
-        log_info("%s: %s in %.2f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[i]);
+        int b = bit_index(stages[i].bit);
+        ctx->seconds[b] = now_seconds() - t0;
+        log_info("%s: %s in %.2f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[b]);
         if (!stages[i].own_groups)
             log_group_end();
         if (rc != 0)

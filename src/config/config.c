@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "ml/space.h"
 
 /* Each parser reads `val` for option `name` into the field at `dst`. */
 typedef int (*opt_parser)(const char *name, const char *val, void *dst, err *e);
@@ -108,8 +109,10 @@ static int p_season_opt(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
+/* Indexed by stage bit (config.h). */
 static const char *const stage_names[] = {
-    "source", "prepare", "features", "train", "evaluate", "package", "upload"};
+    "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge"};
+#define STAGE_LIST "source,prepare,features,tune,tune-merge,train,evaluate,package,upload"
 
 static int p_stages(const char *name, const char *val, void *dst, err *e)
 {
@@ -117,7 +120,7 @@ static int p_stages(const char *name, const char *val, void *dst, err *e)
     *f = 0;
     char tmp[256];
     if (val[0] == '\0' || strlen(val) >= sizeof tmp)
-        return BAD(e, name, val, "'all' or a comma list of source,prepare,features,train,evaluate,package,upload");
+        return BAD(e, name, val, "'all' or a comma list of " STAGE_LIST);
     strcpy(tmp, val);
     char *save = NULL;
     for (char *tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -137,7 +140,7 @@ static int p_stages(const char *name, const char *val, void *dst, err *e)
         if (i == sizeof stage_names / sizeof *stage_names)
             return err_setk(e, ERR_INPUT,
                             "input '%s': unknown stage '%s' (expected 'all' or a comma list of "
-                            "source,prepare,features,train,evaluate,package,upload)",
+                            STAGE_LIST ")",
                             name, tok);
         *f |= 1u << i;
     }
@@ -312,6 +315,58 @@ static int p_amount(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
+static int p_tune(const char *name, const char *val, void *dst, err *e)
+{
+    int *f = dst;
+    if (strcmp(val, "off") == 0)
+        *f = 0;
+    else if (strcmp(val, "grid") == 0)
+        *f = SPACE_GRID;
+    else if (strcmp(val, "random") == 0)
+        *f = SPACE_RANDOM;
+    else
+        return BAD(e, name, val, "off, grid or random");
+    return 0;
+}
+
+static int p_tune_space(const char *name, const char *val, void *dst, err *e)
+{
+    space s;
+    if (space_parse(val, name, &s, e) != 0)
+        return -1;
+    space_free(&s);
+    if (p_copy(val, dst, CFG_STR_MAX) != 0)
+        return err_setk(e, ERR_INPUT, "input '%s': longer than %d bytes", name, CFG_STR_MAX - 1);
+    return 0;
+}
+
+INT_PARSER(p_trials, 1, SPACE_MAX_CONFIGS, "a whole number of configurations from 1 to 100000")
+INT_PARSER(p_validation, 1, 50, "a whole number of seasons from 1 to 50")
+
+#define SHARDS_MAX 1000
+
+/* "" or "I/N" into tune_shard, tune_shards (adjacent ints). */
+static int p_shard(const char *name, const char *val, void *dst, err *e)
+{
+    int *f = dst;
+    f[0] = f[1] = 0;
+    if (val[0] == '\0')
+        return 0;
+    char tmp[32];
+    const char *allowed = "empty or I/N: slice I of N, 1 <= I <= N <= 1000";
+    char *slash = strlen(val) < sizeof tmp ? strchr(strcpy(tmp, val), '/') : NULL;
+    long i, n;
+    if (slash == NULL)
+        return BAD(e, name, val, allowed);
+    *slash = '\0';
+    if (parse_long(tmp, 1, SHARDS_MAX, &i) != 0 || parse_long(slash + 1, 1, SHARDS_MAX, &n) != 0 ||
+        i > n)
+        return BAD(e, name, val, allowed);
+    f[0] = (int)i;
+    f[1] = (int)n;
+    return 0;
+}
+
 static int p_artifact_name(const char *name, const char *val, void *dst, err *e)
 {
     if (val[0] == '\0' || strpbrk(val, "\":<>|*?\r\n\\/") != NULL || strlen(val) >= 256)
@@ -328,12 +383,14 @@ static int p_data_dir(const char *name, const char *val, void *dst, err *e)
 }
 
 #define OFF(f) offsetof(config, f)
+#define TUNE_SPACE_DEFAULT \
+    "n-estimators=50,200;max-samples=10,30,100;max-features=20,50,1.0;max-depth=0,4,8"
 
 static const opt_spec options[] = {
     {"seasons", "1950-latest", p_seasons, OFF(season_first), "season range A-B, A-latest or A"},
     {"test-season", "", p_season_opt, OFF(test_season), "held-out season (default: last of seasons)"},
     {"backtest", "", p_backtest, OFF(backtest_first), "range of test seasons to backtest, e.g. 2015-2024"},
-    {"stages", "all", p_stages, OFF(stages), "comma list of source,prepare,features,train,evaluate,package,upload, or all"},
+    {"stages", "all", p_stages, OFF(stages), "comma list of " STAGE_LIST ", or all (tune only when tune is set)"},
     {"mongodb-uri", "", p_mongo_uri, OFF(mongodb_uri), "MongoDB URI (secret); empty = embedded store in data-dir"},
     {"mongodb-database", "f1", p_database, OFF(mongodb_database), "MongoDB database name"},
     {"data-dir", ".f1-mlops", p_data_dir, OFF(data_dir), "store, stage outputs, model and zip"},
@@ -353,6 +410,11 @@ static const opt_spec options[] = {
     {"threads", "0", p_threads, OFF(threads), "training threads, 0 = all cores"},
     {"artifact-name", "f1-model", p_artifact_name, OFF(artifact_name), "artifact name"},
     {"retention-days", "", p_retention, OFF(retention_days), "artifact retention in days (1-90), empty = repository default"},
+    {"tune", "off", p_tune, OFF(tune), "model search: off, grid or random"},
+    {"tune-space", TUNE_SPACE_DEFAULT, p_tune_space, OFF(tune_space), "the parameter lists to search: name=v1,v2;..."},
+    {"tune-trials", "60", p_trials, OFF(tune_trials), "random search: configurations drawn from tune-space"},
+    {"tune-validation", "5", p_validation, OFF(tune_validation), "validation seasons before the test season"},
+    {"tune-shard", "", p_shard, OFF(tune_shard), "I/N: score only slice I of N (merge with stage tune-merge)"},
 };
 
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -378,10 +440,33 @@ int config_parse_value(const char *name, const char *val, void *dst, err *e)
     return o->parse(o->name, val, dst, e);
 }
 
+/* The tune stages against the others. */
+static int validate_tune(const config *c, err *e)
+{
+    if (c->tune == 0 && (c->stages & (STAGE_TUNE | STAGE_TUNE_MERGE)))
+        return err_setk(e, ERR_INPUT,
+                        "input 'stages': stage '%s' needs input 'tune' set to grid or random",
+                        c->stages & STAGE_TUNE ? "tune" : "tune-merge");
+    if ((c->stages & STAGE_TUNE) && (c->stages & STAGE_TUNE_MERGE))
+        return err_setk(e, ERR_INPUT,
+                        "input 'stages': 'tune' and 'tune-merge' together (expected 'tune' alone to "
+                        "search in one job, or 'tune' with tune-shard I/N in N jobs and "
+                        "'tune-merge' in a later one)");
+    if (c->tune_shards > 0 &&
+        (c->stages & (STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_TUNE_MERGE)))
+        return err_setk(e, ERR_INPUT,
+                        "input 'tune-shard': a shard job scores only its slice (expected stages "
+                        "ending with tune, e.g. 'source,prepare,tune'; train in the job that "
+                        "runs tune-merge)");
+    return 0;
+}
+
 /* Cross-input rules, once every value is known. */
 static int validate(const config *c, err *e)
 {
     int last = c->season_last;
+    if (validate_tune(c, e) != 0)
+        return -1;
     if (c->test_season != 0) {
         if (c->test_season < c->season_first || (last != 0 && c->test_season > last))
             return err_setk(e, ERR_INPUT,
@@ -461,6 +546,10 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
         if (apply(c, o, val, e) != 0)
             return -1;
     }
+    /* "all" searches too when asked to, unless a shard or merge job. */
+    if ((c->stages & STAGE_ALL) == STAGE_ALL && c->tune != 0 && c->tune_shards == 0 &&
+        !(c->stages & STAGE_TUNE_MERGE))
+        c->stages |= STAGE_TUNE;
     return validate(c, e);
 }
 

@@ -24,7 +24,11 @@ enum {
     STAGE_EVALUATE = 1 << 4,
     STAGE_PACKAGE = 1 << 5,
     STAGE_UPLOAD = 1 << 6,
-    STAGE_ALL = (1 << 7) - 1
+    STAGE_ALL = (1 << 7) - 1,  /* what "all" selects; plus tune when input tune is set */
+    /* Later additions, run in the order of main.c's table:
+     * source, prepare, features, tune, tune-merge, train, ... */
+    STAGE_TUNE = 1 << 7,
+    STAGE_TUNE_MERGE = 1 << 8
 };
 
 /* A count (>= 1) or a fraction in (0, 1] of the available rows/features,

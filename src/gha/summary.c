@@ -11,9 +11,9 @@
 /* Room kept for the note that says the per-race table was cut. */
 #define SUMMARY_NOTE_RESERVE 512
 
-/* Names of the stages by index, stage.h order (as main.c runs them). */
+/* Names of the stages by bit index (config.h). */
 static const char *const summary_stage_names[STAGE_COUNT] = {
-    "source", "prepare", "features", "train", "evaluate", "package", "upload",
+    "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge",
 };
 
 static int summary_stages(buf *b, const summary_run *r, err *e)

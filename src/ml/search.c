@@ -26,6 +26,10 @@ typedef struct {
     int val_first;   /* the season's rows are view rows [val_first, +n_val) */
     int n_val;
     double *xv;      /* n_val x nfeat */
+    /* Just the season's rows, for scoring: expected precision depends on
+     * nothing else, and the baselines score_season also computes would
+     * cost a pass over every earlier row. */
+    prepared scored;
 } vseason;
 
 /* Configurations of one season that draw the same trees. */
@@ -45,7 +49,7 @@ typedef struct {
     vseason *vs;
     family *fam;
     int n_fam;
-    int max_view;       /* largest view, for the prediction buffer */
+    int max_val;        /* most rows of a validation season (prediction buffer) */
 } search_ctx;
 
 /* ---- a parallel loop ---- */
@@ -71,7 +75,7 @@ static void *loop_work(void *arg)
     loop_worker *w = arg;
     loop *l = w->l;
     w->rc = 0;
-    double *scratch = malloc((size_t)(l->c->max_view > 0 ? l->c->max_view : 1) * sizeof *scratch);
+    double *scratch = malloc((size_t)(l->c->max_val > 0 ? l->c->max_val : 1) * sizeof *scratch);
     if (scratch == NULL) {
         w->rc = err_set(&w->e, "out of memory for search scratch");
         atomic_store(&l->failed, 1);
@@ -165,6 +169,7 @@ static int prepare_season(search_ctx *c, int s, double *scratch, err *e)
     while (lo < t.nrows && t.season[lo] < j->first)
         lo++;
     v->val_first = v->view.n - v->n_val;
+    v->scored = (prepared){v->n_val, v->n_val, v->view.rows + v->val_first};
     v->n_train = v->val_first - lo;
     v->nfeat = t.nfeat;
     if (v->n_train < 1) {
@@ -196,13 +201,13 @@ out:
 }
 
 /* Finds each season's prefix of p and its row count; checks the order. */
-static int slice_seasons(const search_job *j, vseason *vs, int *max_view, err *e)
+static int slice_seasons(const search_job *j, vseason *vs, int *max_val, err *e)
 {
     const prepared *p = j->p;
     for (int i = 1; i < p->n; i++)
         if (p->rows[i].season < p->rows[i - 1].season)
             return err_setk(e, ERR_DATA, "prepared rows are not in season order");
-    *max_view = 0;
+    *max_val = 0;
     for (int s = 0; s < j->n_seasons; s++) {
         int season = j->seasons[s], end = 0, n_val = 0;
         if (season <= j->first)
@@ -215,8 +220,8 @@ static int slice_seasons(const search_job *j, vseason *vs, int *max_view, err *e
         if (n_val == 0)
             return err_setk(e, ERR_DATA, "no rows of validation season %d", season);
         vs[s] = (vseason){.season = season, .view = {end, end, p->rows}, .n_val = n_val};
-        if (end > *max_view)
-            *max_view = end;
+        if (n_val > *max_val)
+            *max_val = n_val;
     }
     return 0;
 }
@@ -357,9 +362,9 @@ static int score_member(search_ctx *c, const family *f, int m, const double *sum
     const bagging_params *p = &c->j->configs[f->members[m]];
     const double *sum = sums + (size_t)f->depth_of[m] * v->n_val;
     for (int r = 0; r < v->n_val; r++)
-        pred[v->val_first + r] = sum[r] / p->n_estimators;
+        pred[r] = sum[r] / p->n_estimators;
     score sc;
-    if (score_season(&sc, &v->view, v->season, pred, p->seed, e) != 0)
+    if (score_season(&sc, &v->scored, v->season, pred, p->seed, e) != 0)
         return -1;
     c->r->expected[(size_t)f->members[m] * c->j->n_seasons + f->s] =
         sc.expected_hits / sc.n_races;
@@ -447,7 +452,7 @@ int search_run(const search_job *j, search_result *r, err *e)
         err_set(e, "out of memory for a search of %d configurations", nc);
         goto out;
     }
-    if (slice_seasons(j, c.vs, &c.max_view, e) != 0 ||
+    if (slice_seasons(j, c.vs, &c.max_val, e) != 0 ||
         parallel(&c, prepare_season, ns, e) != 0)
         goto out;
     make_families(&c, block, order);

@@ -24,6 +24,7 @@
 #include "ml/score.h"
 #include "pipeline/seasons.h"
 #include "pipeline/stage.h"
+#include "pipeline/tune.h"
 
 #define FILE_COVERAGE "coverage.json"
 #define METRICS_FORMAT_VERSION 1
@@ -109,15 +110,15 @@ static int evaluate_with(season_eval *ev, const model *m, const feature_table *t
 }
 
 /* A backtest season before the test season: features with its own
- * training seasons, a fresh model with the saved one's parameters. */
-static int backtest_season(season_eval *ev, const model *saved, const prepared *p, int season,
-                           int threads, double *pred, err *e)
+ * training seasons, a fresh model with the given parameters. */
+static int backtest_season(season_eval *ev, const model *saved, const bagging_params *params,
+                           const prepared *p, int season, int threads, double *pred, err *e)
 {
     feature_table t = {0};
     model m = {0};
     int rc = -1;
     if (features_build(p, saved->train_first, season - 1, &t, e) != 0 ||
-        model_train(&m, &t, saved->train_first, season - 1, &saved->params, threads, e) != 0 ||
+        model_train(&m, &t, saved->train_first, season - 1, params, threads, e) != 0 ||
         evaluate_with(ev, &m, &t, p, season, pred, e) != 0) {
         err_wrap(e, "backtest season %d", season);
         goto out;
@@ -360,14 +361,19 @@ static cJSON *read_coverage(const stage_ctx *ctx)
 
 /* Scores every season of the run into ev (n of them, the test season
  * last). */
-static int evaluate_seasons(const stage_ctx *ctx, const model *m, const feature_table *t,
+static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table *t,
                             const prepared *p, int test, season_eval *ev, int n, double *pred,
                             err *e)
 {
     for (int i = 0; i < n; i++) {
         int season = test - (n - 1) + i;
+        /* The saved model's parameters, or what tuning chose for the season. */
+        bagging_params bp = m->params;
+        if (season != test && ctx->cfg->tune != 0 && tune_params(ctx, season, &bp, e) != 0)
+            return -1;
         int rc = season == test ? evaluate_with(&ev[i], m, t, p, season, pred, e)
-                                : backtest_season(&ev[i], m, p, season, ctx->cfg->threads, pred, e);
+                                : backtest_season(&ev[i], m, &bp, p, season, ctx->cfg->threads,
+                                                  pred, e);
         if (rc != 0)
             return -1;
     }
@@ -428,6 +434,8 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     if (evaluate_seasons(ctx, &m, &t, &p, test, ev, n, pred, e) != 0)
         goto out;
     metrics = metrics_json(ctx, &m, ev, n, c->backtest_first != 0, &p, pred, read_coverage(ctx));
+    if (metrics != NULL && tune_metrics_add(ctx, metrics, e) != 0)
+        goto out;
     stage_path(ctx, FILE_METRICS, path, sizeof path);
     if (write_json(path, metrics, e) != 0)
         goto out;

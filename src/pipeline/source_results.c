@@ -419,11 +419,11 @@ static int season_rows_recorded(source_run *r, int season, long *rows, err *e)
 }
 
 /* Results of the todo seasons, each from the rows already stored. */
-static int seasons_results(source_run *r, const int *todo, int ntodo, err *e)
+static int seasons_results(source_run *r, const int *todo, size_t ntodo, err *e)
 {
-    long *total = calloc((size_t)ntodo + 1, sizeof *total);
+    long *total = calloc(ntodo + 1, sizeof *total);
     int rc = total ? 0 : err_set(e, "out of memory");
-    for (int i = 0; i < ntodo && rc == 0; i++) {
+    for (size_t i = 0; i < ntodo && rc == 0; i++) {
         long from = 0;
         rc = season_rows_recorded(r, todo[i], &from, e);
         char path[64];
@@ -433,7 +433,7 @@ static int seasons_results(source_run *r, const int *todo, int ntodo, err *e)
             rc = source_pages(r, path, &ergast_kind_results, from, season_page, &p, &total[i], e);
     }
     season_state *after = rc == 0 ? seasons_read(r, e) : NULL;
-    for (int i = 0; i < ntodo && after != NULL && rc == 0; i++) {
+    for (size_t i = 0; i < ntodo && after != NULL && rc == 0; i++) {
         const season_state *s = &after[todo[i] - r->first];
         if (s->rows != total[i])
             log_warn("season %d: %ld result rows stored, the API reports %ld; not marked complete",
@@ -488,7 +488,7 @@ int source_results(source_run *r, err *e)
     log_group_end();
     log_group_begin("results");
     if (rc == 0)
-        rc = seasons_results(r, todo, ntodo, e);
+        rc = seasons_results(r, todo, (size_t)ntodo, e);
     log_group_end();
     return rc;
 }

@@ -6,8 +6,10 @@
  * {name, bit, fn} table, each inside a ::group::.
  *
  * To add a stage: write `int stage_NAME(stage_ctx *ctx, err *e)` in
- * src/pipeline/NAME.c, declare it here, add its STAGE_ bit and name in
- * config (config.h, the stages parser), and one row in main.c's table.
+ * src/pipeline/NAME.c, declare it here, add its STAGE_ bit (the next free
+ * one) and name in config (config.h, the stages parser, indexed by bit),
+ * its name in gha/summary.c, and one row in main.c's table, where the row
+ * order is the run order.  seconds[] is indexed by bit.
  *
  * The context is owned by main: `cfg` is read-only, `st` is the open store
  * (NULL when no selected stage needs it), and stages record what later
@@ -19,7 +21,7 @@
 #include "core/err.h"
 #include "store/store.h"
 
-#define STAGE_COUNT 7
+#define STAGE_COUNT 9
 
 /* Files every stage agrees on, relative to data-dir. */
 #define FILE_PREPARED "prepared.csv"
@@ -34,7 +36,7 @@ typedef struct {
     const config *cfg;
     store *st;
     int season_last;              /* resolved "latest" (0 until known) */
-    double seconds[STAGE_COUNT];  /* wall time of each stage run so far */
+    double seconds[STAGE_COUNT];  /* wall time of each stage run so far, by stage bit */
 } stage_ctx;
 
 typedef int (*stage_fn)(stage_ctx *ctx, err *e);
@@ -46,6 +48,8 @@ int stage_train(stage_ctx *ctx, err *e);
 int stage_evaluate(stage_ctx *ctx, err *e);
 int stage_package(stage_ctx *ctx, err *e);
 int stage_upload(stage_ctx *ctx, err *e);
+int stage_tune(stage_ctx *ctx, err *e);        /* tune.c */
+int stage_tune_merge(stage_ctx *ctx, err *e);  /* tune.c */
 
 /* Resolves ctx->season_last when the config says "latest": the latest
  * season with stored results (needs ctx->st).  Returns -1 when unknown. */

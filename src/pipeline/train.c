@@ -9,6 +9,7 @@
 #include "ml/model.h"
 #include "pipeline/seasons.h"
 #include "pipeline/stage.h"
+#include "pipeline/tune.h"
 
 int stage_train(stage_ctx *ctx, err *e)
 {
@@ -33,7 +34,9 @@ int stage_train(stage_ctx *ctx, err *e)
         err_setk(e, ERR_INPUT, "test season %d leaves no training season from %d", test, first);
         goto out;
     }
-    bagging_params p = bagging_params_from_config(c);
+    bagging_params p; /* the inputs', or what the tune stage chose */
+    if (tune_params(ctx, test, &p, e) != 0)
+        goto out;
     int rows, races;
     model_season_counts(&t, first, last, &rows, &races);
     log_info("training on seasons %d-%d: %d rows, %d races, %d features; %d trees of %d rows and "
