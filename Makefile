@@ -4,7 +4,8 @@
 #   make demo     the whole pipeline offline on the bundled data (make live: real API)
 #   make test     every test (unit, integration, sanitizers, container, act);
 #                 ends with "N passed, N failed"
-#   make bench    benchmarks against pandas + scikit-learn (not tests)
+#   make bench    benchmarks against pandas + scikit-learn (not tests),
+#                 then the tune stage's (make bench-tune alone)
 #   make lint     compile with all warnings as errors, plus duplicate check
 
 CC ?= cc
@@ -24,7 +25,7 @@ BIN := $(BUILD)/f1-mlops
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo live test unit bench lint clean asan
+.PHONY: all deps demo live test unit bench bench-tune lint clean asan
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -63,6 +64,10 @@ test: unit asan fuzz-bin
 
 bench: $(BIN)
 	bash bench/run.sh
+
+# Just the tune stage's benchmark (make bench runs it last).
+bench-tune: $(BIN)
+	bash bench/tune.sh
 
 lint:
 	$(MAKE) clean all unit

@@ -19,6 +19,8 @@
 #   4. The 2014-2024 backtest, ours (one process, prepare..evaluate) and the
 #      baseline's loop, best of $BENCH_RUNS each, with per-season precision
 #      side by side.
+#   5. The tune stage: 1,000 configurations x 5 validation seasons
+#      (bench/tune.sh, also `make bench-tune`).
 # Environment: F1_BIN (default build/f1-mlops), BENCH_DIR, BENCH_RUNS,
 # BENCH_PYTHON (default /usr/bin/python3: needs pandas and scikit-learn).
 set -u
@@ -208,3 +210,7 @@ printf '%-22s %10.3f %16.3f %8s %12.1f\n' "backtest $BACKTEST" "$bt_o" "$bt_b" "
     "$(awk -v k="$bt_rss" 'BEGIN { print k / 1024 }')"
 echo "(ours: one process, prepare..evaluate, rebuilding features per season; the baseline computes"
 echo " the window features once and only the one-hot columns per season)"
+
+# --- the tune stage --------------------------------------------------------------
+echo
+bash bench/tune.sh || exit 1

@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/buf.h"
 #include "core/csv.h"
@@ -15,35 +14,37 @@ void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n)
     snprintf(out, n, "%s/%s", ctx->cfg->data_dir, name);
 }
 
-static int count_doc(const cJSON *doc, void *ctx, err *e)
+typedef struct {
+    int first;
+    int latest;
+} latest_scan;
+
+static int note_progress(const cJSON *doc, void *ctx, err *e)
 {
-    (void)doc;
     (void)e;
-    (*(long *)ctx)++;
+    latest_scan *l = ctx;
+    const cJSON *season = cJSON_GetObjectItemCaseSensitive(doc, "season");
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc, "rows");
+    int s = cJSON_IsString(season) ? atoi(season->valuestring) : 0;
+    if (s >= l->first && s > l->latest && cJSON_GetNumberValue(rows) > 0)
+        l->latest = s;
     return 0;
 }
 
-/* The latest season with a stored results document, probing down from
- * next year: one cheap keyed listing per season (both backends index the
- * season), where a full listing would parse every stored race. */
+/* The latest season with stored results, from the small `progress`
+ * records the source stage writes after each season's rows (one listing:
+ * reading the results themselves means parsing every stored race, and a
+ * filtered listing is a full scan on some servers). */
 static int latest_stored(store *st, int first, int *out, err *e)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    for (int s = tm.tm_year + 1900 + 1; s >= first; s--) {
-        char key[16];
-        snprintf(key, sizeof key, "%d", s);
-        long n = 0;
-        if (store_list(st, "results", "season", key, count_doc, &n, e) != 0)
-            return -1;
-        if (n > 0) {
-            *out = s;
-            return 0;
-        }
-    }
-    return err_setk(e, ERR_DATA,
-                    "no results are stored for seasons from %d (run the source stage first)", first);
+    latest_scan l = {first, 0};
+    if (store_list(st, "progress", NULL, NULL, note_progress, &l, e) != 0)
+        return -1;
+    if (l.latest == 0)
+        return err_setk(e, ERR_DATA,
+                        "no results are stored for seasons from %d (run the source stage first)", first);
+    *out = l.latest;
+    return 0;
 }
 
 /* The largest season of prepared.csv (its first column). */
@@ -82,7 +83,7 @@ int stage_resolve_last_season(stage_ctx *ctx, err *e)
     }
     if (ctx->season_last != 0)
         return 0;
-    int last;
+    int last = 0;
     if (ctx->st != NULL ? latest_stored(ctx->st, c->season_first, &last, e) != 0
                         : latest_prepared(ctx, &last, e) != 0)
         return -1;

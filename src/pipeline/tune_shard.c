@@ -264,7 +264,7 @@ static int pick_count(const gather *g, const char *where, err *e)
             most = n;
     if (most == 0)
         return err_setk(e, ERR_DATA,
-                        "tune-merge: no shard scores of this search in %s (%d of other "
+                        "no shard scores of this search in %s (%d of other "
                         "searches): run the tune jobs with tune-shard I/N and the same inputs first",
                         where, g->other);
     buf b;
@@ -273,7 +273,7 @@ static int pick_count(const gather *g, const char *where, err *e)
         if (g->docs[most - 1][i - 1] == NULL)
             buf_printf(&b, NULL, "%s%d/%d", b.len ? ", " : "", i, most);
     err_setk(e, ERR_DATA,
-             "tune-merge: missing shard%s %s of this search in %s (found %d of %d): every tune "
+             "missing shard%s %s of this search in %s (found %d of %d): every tune "
              "job must finish and pass its scores on",
              g->count[most - 1] == most - 1 ? "" : "s", b.data ? b.data : "?", where,
              g->count[most - 1], most);
@@ -314,7 +314,7 @@ int tune_shard_collect(stage_ctx *ctx, const tune_plan *pl, double *expected, in
         if (strcmp(jsonfile_str(doc, "data_sha256", ""), data) != 0 ||
             (own[0] != '\0' && strcmp(own, data) != 0)) {
             err_setk(e, ERR_DATA,
-                     "tune-merge: shard %d/%d scored another prepared.csv than %s (every job "
+                     "shard %d/%d scored another prepared.csv than %s (every job "
                      "must prepare the same data)",
                      i, n, own[0] != '\0' && strcmp(own, data) != 0 ? "this job's" : "shard 1");
             goto out;

@@ -61,6 +61,14 @@ static const char *const race_docs[] = {
          RESULT("1", "michael_schumacher", "Michael", "Schumacher", "1969-01-03", "German", "ferrari",
                 "Ferrari", "1", "55", "10", "Finished")),
     /* API order within a race is kept even though it is not by grid. */
+    /* Never in a table below: 1998 is before every run's first season,
+     * and "02001" is not how the store keys season 2001. */
+    RACE("1998", "3", "Argentine Grand Prix", "1998-04-12", "galvez", "Argentina",
+         RESULT("1", "michael_schumacher", "Michael", "Schumacher", "1969-01-03", "German", "ferrari",
+                "Ferrari", "2", "72", "10", "Finished")),
+    RACE("02001", "3", "Brazilian Grand Prix", "2001-04-01", "interlagos", "Brazil",
+         RESULT("1", "coulthard", "David", "Coulthard", "1971-03-27", "British", "mclaren", "McLaren",
+                "5", "71", "10", "Finished")),
     RACE("2000", "1", "Australian Grand Prix", "2000-03-12", "albert_park", "Australia",
          RESULT("1", "michael_schumacher", "Michael", "Schumacher", "1969-01-03", "German", "ferrari",
                 "Ferrari", "3", "58", "10", "Finished") ","
@@ -72,13 +80,15 @@ static const char *const race_docs[] = {
 
 /* Weather: 2000/1 found (marker, no-break space, double space), 2000/2
  * missing, 2000/10 error, 2001/1 found (Italian with a [nb 2] marker),
- * 2001/2 none. */
+ * 2001/2 none (the "02001" record is not season 2001's). */
 static const char *const weather_docs[] = {
     "{\"season\":\"2000\",\"round\":\"1\",\"text\":\"Sunny[1]\\u00a0and  warm \",\"lang\":\"en\","
     "\"url\":\"u\",\"status\":\"found\"}",
     "{\"season\":\"2000\",\"round\":\"2\",\"text\":\"\",\"lang\":\"en\",\"url\":\"u\",\"status\":\"missing\"}",
     "{\"season\":\"2000\",\"round\":\"10\",\"text\":\"Sunny\",\"lang\":\"en\",\"url\":\"u\",\"status\":\"error\"}",
     "{\"season\":\"2001\",\"round\":\"1\",\"text\":\"Pioggia[nb 2]\",\"lang\":\"it\",\"url\":\"u\","
+    "\"status\":\"found\"}",
+    "{\"season\":\"02001\",\"round\":\"2\",\"text\":\"Rain\",\"lang\":\"en\",\"url\":\"u\","
     "\"status\":\"found\"}",
 };
 
@@ -313,13 +323,21 @@ static void test_seasons_options(const char *dir, store *st)
     CHECK_INT(ctx.season_last, 2001);
 }
 
+/* Makes dir (a mkdtemp template) and opens an embedded store in it. */
+static store *open_temp_store(char *dir)
+{
+    err e;
+    CHECK(mkdtemp(dir) != NULL);
+    store *st = store_open_dir(dir, &e);
+    CHECK(st != NULL);
+    return st;
+}
+
 static void test_empty_store(void)
 {
     char dir[] = "/tmp/f1-test-prepare-empty.XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
     err e;
-    store *st = store_open_dir(dir, &e);
-    CHECK(st != NULL);
+    store *st = open_temp_store(dir);
     config cfg;
     stage_ctx ctx;
     const char *opts[] = {"--seasons", "2000-2001", NULL};
@@ -343,23 +361,119 @@ static void test_empty_store(void)
     rm_tree(dir);
 }
 
+/* A store that counts the listings it forwards to another. */
+typedef struct {
+    store base;
+    store *inner;
+    int lists, filtered;
+    char colls[64];
+} counting_store;
+
+static int count_list(store *s, const char *coll, const char *field, const char *value,
+                      store_visit_fn fn, void *ctx, err *e)
+{
+    counting_store *c = (counting_store *)s;
+    c->lists++;
+    c->filtered += field != NULL;
+    snprintf(c->colls + strlen(c->colls), sizeof c->colls - strlen(c->colls), "%s;", coll);
+    return store_list(c->inner, coll, field, value, fn, ctx, e);
+}
+
+static int count_upsert(store *s, const char *coll, const cJSON *doc, err *e)
+{
+    return store_upsert(((counting_store *)s)->inner, coll, doc, e);
+}
+
+static int count_get(store *s, const char *coll, const char *const *key, cJSON **out, err *e)
+{
+    return store_get(((counting_store *)s)->inner, coll, key, out, e);
+}
+
+static int count_count(store *s, const char *coll, long *out, err *e)
+{
+    return store_count(((counting_store *)s)->inner, coll, out, e);
+}
+
+static void count_close(store *s)
+{
+    (void)s;
+}
+
+static const store_ops counting_ops = {count_upsert, count_upsert, count_get,
+                                       count_list,   count_count,  count_close};
+
+/* Each collection is listed once, unfiltered, whatever the number of
+ * seasons: a filtered listing is a full scan on FerretDB. */
+static void test_one_listing_each(const char *dir, store *st)
+{
+    const struct {
+        const char *opts[6];
+        int lists;
+        const char *colls;
+    } runs[] = {
+        {{"--seasons", "1999-2001"}, 2, "weather;results;"},
+        {{"--seasons", "1999-2001", "--wikipedia", "false"}, 1, "results;"},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        counting_store c = {{&counting_ops, "counting"}, st, 0, 0, ""};
+        config cfg;
+        stage_ctx ctx;
+        err e;
+        CHECK_INT(run_prepare(dir, &c.base, runs[k].opts, &ctx, &cfg, &e), 0);
+        CHECK_INT(c.lists, runs[k].lists);
+        CHECK_INT(c.filtered, 0);
+        CHECK_STR(c.colls, runs[k].colls);
+    }
+}
+
+/* A race with a broken entry fails prepare when its season is covered,
+ * naming season, round and entry, and is ignored otherwise. */
+static void test_bad_entry(void)
+{
+    char dir[] = "/tmp/f1-test-prepare-bad.XXXXXX";
+    err e;
+    store *st = open_temp_store(dir);
+    if (st == NULL)
+        return;
+    const char *races[] = {
+        RACE("2000", "1", "Australian Grand Prix", "2000-03-12", "albert_park", "Australia",
+             RESULT("1", "michael_schumacher", "Michael", "Schumacher", "1969-01-03", "German",
+                    "ferrari", "Ferrari", "3", "58", "10", "Finished")),
+        RACE("1990", "4", "San Marino Grand Prix", "1990-05-13", "imola", "Italy",
+             RESULT("1", "patrese", "Riccardo", "Patrese", "1954-04-17", "Italian", "williams",
+                    "Williams", "3", "61", "9", "Finished") ","
+             RESULT("2", "", "Gerhard", "Berger", "1959-08-27", "Austrian", "mclaren", "McLaren",
+                    "2", "61", "6", "Finished")),
+    };
+    put_docs(st, "results", races, 2);
+    config cfg;
+    stage_ctx ctx;
+    const char *later[] = {"--seasons", "1999-2000", NULL};
+    CHECK_INT(run_prepare(dir, st, later, &ctx, &cfg, &e), 0);
+    const char *all[] = {"--seasons", "1990-2000", NULL};
+    CHECK_INT(run_prepare(dir, st, all, &ctx, &cfg, &e), -1);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK_MSG(strstr(e.msg, "1990 round 4: entry 2") != NULL, "msg: %s", e.msg);
+    store_close(st);
+    rm_tree(dir);
+}
+
 int main(void)
 {
     log_set_quiet(1);
     char dir[] = "/tmp/f1-test-prepare.XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    err e;
-    store *st = store_open_dir(dir, &e);
-    CHECK(st != NULL);
+    store *st = open_temp_store(dir);
     if (st != NULL) {
         put_docs(st, "results", race_docs, sizeof race_docs / sizeof race_docs[0]);
         put_docs(st, "weather", weather_docs, sizeof weather_docs / sizeof weather_docs[0]);
         test_prepare_rows(dir, st);
         test_seasons_options(dir, st);
+        test_one_listing_each(dir, st);
     }
     store_close(st);
     rm_tree(dir);
     test_empty_store();
+    test_bad_entry();
     log_shutdown();
     return check_done();
 }

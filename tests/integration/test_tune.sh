@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The tune and tune-merge stages on seasons 2000-2012 of the bundled data:
+# grid and random search (counts, bounds, metrics.json), a malformed space,
+# the test season never used to choose (its results reversed: same choice;
+# a validation season's reversed: other scores), 1, 2 and 4 shards (files)
+# and 2 shards through MongoDB choosing what one run chooses with a
+# byte-identical model, a missing shard, and tuning per backtest season.
+. "$(dirname "$0")/lib.sh"
+FAST=(--api-requests-per-second 1000 --api-requests-per-hour 1000000)
+SPACE="n-estimators=5,20;max-samples=10,50;max-depth=0,3"
+TUNE=(--seasons 2000-2012 --tune grid --tune-space "$SPACE" --tune-validation 3 --threads 2)
+
+# j FILE EXPR: a Python expression over the JSON file's contents `d`.
+j() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+fresh() { rm -rf "$WORK/$1"; cp -r "$WORK/base" "$WORK/$1"; }
+run() { # dir, args...
+    local dir=$1; shift
+    "$BIN" --data-dir "$WORK/$dir" "${TUNE[@]}" "$@" >"$WORK/$dir.log" 2>&1
+}
+# reverse SEASON DIR: every race of SEASON in DIR's prepared.csv finishes in
+# reverse order (the winner last, the last car first).
+reverse() {
+    python3 - "$WORK/$2/prepared.csv" "$1" <<'EOF'
+import csv, sys
+path, season = sys.argv[1], sys.argv[2]
+rows = list(csv.reader(open(path, newline="")))
+head = rows[0]
+pos = head.index("position")
+races = {}
+for r in rows[1:]:
+    if r[0] == season:
+        races.setdefault(r[1], []).append(r)
+for rs in races.values():
+    n = len(rs)
+    for r in rs:
+        r[pos] = str(n + 1 - int(r[pos]))
+csv.writer(open(path, "w", newline=""), lineterminator="\n").writerows(rows)
+EOF
+}
+
+start_replay
+"$BIN" --stages source,prepare --seasons 2000-2012 --data-dir "$WORK/base" --wikipedia false \
+    --api-base-url "$API_URL" "${FAST[@]}" >"$WORK/base.log" 2>&1
+check "source and prepare 2000-2012" test $? -eq 0
+stop_replay
+
+# --- one grid search, then train and evaluate ---------------------------------
+fresh single
+run single --stages features,tune,train,evaluate
+check "grid tune, train, evaluate exit 0" test $? -eq 0
+T=$WORK/single/tune.json M=$WORK/single/metrics.json
+check_eq "grid: 8 configurations" "$(j "$T" 'len(d["configurations"])')" 8
+check_eq "grid: every combination once" \
+    "$(j "$T" 'len({json.dumps(c["parameters"], sort_keys=True) for c in d["configurations"]})')" 8
+check_eq "grid: 3 validation seasons before 2012" "$(j "$T" 'd["chosen"][0]["validation_seasons"]')" "[2009, 2011]"
+check_eq "model.json has the chosen parameters" "$(j "$WORK/single/model.json" 'd["parameters"]')" \
+    "$(j "$T" 'd["chosen"][0]["parameters"]')"
+check_eq "metrics.json records the chosen parameters" "$(j "$M" 'd["tune"]["chosen"]["parameters"] == d["parameters"]')" True
+check_eq "metrics.json: a validation score per configuration" "$(j "$M" 'len(d["tune"]["configurations"])')" 8
+check_eq "metrics.json: the chosen one has the best validation score" \
+    "$(j "$M" 'd["tune"]["chosen"]["validation_score"] == max(c["validation_score"] for c in d["tune"]["configurations"])')" True
+check_eq "metrics.json: the test score is the model's" \
+    "$(j "$M" 'd["tune"]["chosen"]["test_expected_precision"] == d["model"]["expected_precision"]')" True
+check "the log gives configurations per second" grep -qE 'tune: scored 8 configurations x 3 validation seasons in [0-9.]+ s: [0-9.]+ configurations/s' "$WORK/single.log"
+check_eq "the n-estimators input fills no searched parameter" "$(j "$T" 'sorted({c["parameters"]["n-estimators"] for c in d["configurations"]})')" "[5, 20]"
+
+# --- random search --------------------------------------------------------------
+fresh rnd
+run rnd --stages tune --tune random --tune-trials 3 --tune-space "n-estimators=2..40;max-depth=0..6;max-samples=10,20,0.1"
+check "random tune exits 0" test $? -eq 0
+check_eq "random: 3 configurations" "$(j "$WORK/rnd/tune.json" 'len(d["configurations"])')" 3
+check_eq "random: within the space's bounds" "$(j "$WORK/rnd/tune.json" 'all(2 <= c["parameters"]["n-estimators"] <= 40 and 0 <= c["parameters"]["max-depth"] <= 6 and float(c["parameters"]["max-samples"]) in (10, 20, 0.1) for c in d["configurations"])')" True
+
+# --- a malformed space ---------------------------------------------------------
+"$BIN" --data-dir "$WORK/bad" --stages tune --tune grid --tune-space "n-estimators=5;depth=3" >"$WORK/bad.log" 2>&1
+check_eq "malformed space: exit 2 (bad input)" "$?" 2
+check "malformed space: the message names the input and the entry" grep -q "input 'tune-space': unknown parameter 'depth'" "$WORK/bad.log"
+"$BIN" --data-dir "$WORK/bad" --stages tune,train --tune off >"$WORK/bad2.log" 2>&1
+check_eq "stage tune with tune off: exit 2" "$?" 2
+
+# --- the test season never chooses ------------------------------------------------
+fresh alt
+reverse 2012 alt
+run alt --stages tune
+check "tune on reversed 2012 exits 0" test $? -eq 0
+check "the data really differ" test "$(j "$T" 'd["data_sha256"]')" != "$(j "$WORK/alt/tune.json" 'd["data_sha256"]')"
+check_eq "test season reversed: same choice" "$(j "$WORK/alt/tune.json" 'd["chosen"]')" "$(j "$T" 'd["chosen"]')"
+check_eq "test season reversed: same validation scores" \
+    "$(j "$WORK/alt/tune.json" 'd["configurations"]')" "$(j "$T" 'd["configurations"]')"
+fresh val
+reverse 2011 val
+run val --stages tune
+check "validation season reversed: other scores" test \
+    "$(j "$WORK/val/tune.json" '[c["expected_precision"][-1] for c in d["configurations"]]')" != \
+    "$(j "$T" '[c["expected_precision"][-1] for c in d["configurations"]]')"
+
+# --- shards: 1, 2 and 4, each shard in its own data-dir ------------------------------
+for n in 1 2 4; do
+    fresh "merge$n"
+    for i in $(seq 1 "$n"); do
+        fresh "shard$n-$i"
+        run "shard$n-$i" --stages tune --tune-shard "$i/$n"
+        check "shard $i/$n exits 0" test $? -eq 0
+        check "shard $i/$n writes no tune.json" test ! -e "$WORK/shard$n-$i/tune.json"
+        cp "$WORK/shard$n-$i/tune-shard-$i-of-$n.json" "$WORK/merge$n/"
+    done
+    run "merge$n" --stages features,tune-merge,train
+    check "merge of $n exits 0" test $? -eq 0
+    check_eq "$n shards: the same choice as one run" "$(j "$WORK/merge$n/tune.json" 'd["chosen"]')" "$(j "$T" 'd["chosen"]')"
+    check_eq "$n shards: the same scores" "$(j "$WORK/merge$n/tune.json" 'd["configurations"]')" "$(j "$T" 'd["configurations"]')"
+    check "$n shards: a byte-identical model" cmp "$WORK/merge$n/model.json" "$WORK/single/model.json"
+done
+check_eq "4 shards split the 8 configurations 2 by 2" \
+    "$(j "$WORK/shard4-3/tune-shard-3-of-4.json" '[d["from"], d["to"]]')" "[4, 6]"
+run merge4 --stages tune,train --tune-shard 1/2
+check_eq "a shard job cannot train: exit 2" "$?" 2
+
+rm "$WORK/merge4/tune-shard-3-of-4.json" "$WORK/merge4/tune.json"
+run merge4 --stages tune-merge
+check_eq "a missing shard: exit 5 (data)" "$?" 5
+check "a missing shard is named" grep -q "missing shard 3/4 of this search" "$WORK/merge4.log"
+check "no tune.json without every shard" test ! -e "$WORK/merge4/tune.json"
+cp "$WORK/shard2-1/tune-shard-1-of-2.json" "$WORK/merge4/"
+run merge4 --stages tune-merge --tune-space "n-estimators=5,20;max-samples=10,50"
+check_eq "shards of another search are not merged: exit 5" "$?" 5
+check "... and the message says so" grep -q "no shard scores of this search" "$WORK/merge4.log"
+
+# --- shards through MongoDB ---------------------------------------------------------------
+if start_ferretdb; then
+    for i in 1 2; do
+        fresh "mshard$i"
+        run "mshard$i" --stages tune --tune-shard "$i/2" --mongodb-uri "$MONGO_URI" --mongodb-database tunetest
+        check "MongoDB shard $i/2 exits 0" test $? -eq 0
+        check "MongoDB shard $i/2 leaves no file" test ! -e "$WORK/mshard$i/tune-shard-$i-of-2.json"
+    done
+    fresh mmerge
+    run mmerge --stages features,tune-merge,train --mongodb-uri "$MONGO_URI" --mongodb-database tunetest
+    check "MongoDB merge exits 0" test $? -eq 0
+    check_eq "MongoDB shards: the same choice" "$(j "$WORK/mmerge/tune.json" 'd["chosen"]')" "$(j "$T" 'd["chosen"]')"
+    check "MongoDB shards: a byte-identical model" cmp "$WORK/mmerge/model.json" "$WORK/single/model.json"
+else
+    check "FerretDB starts" false
+fi
+
+# --- tuning inside each backtest season -------------------------------------------------------
+fresh bt
+run bt --stages features,tune,train,evaluate --backtest 2011-2012
+check "backtest with tune exits 0" test $? -eq 0
+check_eq "a choice per backtest season" "$(j "$WORK/bt/tune.json" '[(c["test_season"], c["validation_seasons"]) for c in d["chosen"]]')" \
+    "[(2011, [2008, 2010]), (2012, [2009, 2011])]"
+check_eq "metrics.json lists them" "$(j "$WORK/bt/metrics.json" '[b["season"] for b in d["tune"]["backtest"]]')" "[2011, 2012]"
+# 2011 scored with the parameters chosen for 2011, as a plain backtest with them scores it.
+P2011=$(j "$WORK/bt/tune.json" '" ".join("--%s %s" % (k, str(v).lower()) for k, v in d["chosen"][0]["parameters"].items())')
+fresh plain
+# shellcheck disable=SC2086
+"$BIN" --data-dir "$WORK/plain" --seasons 2000-2012 --backtest 2011-2012 --stages features,train,evaluate $P2011 >"$WORK/plain.log" 2>&1
+check "plain backtest with 2011's parameters exits 0" test $? -eq 0
+check_eq "backtest season 2011 used the parameters tuned for it" \
+    "$(j "$WORK/bt/metrics.json" 'd["backtest"]["seasons"][0]')" "$(j "$WORK/plain/metrics.json" 'd["backtest"]["seasons"][0]')"
+
+finish

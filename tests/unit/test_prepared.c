@@ -1,0 +1,117 @@
+/* Tests for the prepared table: prepared_reorder (a permutation moves rows
+ * with their strings; anything else is refused and leaves the table as it
+ * was), and prepared_write's numbers, which must read exactly as printf's
+ * "%d" and "%.15g" (-0, fractions, large and negative values), with NULL
+ * strings written as empty fields. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/fsutil.h"
+#include "data/prepared.h"
+
+static const char *const ids[] = {"alonso", "button", "coulthard", "diniz"};
+
+/* A table of the four drivers above, in that order. */
+static void fill(prepared *p)
+{
+    err e;
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < 4; i++) {
+        prepared_row r = {.season = 2000, .round = 1, .driver_id = (char *)ids[i], .position = i + 1};
+        CHECK_INT(prepared_append(p, &r, &e), 0);
+    }
+}
+
+static void check_order(const prepared *p, const int *want)
+{
+    for (int i = 0; i < p->n; i++) {
+        CHECK_STR(p->rows[i].driver_id, ids[want[i]]);
+        CHECK_INT(p->rows[i].position, want[i] + 1);
+        CHECK_STR(p->rows[i].race_name, ""); /* NULL was copied as "" */
+    }
+}
+
+static void test_reorder(void)
+{
+    prepared p;
+    err e;
+    fill(&p);
+    const int order[] = {2, 0, 3, 1};
+    CHECK_INT(prepared_reorder(&p, order, &e), 0);
+    CHECK_INT(p.n, 4);
+    check_order(&p, order);
+    /* Not permutations: a repeat, an index past the end, a negative one. */
+    const int bad[][4] = {{0, 0, 1, 2}, {0, 1, 2, 4}, {-1, 0, 1, 2}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        err_clear(&e);
+        CHECK_INT(prepared_reorder(&p, bad[k], &e), -1);
+        CHECK_INT(e.kind, ERR_INTERNAL);
+        check_order(&p, order);
+    }
+    /* An empty table reorders to itself. */
+    prepared empty;
+    memset(&empty, 0, sizeof empty);
+    CHECK_INT(prepared_reorder(&empty, order, &e), 0);
+    prepared_free(&empty);
+    prepared_free(&p);
+}
+
+static void test_write_numbers(void)
+{
+    const double points[] = {0.0, -0.0, 0.5, 1.33, 3.14, 25, -4, 1e9, 2147483648.0, 1e15, 1e-7};
+    const int ints[] = {0, -3, 9, INT_MIN, INT_MAX, 1000000, -1, 7, 12, 100, 42};
+    enum { N = sizeof points / sizeof points[0] };
+    prepared p;
+    memset(&p, 0, sizeof p);
+    err e;
+    for (int i = 0; i < N; i++) {
+        prepared_row r = {.season = ints[i], .round = ints[(i + 1) % N], .grid = ints[(i + 2) % N],
+                          .position = ints[(i + 3) % N], .laps = ints[(i + 4) % N],
+                          .points = points[i], .status = "Finished"};
+        CHECK_INT(prepared_append(&p, &r, &e), 0);
+    }
+    char path[] = "/tmp/f1-test-prepared.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_INT(prepared_write(&p, path, &e), 0);
+    buf b;
+    buf_init(&b, 0);
+    CHECK_INT(fs_read_file(path, &b, &e), 0);
+    csv_reader r;
+    csv_reader_init(&r, b.data, b.len);
+    CHECK_INT(csv_next(&r, &e), 1); /* the header */
+    for (int i = 0; i < N && csv_next(&r, &e) == 1; i++) {
+        CHECK_INT(r.nfields, PREPARED_NCOLS);
+        if (r.nfields != PREPARED_NCOLS)
+            break;
+        char want[32];
+        snprintf(want, sizeof want, "%.15g", points[i]);
+        CHECK_STR(r.fields[12], want);
+        const int cols[] = {0, 1, 10, 11, 13}; /* season, round, grid, position, laps */
+        for (int k = 0; k < 5; k++) {
+            snprintf(want, sizeof want, "%d", ints[(i + k) % N]);
+            CHECK_STR(r.fields[cols[k]], want);
+        }
+        CHECK_STR(r.fields[2], "");
+        CHECK_STR(r.fields[14], "Finished");
+    }
+    CHECK_INT(csv_next(&r, &e), 0);
+    csv_reader_release(&r);
+    buf_release(&b);
+    unlink(path);
+    prepared_free(&p);
+}
+
+int main(void)
+{
+    test_reorder();
+    test_write_numbers();
+    return check_done();
+}

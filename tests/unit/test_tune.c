@@ -1,0 +1,197 @@
+/* tune: the inputs (tune, tune-space, tune-shard and how `all` and the
+ * stages combine with them), the plan's validation seasons, the choice
+ * (best mean score, ties within 1e-12 to the simpler configuration),
+ * shard slices saved and gathered (complete, missing, stale, other data),
+ * and tune.json read back by train only for the inputs it answers. */
+#include "check.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "core/fsutil.h"
+#include "pipeline/tune.h"
+
+static char dir[64];
+
+static int load(config *c, err *e, int argc, char **argv)
+{
+    int help;
+    err_clear(e);
+    return config_load(c, argc, argv, &help, e);
+}
+
+#define LOAD(c, e, ...)                                              \
+    ({                                                               \
+        char *argv_[] = {"f1-mlops", "--data-dir", dir, __VA_ARGS__}; \
+        load((c), (e), (int)(sizeof argv_ / sizeof *argv_), argv_);  \
+    })
+
+static void test_inputs(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--seed", "1"), 0);
+    CHECK_INT(c.tune, 0);
+    CHECK_INT(c.stages, STAGE_ALL); /* no tune stage unless asked */
+    CHECK_INT(c.tune_validation, 5);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid"), 0);
+    CHECK_INT(c.stages, STAGE_ALL | STAGE_TUNE);
+    CHECK_INT(LOAD(&c, &e, "--tune", "random", "--stages", "all,tune-merge"), 0);
+    CHECK_INT(c.stages, STAGE_ALL | STAGE_TUNE_MERGE); /* a merge job does not search again */
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-shard", "2/4", "--stages", "prepare,tune"), 0);
+    CHECK_INT(c.tune_shard, 2);
+    CHECK_INT(c.tune_shards, 4);
+    static const struct {
+        const char *name, *value, *want;
+    } bad[] = {
+        {"tune", "maybe", "input 'tune': invalid value 'maybe'"},
+        {"tune-space", "n-estimators=x", "input 'tune-space'"},
+        {"tune-shard", "3/2", "input 'tune-shard': invalid value '3/2'"},
+        {"tune-shard", "0/2", "input 'tune-shard'"},
+        {"tune-shard", "1/", "input 'tune-shard'"},
+        {"tune-shard", "2", "input 'tune-shard'"},
+        {"tune-trials", "0", "input 'tune-trials'"},
+        {"tune-validation", "51", "input 'tune-validation'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char opt[64];
+        snprintf(opt, sizeof opt, "--%s", bad[i].name);
+        int rc = LOAD(&c, &e, opt, (char *)bad[i].value, "--tune", "grid");
+        CHECK_MSG(rc == -1 && e.kind == ERR_INPUT && strstr(e.msg, bad[i].want) != NULL,
+                  "%s=%s: got '%s'", bad[i].name, bad[i].value, e.msg);
+    }
+    CHECK_INT(LOAD(&c, &e, "--stages", "tune"), -1);
+    CHECK(strstr(e.msg, "needs input 'tune'") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--stages", "tune,tune-merge"), -1);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-shard", "1/2"), -1); /* all: trains */
+    CHECK(strstr(e.msg, "input 'tune-shard'") != NULL);
+}
+
+#define SPACE "n-estimators=5,10;max-depth=0,3"
+
+static int plan(config *c, tune_plan *pl, const char *space, err *e)
+{
+    if (LOAD(c, e, "--seasons", "2000-2010", "--tune", "grid", "--tune-space", (char *)space,
+             "--tune-validation", "2", "--stages", "tune") != 0)
+        return -1;
+    stage_ctx ctx = {.cfg = c};
+    return tune_plan_make(&ctx, pl, e);
+}
+
+static void test_choose(void)
+{
+    config c;
+    tune_plan pl;
+    err e;
+    CHECK_INT(plan(&c, &pl, SPACE, &e), 0);
+    CHECK_INT(pl.n, 4);
+    CHECK_INT(pl.n_seasons, 2);
+    CHECK_INT(pl.seasons[0], 2008);
+    /* Configurations: 0 (unlimited, 5 trees), 1 (unlimited, 10), 2 (depth 3, 5), 3 (depth 3, 10). */
+    double x[8] = {0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7};
+    int rows[2] = {100, 110}, feats[2] = {20, 20};
+    tune_scores sc = {x, rows, feats};
+    double score;
+    CHECK_INT(tune_choose(&pl, &sc, 2010, &score), 2); /* all tie: fewest trees, then depth */
+    CHECK_NEAR(score, 0.6, 1e-15);
+    x[2] += 1e-13; /* within the tie tolerance */
+    CHECK_INT(tune_choose(&pl, &sc, 2010, &score), 2);
+    x[2] += 1e-9; /* really better */
+    CHECK_INT(tune_choose(&pl, &sc, 2010, &score), 1);
+    tune_plan_free(&pl);
+    /* Too many validation seasons for the range. */
+    char *argv[] = {"f1-mlops", "--data-dir", dir, "--seasons", "2000-2005", "--tune", "grid",
+                    "--tune-validation", "5", "--stages", "tune"};
+    CHECK_INT(load(&c, &e, 11, argv), 0);
+    stage_ctx ctx = {.cfg = &c};
+    CHECK_INT(tune_plan_make(&ctx, &pl, &e), -1);
+    CHECK(strstr(e.msg, "input 'tune-validation'") != NULL && strstr(e.msg, "at most 4") != NULL);
+}
+
+static void save(config *c, const tune_plan *pl, int i, int n, const double *x, const char *data)
+{
+    int from, to, rows[2] = {100, 110}, feats[2] = {20, 21};
+    err e;
+    tune_plan_slice(pl, i, n, &from, &to);
+    stage_ctx ctx = {.cfg = c};
+    CHECK_INT(tune_shard_save(&ctx, pl, i, n, from, to, x + 2 * from, rows, feats, data, 1.5, &e),
+              0);
+}
+
+static int collect(config *c, const tune_plan *pl, double *x, int *shards, err *e)
+{
+    int ref[4];
+    double secs;
+    char data[SHA256_HEX_SIZE];
+    stage_ctx ctx = {.cfg = c};
+    return tune_shard_collect(&ctx, pl, x, ref, ref + 2, shards, &secs, data, e);
+}
+
+static void test_shards(void)
+{
+    config c, other;
+    tune_plan pl, opl;
+    err e;
+    CHECK_INT(plan(&other, &opl, "n-estimators=5,10,20", &e), 0);
+    CHECK_INT(plan(&c, &pl, SPACE, &e), 0);
+    double x[8] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0 / 3}, got[8];
+    int shards;
+    save(&c, &pl, 1, 3, x, "d");
+    save(&c, &pl, 3, 3, x, "d");
+    save(&other, &opl, 2, 3, x, "d"); /* another search's shard 2/3 */
+    CHECK_INT(collect(&c, &pl, got, &shards, &e), -1);
+    CHECK_MSG(strstr(e.msg, "missing shard 2/3") != NULL, "%s", e.msg);
+    save(&c, &pl, 2, 3, x, "d");
+    CHECK_INT(collect(&c, &pl, got, &shards, &e), 0);
+    CHECK_INT(shards, 3);
+    CHECK(memcmp(got, x, sizeof x) == 0); /* every bit back */
+    save(&c, &pl, 2, 3, x, "other data");
+    CHECK_INT(collect(&c, &pl, got, &shards, &e), -1);
+    CHECK(strstr(e.msg, "another prepared.csv") != NULL);
+    tune_plan_free(&pl);
+    tune_plan_free(&opl);
+}
+
+static void test_params(void)
+{
+    config c;
+    tune_plan pl;
+    err e;
+    CHECK_INT(plan(&c, &pl, SPACE, &e), 0);
+    double x[8] = {0.1, 0.1, 0.9, 0.9, 0.2, 0.2, 0.3, 0.3};
+    int rows[2] = {100, 110}, feats[2] = {20, 20};
+    tune_scores sc = {x, rows, feats};
+    stage_ctx ctx = {.cfg = &c};
+    CHECK_INT(tune_write(&ctx, &pl, &sc, "d", 1, 0.5, &e), 0);
+    bagging_params p;
+    CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
+    CHECK_INT(p.n_estimators, 10);
+    CHECK_INT(p.max_depth, 0);
+    CHECK_INT(tune_params(&ctx, 2009, &p, &e), -1); /* not a test season of the plan */
+    tune_plan_free(&pl);
+    /* Other inputs: tune.json does not answer them. */
+    CHECK_INT(plan(&c, &pl, "n-estimators=5,10;max-depth=0,4", &e), 0);
+    CHECK_INT(tune_params(&ctx, 2010, &p, &e), -1);
+    CHECK_MSG(strstr(e.msg, "'space' differs") != NULL, "%s", e.msg);
+    tune_plan_free(&pl);
+    c.tune = 0; /* off: the inputs' own */
+    CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
+    CHECK_INT(p.n_estimators, 200);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/f1-test-tune.XXXXXX");
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    test_inputs();
+    test_choose();
+    test_shards();
+    test_params();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("could not remove %s\n", dir);
+    return check_done();
+}
