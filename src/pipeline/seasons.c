@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/csv.h"
@@ -31,15 +32,36 @@ static int note_progress(const cJSON *doc, void *ctx, err *e)
     return 0;
 }
 
-/* The latest season with stored results, from the small `progress`
+static int count_doc(const cJSON *doc, void *ctx, err *e)
+{
+    (void)doc;
+    (void)e;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+/* The latest season with stored results.  First from the small `progress`
  * records the source stage writes after each season's rows (one listing:
- * reading the results themselves means parsing every stored race, and a
- * filtered listing is a full scan on some servers). */
+ * reading results means parsing every stored race, and a filtered listing
+ * is a full scan on some servers); a store without them (written by hand)
+ * is probed season by season, down from next year. */
 static int latest_stored(store *st, int first, int *out, err *e)
 {
     latest_scan l = {first, 0};
     if (store_list(st, "progress", NULL, NULL, note_progress, &l, e) != 0)
         return -1;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    for (int s = tm.tm_year + 1900 + 1; l.latest == 0 && s >= first; s--) {
+        char key[16];
+        snprintf(key, sizeof key, "%d", s);
+        long n = 0;
+        if (store_list(st, "results", "season", key, count_doc, &n, e) != 0)
+            return -1;
+        if (n > 0)
+            l.latest = s;
+    }
     if (l.latest == 0)
         return err_setk(e, ERR_DATA,
                         "no results are stored for seasons from %d (run the source stage first)", first);

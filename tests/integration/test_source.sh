@@ -66,8 +66,8 @@ stop_ferretdb
 replay_control slow_ms=15
 source_run "$WORK/killed" --seasons 1950-latest --wikipedia false >"$WORK/killed.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-    [ "$(docs_in "$WORK/killed")" -gt 400 ] && break
+for _ in $(seq 1 150); do   # kill it inside the results pages
+    [ "$(find "$WORK/killed/store/results" -name '*.json' 2>/dev/null | wc -l)" -gt 100 ] && break
     sleep 0.2
 done
 kill -9 "$pid" 2>/dev/null
