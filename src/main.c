@@ -36,6 +36,7 @@ static const struct {
     {"evaluate", STAGE_EVALUATE, stage_evaluate, 0},
     {"package", STAGE_PACKAGE, stage_package, 0},
     {"upload", STAGE_UPLOAD, stage_upload, 0},
+    {"predict", STAGE_PREDICT, stage_predict, 0},
 };
 
 /* libmongoc logs to stderr on its own; route its warnings through our

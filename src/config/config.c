@@ -111,8 +111,9 @@ static int p_season_opt(const char *name, const char *val, void *dst, err *e)
 
 /* Indexed by stage bit (config.h). */
 static const char *const stage_names[] = {
-    "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge"};
-#define STAGE_LIST "source,prepare,features,tune,tune-merge,train,evaluate,package,upload"
+    "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge",
+    "predict"};
+#define STAGE_LIST "source,prepare,features,tune,tune-merge,train,evaluate,package,upload,predict"
 
 static int p_stages(const char *name, const char *val, void *dst, err *e)
 {
@@ -367,6 +368,25 @@ static int p_shard(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
+static int p_round_opt(const char *name, const char *val, void *dst, err *e)
+{
+    long v;
+    *(int *)dst = 0;
+    if (val[0] == '\0')
+        return 0;
+    if (parse_long(val, 1, 99, &v) != 0)
+        return BAD(e, name, val, "empty or a round from 1 to 99");
+    *(int *)dst = (int)v;
+    return 0;
+}
+
+static int p_path_opt(const char *name, const char *val, void *dst, err *e)
+{
+    if (p_copy(val, dst, CFG_STR_MAX) != 0)
+        return BAD(e, name, val, "a path shorter than 1024 bytes");
+    return 0;
+}
+
 static int p_artifact_name(const char *name, const char *val, void *dst, err *e)
 {
     if (val[0] == '\0' || strpbrk(val, "\":<>|*?\r\n\\/") != NULL || strlen(val) >= 256)
@@ -415,6 +435,10 @@ static const opt_spec options[] = {
     {"tune-trials", "60", p_trials, OFF(tune_trials), "random search: configurations drawn from tune-space"},
     {"tune-validation", "5", p_validation, OFF(tune_validation), "validation seasons before the test season"},
     {"tune-shard", "", p_shard, OFF(tune_shard), "I/N: score only slice I of N (merge with stage tune-merge)"},
+    {"model-path", "", p_path_opt, OFF(model_path), "predict: model.json or a zip holding it (default: data-dir's)"},
+    {"predict-season", "", p_season_opt, OFF(predict_season), "predict: the race's season (default: the next race)"},
+    {"predict-round", "", p_round_opt, OFF(predict_round), "predict: the race's round (with predict-season)"},
+    {"predict-without-grid", "false", p_bool, OFF(predict_without_grid), "predict: go on with every car at the back when the grid is unknown"},
 };
 
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -467,6 +491,10 @@ static int validate(const config *c, err *e)
     int last = c->season_last;
     if (validate_tune(c, e) != 0)
         return -1;
+    if (c->predict_round != 0 && c->predict_season == 0)
+        return err_setk(e, ERR_INPUT,
+                        "input 'predict-round': a round needs input 'predict-season' (expected both, "
+                        "or neither for the next race)");
     if (c->test_season != 0) {
         if (c->test_season < c->season_first || (last != 0 && c->test_season > last))
             return err_setk(e, ERR_INPUT,

@@ -28,7 +28,8 @@ enum {
     /* Later additions, run in the order of main.c's table:
      * source, prepare, features, tune, tune-merge, train, ... */
     STAGE_TUNE = 1 << 7,
-    STAGE_TUNE_MERGE = 1 << 8
+    STAGE_TUNE_MERGE = 1 << 8,
+    STAGE_PREDICT = 1 << 9     /* runs last; never part of "all" */
 };
 
 /* A count (>= 1) or a fraction in (0, 1] of the available rows/features,

@@ -14,6 +14,7 @@
 /* Names of the stages by bit index (config.h). */
 static const char *const summary_stage_names[STAGE_COUNT] = {
     "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge",
+    "predict",
 };
 
 static int summary_stages(buf *b, const summary_run *r, err *e)

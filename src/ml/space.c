@@ -12,7 +12,8 @@ const char *const space_names[SPACE_NPARAMS] = {
     "bootstrap-features", "bootstrap", "max-features", "max-samples", "max-depth", "n-estimators",
 };
 
-#define NAMES_ALLOWED "n-estimators, max-samples, max-features, max-depth, bootstrap, bootstrap-features"
+#define NAMES_ALLOWED \
+    "n-estimators, max-samples, max-features, max-depth, bootstrap, bootstrap-features"
 
 static int is_amount(int param)
 {
@@ -142,7 +143,8 @@ static int parse_entry(space *s, char *entry, int *seen, const char *input, err 
         if (dots != NULL) {
             if (parse_range(s, param, tok, dots, input, e) != 0)
                 return -1;
-        } else if (parse_value(param, tok, input, &v, e) != 0 || append(s, param, v, input, e) != 0) {
+        } else if (parse_value(param, tok, input, &v, e) != 0 ||
+                   append(s, param, v, input, e) != 0) {
             return -1;
         }
     }

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
+#include "core/jsonbuild.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
 #include "core/version.h"
@@ -132,40 +133,24 @@ out:
 
 /* ---- metrics.json ---- */
 
-/* Adds item to parent (under key when parent is an object); a NULL item
- * (out of memory) sets *oom.  Returns item. */
-static cJSON *add(cJSON *parent, const char *key, cJSON *item, int *oom)
-{
-    if (item == NULL || parent == NULL) {
-        *oom = 1;
-        cJSON_Delete(item);
-        return NULL;
-    }
-    if (key)
-        cJSON_AddItemToObject(parent, key, item);
-    else
-        cJSON_AddItemToArray(parent, item);
-    return item;
-}
-
 static cJSON *model_block(const score *s, int *oom)
 {
     double n = s->n_races;
     cJSON *o = cJSON_CreateObject();
-    add(o, "precision", cJSON_CreateNumber(s->hits / n), oom);
-    add(o, "expected_precision", cJSON_CreateNumber(s->expected_hits / n), oom);
-    add(o, "top3_hit_rate", cJSON_CreateNumber(s->top3_hits / n), oom);
-    add(o, "races", cJSON_CreateNumber(n), oom);
-    add(o, "hits", cJSON_CreateNumber(s->hits), oom);
+    jsonbuild_add(o, "precision", cJSON_CreateNumber(s->hits / n), oom);
+    jsonbuild_add(o, "expected_precision", cJSON_CreateNumber(s->expected_hits / n), oom);
+    jsonbuild_add(o, "top3_hit_rate", cJSON_CreateNumber(s->top3_hits / n), oom);
+    jsonbuild_add(o, "races", cJSON_CreateNumber(n), oom);
+    jsonbuild_add(o, "hits", cJSON_CreateNumber(s->hits), oom);
     return o;
 }
 
 static cJSON *baseline_block(double hits, int races, int *oom)
 {
     cJSON *o = cJSON_CreateObject();
-    add(o, "precision", cJSON_CreateNumber(hits / races), oom);
-    add(o, "races", cJSON_CreateNumber(races), oom);
-    add(o, "hits", cJSON_CreateNumber(hits), oom);
+    jsonbuild_add(o, "precision", cJSON_CreateNumber(hits / races), oom);
+    jsonbuild_add(o, "races", cJSON_CreateNumber(races), oom);
+    jsonbuild_add(o, "hits", cJSON_CreateNumber(hits), oom);
     return o;
 }
 
@@ -195,34 +180,34 @@ static cJSON *race_json(const score *s, const score_race *r, const prepared *p,
 {
     const prepared_row *h = &p->rows[r->first];
     cJSON *o = cJSON_CreateObject();
-    add(o, "season", cJSON_CreateNumber(h->season), oom);
-    add(o, "round", cJSON_CreateNumber(h->round), oom);
-    add(o, "race_name", cJSON_CreateString(h->race_name), oom);
-    add(o, "predicted", id_or_null(p, r->predicted), oom);
-    add(o, "predicted_score", numfmt_json(pred[r->predicted]), oom);
-    cJSON *actual = add(o, "actual", cJSON_CreateArray(), oom);
+    jsonbuild_add(o, "season", cJSON_CreateNumber(h->season), oom);
+    jsonbuild_add(o, "round", cJSON_CreateNumber(h->round), oom);
+    jsonbuild_add(o, "race_name", cJSON_CreateString(h->race_name), oom);
+    jsonbuild_add(o, "predicted", id_or_null(p, r->predicted), oom);
+    jsonbuild_add(o, "predicted_score", numfmt_json(pred[r->predicted]), oom);
+    cJSON *actual = jsonbuild_add(o, "actual", cJSON_CreateArray(), oom);
     for (int i = r->first; i < r->first + r->n; i++)
         if (p->rows[i].position == 1)
-            add(actual, NULL, cJSON_CreateString(p->rows[i].driver_id), oom);
-    add(o, "hit", cJSON_CreateBool(r->hit == 1.0), oom);
-    add(o, "expected_hit", cJSON_CreateNumber(r->expected_hit), oom);
-    add(o, "pole", id_or_null(p, r->pole), oom);
-    add(o, "leader", leaders_json(s, r, p), oom);
+            jsonbuild_add(actual, NULL, cJSON_CreateString(p->rows[i].driver_id), oom);
+    jsonbuild_add(o, "hit", cJSON_CreateBool(r->hit == 1.0), oom);
+    jsonbuild_add(o, "expected_hit", cJSON_CreateNumber(r->expected_hit), oom);
+    jsonbuild_add(o, "pole", id_or_null(p, r->pole), oom);
+    jsonbuild_add(o, "leader", leaders_json(s, r, p), oom);
     return o;
 }
 
 static cJSON *backtest_json(const season_eval *ev, int n, int *oom)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON *seasons = add(o, "seasons", cJSON_CreateArray(), oom);
+    cJSON *seasons = jsonbuild_add(o, "seasons", cJSON_CreateArray(), oom);
     double sum[5] = {0};
     for (int i = 0; i < n; i++) {
         const score *s = &ev[i].sc;
-        cJSON *so = add(seasons, NULL, cJSON_CreateObject(), oom);
-        add(so, "season", cJSON_CreateNumber(ev[i].season), oom);
-        add(so, "model", model_block(s, oom), oom);
-        add(so, "pole", baseline_block(s->pole_hits, s->n_races, oom), oom);
-        add(so, "leader", baseline_block(s->leader_hits, s->n_races, oom), oom);
+        cJSON *so = jsonbuild_add(seasons, NULL, cJSON_CreateObject(), oom);
+        jsonbuild_add(so, "season", cJSON_CreateNumber(ev[i].season), oom);
+        jsonbuild_add(so, "model", model_block(s, oom), oom);
+        jsonbuild_add(so, "pole", baseline_block(s->pole_hits, s->n_races, oom), oom);
+        jsonbuild_add(so, "leader", baseline_block(s->leader_hits, s->n_races, oom), oom);
         sum[0] += s->hits / s->n_races;
         sum[1] += s->expected_hits / s->n_races;
         sum[2] += s->top3_hits / s->n_races;
@@ -231,9 +216,9 @@ static cJSON *backtest_json(const season_eval *ev, int n, int *oom)
     }
     static const char *const keys[5] = {"precision", "expected_precision", "top3_hit_rate",
                                         "pole_precision", "leader_precision"};
-    cJSON *mean = add(o, "mean", cJSON_CreateObject(), oom);
+    cJSON *mean = jsonbuild_add(o, "mean", cJSON_CreateObject(), oom);
     for (int k = 0; k < 5; k++)
-        add(mean, keys[k], cJSON_CreateNumber(sum[k] / n), oom);
+        jsonbuild_add(mean, keys[k], cJSON_CreateNumber(sum[k] / n), oom);
     return o;
 }
 
@@ -241,13 +226,13 @@ static cJSON *data_json(const season_eval *last, cJSON *coverage, int *oom)
 {
     int seasons[2] = {last->train_first, last->train_last};
     cJSON *o = cJSON_CreateObject();
-    add(o, "train_seasons", cJSON_CreateIntArray(seasons, 2), oom);
-    add(o, "train_rows", cJSON_CreateNumber(last->train_rows), oom);
-    add(o, "train_races", cJSON_CreateNumber(last->train_races), oom);
-    add(o, "test_rows", cJSON_CreateNumber(last->test_rows), oom);
-    add(o, "test_races", cJSON_CreateNumber(last->test_races), oom);
-    add(o, "features", cJSON_CreateNumber(last->nfeat), oom);
-    add(o, "coverage", coverage ? coverage : cJSON_CreateNull(), oom);
+    jsonbuild_add(o, "train_seasons", cJSON_CreateIntArray(seasons, 2), oom);
+    jsonbuild_add(o, "train_rows", cJSON_CreateNumber(last->train_rows), oom);
+    jsonbuild_add(o, "train_races", cJSON_CreateNumber(last->train_races), oom);
+    jsonbuild_add(o, "test_rows", cJSON_CreateNumber(last->test_rows), oom);
+    jsonbuild_add(o, "test_races", cJSON_CreateNumber(last->test_races), oom);
+    jsonbuild_add(o, "features", cJSON_CreateNumber(last->nfeat), oom);
+    jsonbuild_add(o, "coverage", coverage ? coverage : cJSON_CreateNull(), oom);
     return o;
 }
 
@@ -256,7 +241,7 @@ static cJSON *timings_json(const stage_ctx *ctx, int *oom)
     cJSON *o = cJSON_CreateObject();
     for (int i = 0; i < STAGE_INDEX_EVALUATE; i++)
         if (ctx->cfg->stages & (1u << i))
-            add(o, stage_names[i], cJSON_CreateNumber(ctx->seconds[i]), oom);
+            jsonbuild_add(o, stage_names[i], cJSON_CreateNumber(ctx->seconds[i]), oom);
     return o;
 }
 
@@ -268,20 +253,21 @@ static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_ev
     const season_eval *last = &ev[n - 1];
     const score *s = &last->sc;
     cJSON *root = cJSON_CreateObject();
-    add(root, "format_version", cJSON_CreateNumber(METRICS_FORMAT_VERSION), &oom);
-    add(root, "tool_version", cJSON_CreateString(F1_VERSION), &oom);
-    add(root, "test_season", cJSON_CreateNumber(last->season), &oom);
-    add(root, "model", model_block(s, &oom), &oom);
-    cJSON *base = add(root, "baselines", cJSON_CreateObject(), &oom);
-    add(base, "pole", baseline_block(s->pole_hits, s->n_races, &oom), &oom);
-    add(base, "leader", baseline_block(s->leader_hits, s->n_races, &oom), &oom);
-    cJSON *races = add(root, "races", cJSON_CreateArray(), &oom);
+    jsonbuild_add(root, "format_version", cJSON_CreateNumber(METRICS_FORMAT_VERSION), &oom);
+    jsonbuild_add(root, "tool_version", cJSON_CreateString(F1_VERSION), &oom);
+    jsonbuild_add(root, "test_season", cJSON_CreateNumber(last->season), &oom);
+    jsonbuild_add(root, "model", model_block(s, &oom), &oom);
+    cJSON *base = jsonbuild_add(root, "baselines", cJSON_CreateObject(), &oom);
+    jsonbuild_add(base, "pole", baseline_block(s->pole_hits, s->n_races, &oom), &oom);
+    jsonbuild_add(base, "leader", baseline_block(s->leader_hits, s->n_races, &oom), &oom);
+    cJSON *races = jsonbuild_add(root, "races", cJSON_CreateArray(), &oom);
     for (int i = 0; i < s->n_races; i++)
-        add(races, NULL, race_json(s, &s->races[i], p, pred, &oom), &oom);
-    add(root, "backtest", backtest ? backtest_json(ev, n, &oom) : cJSON_CreateNull(), &oom);
-    add(root, "data", data_json(last, coverage, &oom), &oom);
-    add(root, "parameters", model_params_json(&m->params), &oom);
-    add(root, "timings", timings_json(ctx, &oom), &oom);
+        jsonbuild_add(races, NULL, race_json(s, &s->races[i], p, pred, &oom), &oom);
+    jsonbuild_add(root, "backtest", backtest ? backtest_json(ev, n, &oom) : cJSON_CreateNull(),
+                  &oom);
+    jsonbuild_add(root, "data", data_json(last, coverage, &oom), &oom);
+    jsonbuild_add(root, "parameters", model_params_json(&m->params), &oom);
+    jsonbuild_add(root, "timings", timings_json(ctx, &oom), &oom);
     if (oom) {
         cJSON_Delete(root);
         return NULL;

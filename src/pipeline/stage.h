@@ -21,7 +21,7 @@
 #include "core/err.h"
 #include "store/store.h"
 
-#define STAGE_COUNT 9
+#define STAGE_COUNT 10
 
 /* Files every stage agrees on, relative to data-dir. */
 #define FILE_PREPARED "prepared.csv"
@@ -50,6 +50,7 @@ int stage_package(stage_ctx *ctx, err *e);
 int stage_upload(stage_ctx *ctx, err *e);
 int stage_tune(stage_ctx *ctx, err *e);        /* tune.c */
 int stage_tune_merge(stage_ctx *ctx, err *e);  /* tune.c */
+int stage_predict(stage_ctx *ctx, err *e);
 
 /* Resolves ctx->season_last when the config says "latest": the latest
  * season with stored results (needs ctx->st).  Returns -1 when unknown. */

@@ -57,7 +57,8 @@ int stage_tune(stage_ctx *ctx, err *e)
     }
     if (tune_data_digest(ctx, digest, e) != 0)
         goto out;
-    int sharded = c->tune_shards > 0, i = sharded ? c->tune_shard : 1, n = sharded ? c->tune_shards : 1;
+    int sharded = c->tune_shards > 0;
+    int i = sharded ? c->tune_shard : 1, n = sharded ? c->tune_shards : 1;
     int from, to;
     tune_plan_slice(&pl, i, n, &from, &to);
     log_info("tune: %s search of %d configurations; scoring %d-%d%s on validation seasons %d-%d "

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/fsutil.h"
+#include "core/jsonbuild.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
 #include "ml/model.h"
@@ -47,22 +48,6 @@ int tune_choose(const tune_plan *pl, const tune_scores *sc, int season, double *
     return win;
 }
 
-/* Adds item to parent (under key when parent is an object); a NULL item
- * or parent (out of memory) sets *oom.  Returns item. */
-static cJSON *add(cJSON *parent, const char *key, cJSON *item, int *oom)
-{
-    if (item == NULL || parent == NULL) {
-        *oom = 1;
-        cJSON_Delete(item);
-        return NULL;
-    }
-    if (key)
-        cJSON_AddItemToObject(parent, key, item);
-    else
-        cJSON_AddItemToArray(parent, item);
-    return item;
-}
-
 static cJSON *params_json(const tune_plan *pl, int c)
 {
     bagging_params p = tune_plan_params(pl, c);
@@ -74,32 +59,33 @@ int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
 {
     int oom = 0, ns = pl->n_seasons, rc = -1;
     cJSON *root = cJSON_CreateObject();
-    add(root, "format", cJSON_CreateString(TUNE_FORMAT), &oom);
-    add(root, "format_version", cJSON_CreateNumber(TUNE_FORMAT_VERSION), &oom);
-    add(root, "search", tune_plan_json(pl), &oom);
-    add(root, "data_sha256", cJSON_CreateString(data_sha256), &oom);
-    add(root, "shards", cJSON_CreateNumber(shards), &oom);
-    add(root, "seconds", cJSON_CreateNumber(seconds), &oom);
-    add(root, "validation_seasons", cJSON_CreateIntArray(pl->seasons, ns), &oom);
-    add(root, "train_rows", cJSON_CreateIntArray(sc->train_rows, ns), &oom);
-    add(root, "features", cJSON_CreateIntArray(sc->nfeat, ns), &oom);
-    cJSON *configs = add(root, "configurations", cJSON_CreateArray(), &oom);
+    jsonbuild_add(root, "format", cJSON_CreateString(TUNE_FORMAT), &oom);
+    jsonbuild_add(root, "format_version", cJSON_CreateNumber(TUNE_FORMAT_VERSION), &oom);
+    jsonbuild_add(root, "search", tune_plan_json(pl), &oom);
+    jsonbuild_add(root, "data_sha256", cJSON_CreateString(data_sha256), &oom);
+    jsonbuild_add(root, "shards", cJSON_CreateNumber(shards), &oom);
+    jsonbuild_add(root, "seconds", cJSON_CreateNumber(seconds), &oom);
+    jsonbuild_add(root, "validation_seasons", cJSON_CreateIntArray(pl->seasons, ns), &oom);
+    jsonbuild_add(root, "train_rows", cJSON_CreateIntArray(sc->train_rows, ns), &oom);
+    jsonbuild_add(root, "features", cJSON_CreateIntArray(sc->nfeat, ns), &oom);
+    cJSON *configs = jsonbuild_add(root, "configurations", cJSON_CreateArray(), &oom);
     for (int c = 0; c < pl->n && !oom; c++) {
-        cJSON *o = add(configs, NULL, cJSON_CreateObject(), &oom);
-        add(o, "parameters", params_json(pl, c), &oom);
-        add(o, "expected_precision", numfmt_json_array(sc->expected + (size_t)c * ns, ns), &oom);
+        cJSON *o = jsonbuild_add(configs, NULL, cJSON_CreateObject(), &oom);
+        jsonbuild_add(o, "parameters", params_json(pl, c), &oom);
+        jsonbuild_add(o, "expected_precision",
+                      numfmt_json_array(sc->expected + (size_t)c * ns, ns), &oom);
     }
-    cJSON *chosen = add(root, "chosen", cJSON_CreateArray(), &oom);
+    cJSON *chosen = jsonbuild_add(root, "chosen", cJSON_CreateArray(), &oom);
     for (int season = pl->test_first; season <= pl->test_last && !oom; season++) {
         double score;
         int c = tune_choose(pl, sc, season, &score);
         int vs[2] = {season - pl->k, season - 1};
-        cJSON *o = add(chosen, NULL, cJSON_CreateObject(), &oom);
-        add(o, "test_season", cJSON_CreateNumber(season), &oom);
-        add(o, "validation_seasons", cJSON_CreateIntArray(vs, 2), &oom);
-        add(o, "configuration", cJSON_CreateNumber(c), &oom);
-        add(o, "parameters", params_json(pl, c), &oom);
-        add(o, "validation_score", numfmt_json(score), &oom);
+        cJSON *o = jsonbuild_add(chosen, NULL, cJSON_CreateObject(), &oom);
+        jsonbuild_add(o, "test_season", cJSON_CreateNumber(season), &oom);
+        jsonbuild_add(o, "validation_seasons", cJSON_CreateIntArray(vs, 2), &oom);
+        jsonbuild_add(o, "configuration", cJSON_CreateNumber(c), &oom);
+        jsonbuild_add(o, "parameters", params_json(pl, c), &oom);
+        jsonbuild_add(o, "validation_score", numfmt_json(score), &oom);
         bagging_params p = tune_plan_params(pl, c);
         char samples[32], feats[32];
         config_amount_str(p.max_samples, samples, sizeof samples);
@@ -255,12 +241,13 @@ static cJSON *chosen_json(const tune_plan *pl, int c, double score, const cJSON 
                           int *oom)
 {
     cJSON *o = cJSON_CreateObject();
-    add(o, "configuration", cJSON_CreateNumber(c), oom);
-    add(o, "parameters", params_json(pl, c), oom);
-    add(o, "validation_score", numfmt_json(score), oom);
-    add(o, "test_expected_precision",
+    jsonbuild_add(o, "configuration", cJSON_CreateNumber(c), oom);
+    jsonbuild_add(o, "parameters", params_json(pl, c), oom);
+    jsonbuild_add(o, "validation_score", numfmt_json(score), oom);
+    jsonbuild_add(o, "test_expected_precision",
         cJSON_CreateNumber(jsonfile_num(metrics, "model.expected_precision", NAN)), oom);
-    add(o, "test_precision", cJSON_CreateNumber(jsonfile_num(metrics, "model.precision", NAN)),
+    jsonbuild_add(o, "test_precision",
+                  cJSON_CreateNumber(jsonfile_num(metrics, "model.precision", NAN)),
         oom);
     return o;
 }
@@ -277,11 +264,11 @@ static cJSON *backtest_json(const tune_plan *pl, const cJSON *root, err *e, int 
             cJSON_Delete(a);
             return NULL;
         }
-        cJSON *o = add(a, NULL, cJSON_CreateObject(), oom);
-        add(o, "season", cJSON_CreateNumber(season), oom);
-        add(o, "configuration", cJSON_CreateNumber(c), oom);
-        add(o, "parameters", params_json(pl, c), oom);
-        add(o, "validation_score", numfmt_json(score), oom);
+        cJSON *o = jsonbuild_add(a, NULL, cJSON_CreateObject(), oom);
+        jsonbuild_add(o, "season", cJSON_CreateNumber(season), oom);
+        jsonbuild_add(o, "configuration", cJSON_CreateNumber(c), oom);
+        jsonbuild_add(o, "parameters", params_json(pl, c), oom);
+        jsonbuild_add(o, "validation_score", numfmt_json(score), oom);
     }
     return a;
 }
@@ -297,24 +284,35 @@ int tune_metrics_add(stage_ctx *ctx, cJSON *metrics, err *e)
     int oom = 0, rc = -1, test = pl.test_last;
     double *x = read_expected(&pl, root, e), score;
     int c = x ? chosen_of(&pl, root, test, &score, e) : -1;
+    cJSON *chosen = c >= 0 ? params_json(&pl, c) : NULL;
+    int trained = cJSON_Compare(chosen, cJSON_GetObjectItemCaseSensitive(metrics, "parameters"), 1);
+    cJSON_Delete(chosen);
+    if (c >= 0 && !trained) {
+        err_setk(e, ERR_DATA,
+                 "model.json was not trained with the parameters %s chose: rerun the train stage "
+                 "with these inputs",
+                 FILE_TUNE);
+        goto out;
+    }
     cJSON *bt = c >= 0 ? backtest_json(&pl, root, e, &oom) : NULL;
     if (bt == NULL)
         goto out;
     int vs[2] = {test - pl.k, test - 1};
-    cJSON *o = add(metrics, "tune", cJSON_CreateObject(), &oom);
-    add(o, "method", cJSON_CreateString(pl.method == SPACE_GRID ? "grid" : "random"), &oom);
-    add(o, "space", cJSON_CreateString(pl.text), &oom);
-    add(o, "validation_seasons", cJSON_CreateIntArray(vs, 2), &oom);
-    add(o, "shards", cJSON_CreateNumber(jsonfile_num(root, "shards", 1)), &oom);
-    add(o, "seconds", cJSON_CreateNumber(jsonfile_num(root, "seconds", 0)), &oom);
-    add(o, "chosen", chosen_json(&pl, c, score, metrics, &oom), &oom);
-    cJSON *all = add(o, "configurations", cJSON_CreateArray(), &oom);
+    cJSON *o = jsonbuild_add(metrics, "tune", cJSON_CreateObject(), &oom);
+    jsonbuild_add(o, "method", cJSON_CreateString(pl.method == SPACE_GRID ? "grid" : "random"),
+                  &oom);
+    jsonbuild_add(o, "space", cJSON_CreateString(pl.text), &oom);
+    jsonbuild_add(o, "validation_seasons", cJSON_CreateIntArray(vs, 2), &oom);
+    jsonbuild_add(o, "shards", cJSON_CreateNumber(jsonfile_num(root, "shards", 1)), &oom);
+    jsonbuild_add(o, "seconds", cJSON_CreateNumber(jsonfile_num(root, "seconds", 0)), &oom);
+    jsonbuild_add(o, "chosen", chosen_json(&pl, c, score, metrics, &oom), &oom);
+    cJSON *all = jsonbuild_add(o, "configurations", cJSON_CreateArray(), &oom);
     for (int k = 0; k < pl.n && !oom; k++) {
-        cJSON *item = add(all, NULL, cJSON_CreateObject(), &oom);
-        add(item, "parameters", params_json(&pl, k), &oom);
-        add(item, "validation_score", numfmt_json(mean_score(&pl, x, k, test)), &oom);
+        cJSON *item = jsonbuild_add(all, NULL, cJSON_CreateObject(), &oom);
+        jsonbuild_add(item, "parameters", params_json(&pl, k), &oom);
+        jsonbuild_add(item, "validation_score", numfmt_json(mean_score(&pl, x, k, test)), &oom);
     }
-    add(o, "backtest", bt, &oom);
+    jsonbuild_add(o, "backtest", bt, &oom);
     rc = oom ? err_set(e, "out of memory adding the tune results to metrics.json") : 0;
 out:
     free(x);

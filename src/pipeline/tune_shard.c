@@ -265,7 +265,8 @@ static int pick_count(const gather *g, const char *where, err *e)
     if (most == 0)
         return err_setk(e, ERR_DATA,
                         "no shard scores of this search in %s (%d of other "
-                        "searches): run the tune jobs with tune-shard I/N and the same inputs first",
+                        "searches): run the tune jobs with tune-shard I/N and the same inputs "
+                        "first",
                         where, g->other);
     buf b;
     buf_init(&b, 0);

@@ -64,6 +64,13 @@ check_eq "metrics.json: the test score is the model's" \
 check "the log gives configurations per second" grep -qE 'tune: scored 8 configurations x 3 validation seasons in [0-9.]+ s: [0-9.]+ configurations/s' "$WORK/single.log"
 check_eq "the n-estimators input fills no searched parameter" "$(j "$T" 'sorted({c["parameters"]["n-estimators"] for c in d["configurations"]})')" "[5, 20]"
 
+rm -rf "$WORK/stale"
+cp -r "$WORK/single" "$WORK/stale"
+"$BIN" --data-dir "$WORK/stale" --seasons 2000-2012 --stages train >/dev/null 2>&1
+run stale --stages evaluate
+check_eq "a model trained without the tuned parameters: evaluate exits 5" "$?" 5
+check "... saying so" grep -q "model.json was not trained with the parameters tune.json chose" "$WORK/stale.log"
+
 # --- random search --------------------------------------------------------------
 fresh rnd
 run rnd --stages tune --tune random --tune-trials 3 --tune-space "n-estimators=2..40;max-depth=0..6;max-samples=10,20,0.1"
@@ -157,5 +164,18 @@ fresh plain
 check "plain backtest with 2011's parameters exits 0" test $? -eq 0
 check_eq "backtest season 2011 used the parameters tuned for it" \
     "$(j "$WORK/bt/metrics.json" 'd["backtest"]["seasons"][0]')" "$(j "$WORK/plain/metrics.json" 'd["backtest"]["seasons"][0]')"
+
+# --- under memcheck: no errors, nothing lost (also on the failure path) -----------------------
+vg() { valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 -q "$@"; }
+fresh vg
+vg "$BIN" --data-dir "$WORK/vg" "${TUNE[@]}" --stages features,tune,train,evaluate --backtest 2011-2012 >"$WORK/vg.log" 2>&1
+check_eq "tune, train, evaluate with backtest under memcheck: exit 0" "$?" 0
+vg "$BIN" --data-dir "$WORK/vg" "${TUNE[@]}" --stages tune --tune-shard 1/2 >"$WORK/vg1.log" 2>&1
+check_eq "a shard under memcheck: exit 0" "$?" 0
+vg "$BIN" --data-dir "$WORK/vg" "${TUNE[@]}" --stages tune-merge >"$WORK/vg2.log" 2>&1
+check_eq "a merge missing a shard under memcheck: exit 5" "$?" 5
+vg "$BIN" --data-dir "$WORK/vg" "${TUNE[@]}" --stages tune --tune-shard 2/2 >"$WORK/vg3.log" 2>&1
+vg "$BIN" --data-dir "$WORK/vg" "${TUNE[@]}" --stages tune-merge >"$WORK/vg4.log" 2>&1
+check_eq "a merge under memcheck: exit 0" "$?" 0
 
 finish

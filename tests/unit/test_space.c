@@ -70,8 +70,8 @@ static void test_ranges(void)
 {
     space s;
     err e;
-    CHECK_INT(space_parse(" max-depth = 0..8/4 ; n-estimators=10..13; max-samples=5..6,0.5 ", "x", &s,
-                          &e), 0);
+    const char *text = " max-depth = 0..8/4 ; n-estimators=10..13; max-samples=5..6,0.5 ";
+    CHECK_INT(space_parse(text, "x", &s, &e), 0);
     CHECK_INT(s.n[SPACE_MAX_DEPTH], 3);
     CHECK_NEAR(s.v[SPACE_MAX_DEPTH][2].value, 8, 0);
     CHECK_INT(s.n[SPACE_N_ESTIMATORS], 4);

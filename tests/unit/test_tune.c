@@ -88,7 +88,8 @@ static void test_choose(void)
     CHECK_INT(pl.n, 4);
     CHECK_INT(pl.n_seasons, 2);
     CHECK_INT(pl.seasons[0], 2008);
-    /* Configurations: 0 (unlimited, 5 trees), 1 (unlimited, 10), 2 (depth 3, 5), 3 (depth 3, 10). */
+    /* Configurations: 0 (unlimited, 5 trees), 1 (unlimited, 10), 2 (depth 3, 5),
+     * 3 (depth 3, 10). */
     double x[8] = {0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 0.5, 0.7};
     int rows[2] = {100, 110}, feats[2] = {20, 20};
     tune_scores sc = {x, rows, feats};
