@@ -12,7 +12,6 @@
 #include "gha/summary.h"
 
 /* Written by prepare (notes METRICS.md). */
-#define REPORT_COVERAGE "coverage.json"
 /* Report files are small; a bigger one is not ours. */
 #define REPORT_JSON_MAX ((size_t)256 << 20)
 
@@ -126,7 +125,7 @@ int report_write(const stage_ctx *ctx, int ok, err *e)
         report_locate(ctx, FILE_ZIP),
         report_locate(ctx, FILE_METRICS),
     };
-    report_file cov_file = report_locate(ctx, REPORT_COVERAGE);
+    report_file cov_file = report_locate(ctx, FILE_COVERAGE);
     cJSON *metrics = report_load(&files[2]);
     cJSON *coverage = report_load(&cov_file);
     cJSON *upload = report_upload(ctx, &files[1]);

@@ -27,7 +27,6 @@
 #include "pipeline/stage.h"
 #include "pipeline/tune.h"
 
-#define FILE_COVERAGE "coverage.json"
 #define METRICS_FORMAT_VERSION 1
 #define STAGE_INDEX_EVALUATE 4
 

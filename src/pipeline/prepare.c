@@ -26,7 +26,6 @@
 #include "pipeline/seasons.h"
 #include "pipeline/stage.h"
 
-#define FILE_COVERAGE "coverage.json"
 
 typedef enum { W_FOUND, W_MISSING, W_ERROR } weather_status;
 

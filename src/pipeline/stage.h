@@ -31,6 +31,7 @@
 #define FILE_PREDICTIONS "predictions.csv"
 #define FILE_ZIP "f1-model.zip"
 #define FILE_UPLOAD "upload.json"
+#define FILE_COVERAGE "coverage.json"
 
 typedef struct {
     const config *cfg;
