@@ -108,13 +108,20 @@ static season_state *seasons_read(source_run *r, err *e)
     return t.state;
 }
 
-static int season_is_complete(source_run *r, int season, err *e, int *complete)
+/* The season's progress record (*doc NULL when there is none). */
+static int progress_get(source_run *r, int season, cJSON **doc, err *e)
 {
     char key[16];
     snprintf(key, sizeof key, "%d", season);
     const char *kv[] = {key};
+    *doc = NULL;
+    return store_get(r->st, "progress", kv, doc, e);
+}
+
+static int season_is_complete(source_run *r, int season, err *e, int *complete)
+{
     cJSON *doc = NULL;
-    if (store_get(r->st, "progress", kv, &doc, e) != 0)
+    if (progress_get(r, season, &doc, e) != 0)
         return -1;
     *complete = doc != NULL && strcmp(json_str(doc, "complete"), "true") == 0;
     cJSON_Delete(doc);
@@ -405,11 +412,8 @@ static int season_schedule(source_run *r, int season, err *e)
  * every large results document. */
 static int season_rows_recorded(source_run *r, int season, long *rows, err *e)
 {
-    char key[16];
-    snprintf(key, sizeof key, "%d", season);
-    const char *kv[] = {key};
     cJSON *doc = NULL;
-    if (store_get(r->st, "progress", kv, &doc, e) != 0)
+    if (progress_get(r, season, &doc, e) != 0)
         return -1;
     *rows = doc ? (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "rows")) : 0;
     if (*rows < 0)
