@@ -600,10 +600,17 @@ int config_test_season(const config *c)
 
 void config_amount_str(cfg_amount a, char *out, int n)
 {
-    if (a.is_fraction)
-        snprintf(out, (size_t)n, "%.17g%s", a.value, a.value == 1.0 ? ".0" : "");
-    else
+    if (!a.is_fraction) {
         snprintf(out, (size_t)n, "%d", (int)a.value);
+        return;
+    }
+    /* The shortest of 15-17 digits that reads back exactly: "0.1", not
+     * "0.10000000000000001"; a trailing ".0" keeps 1.0 a fraction. */
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(out, (size_t)n, "%.*g%s", digits, a.value, a.value == 1.0 ? ".0" : "");
+        if (strtod(out, NULL) == a.value)
+            return;
+    }
 }
 
 int config_amount_resolve(cfg_amount a, int avail)

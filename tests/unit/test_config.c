@@ -168,6 +168,11 @@ static void test_amounts(void)
     CHECK_STR(s, "1.0");
     config_amount_str(count, s, sizeof s);
     CHECK_STR(s, "10");
+    cfg_amount tenth = {1, 0.1}, third = {1, 1.0 / 3.0};
+    config_amount_str(tenth, s, sizeof s);
+    CHECK_STR(s, "0.1");
+    config_amount_str(third, s, sizeof s);
+    CHECK(strtod(s, NULL) == 1.0 / 3.0);
 }
 
 int main(void)
