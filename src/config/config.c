@@ -115,6 +115,13 @@ static const char *const stage_names[] = {
     "predict"};
 #define STAGE_LIST "source,prepare,features,tune,tune-merge,train,evaluate,package,upload,predict"
 
+const char *config_stage_name(int index)
+{
+    if (index < 0 || index >= (int)(sizeof stage_names / sizeof *stage_names))
+        return NULL;
+    return stage_names[index];
+}
+
 static int p_stages(const char *name, const char *val, void *dst, err *e)
 {
     unsigned *f = dst;

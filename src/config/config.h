@@ -92,6 +92,10 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e);
  * unknown name. */
 int config_parse_value(const char *name, const char *val, void *dst, err *e);
 
+/* The name of the stage whose STAGE_* bit is 1 << index, or NULL past the
+ * last stage (a static string). */
+const char *config_stage_name(int index);
+
 /* Prints the input table with defaults (for --help). */
 void config_print_help(void);
 

@@ -11,12 +11,6 @@
 /* Room kept for the note that says the per-race table was cut. */
 #define SUMMARY_NOTE_RESERVE 512
 
-/* Names of the stages by bit index (config.h). */
-static const char *const summary_stage_names[STAGE_COUNT] = {
-    "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge",
-    "predict",
-};
-
 static int summary_stages(buf *b, const summary_run *r, err *e)
 {
     if (buf_puts(b, "**Stages run in this step:** ", e) != 0)
@@ -25,7 +19,7 @@ static int summary_stages(buf *b, const summary_run *r, err *e)
     for (int i = 0; i < STAGE_COUNT; i++) {
         if (!(r->stages & (1u << i)))
             continue;
-        if (buf_printf(b, e, "%s%s", any ? ", " : "", summary_stage_names[i]) != 0)
+        if (buf_printf(b, e, "%s%s", any ? ", " : "", config_stage_name(i)) != 0)
             return -1;
         /* A selected stage with no time never started: an earlier one failed. */
         int reached = r->seconds == NULL || r->seconds[i] > 0.0;

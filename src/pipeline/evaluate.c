@@ -30,10 +30,6 @@
 #define METRICS_FORMAT_VERSION 1
 #define STAGE_INDEX_EVALUATE 4
 
-/* ctx->seconds[] order (stage.h). */
-static const char *const stage_names[STAGE_COUNT] = {
-    "source", "prepare", "features", "train", "evaluate", "package", "upload"};
-
 typedef struct {
     int season;
     int train_first, train_last;
@@ -240,7 +236,7 @@ static cJSON *timings_json(const stage_ctx *ctx, int *oom)
     cJSON *o = cJSON_CreateObject();
     for (int i = 0; i < STAGE_INDEX_EVALUATE; i++)
         if (ctx->cfg->stages & (1u << i))
-            jsonbuild_add(o, stage_names[i], cJSON_CreateNumber(ctx->seconds[i]), oom);
+            jsonbuild_add(o, config_stage_name(i), cJSON_CreateNumber(ctx->seconds[i]), oom);
     return o;
 }
 
