@@ -99,7 +99,7 @@ static int run(const config *cfg, stage_ctx *ctx, err *e)
         int rc = stages[i].fn(ctx, e);
         int b = bit_index(stages[i].bit);
         ctx->seconds[b] = now_seconds() - t0;
-        log_info("%s: %s in %.2f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[b]);
+        log_info("%s: %s in %.3f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[b]);
         if (!stages[i].own_groups)
             log_group_end();
         if (rc != 0)

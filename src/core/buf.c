@@ -13,7 +13,7 @@ void buf_init(buf *b, size_t cap)
     b->cap = cap;
 }
 
-static int buf_reserve(buf *b, size_t extra, err *e)
+int buf_reserve(buf *b, size_t extra, err *e)
 {
     if (b->cap != 0 && b->len + extra > b->cap)
         return err_set(e, "buffer limit of %zu bytes exceeded", b->cap);

@@ -21,6 +21,8 @@ typedef struct {
 
 void buf_init(buf *b, size_t cap);
 int buf_append(buf *b, const void *p, size_t n, err *e);
+/* Makes room for `extra` more bytes (and the NUL) without changing len. */
+int buf_reserve(buf *b, size_t extra, err *e);
 int buf_puts(buf *b, const char *s, err *e);
 int buf_printf(buf *b, err *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void buf_reset(buf *b);     /* len = 0, keeps storage */

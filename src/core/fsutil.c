@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,41 +56,104 @@ int fs_read_file(const char *path, buf *b, err *e)
     return rc;
 }
 
-static int write_renamed(const char *path, const void *data, size_t n, int durable, err *e)
+int fs_map_file(const char *path, fs_map *m, err *e)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    m->data = "";
+    m->len = 0;
+    int fd = open(path, O_RDONLY);
     if (fd < 0)
-        return err_setk(e, ERR_STORE, "cannot create '%s': %s", tmp, strerror(errno));
+        return err_setk(e, ERR_DATA, "cannot open '%s': %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return err_setk(e, ERR_DATA, "cannot read '%s': not a regular file", path);
+    }
+    if (st.st_size > 0) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p == MAP_FAILED) {
+            int saved = errno;
+            close(fd);
+            return err_setk(e, ERR_DATA, "cannot map '%s': %s", path, strerror(saved));
+        }
+        m->data = p;
+        m->len = (size_t)st.st_size;
+    }
+    close(fd);
+    return 0;
+}
+
+void fs_unmap(fs_map *m)
+{
+    if (m->len > 0)
+        munmap((void *)m->data, m->len);
+    m->data = "";
+    m->len = 0;
+}
+
+int fs_out_open(fs_out *o, const char *path, int durable, err *e)
+{
+    if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path)
+        return err_setk(e, ERR_INPUT, "path too long: '%s'", path);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
+    o->durable = durable;
+    o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (o->fd < 0)
+        return err_setk(e, ERR_STORE, "cannot create '%s': %s", o->tmp, strerror(errno));
+    return 0;
+}
+
+void fs_out_abort(fs_out *o)
+{
+    if (o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
+    unlink(o->tmp);
+}
+
+int fs_out_write(fs_out *o, const void *data, size_t n, err *e)
+{
     const char *p = data;
-    size_t left = n;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
+    while (n > 0) {
+        ssize_t w = write(o->fd, p, n);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
             int saved = errno;
-            close(fd);
-            unlink(tmp);
-            return err_setk(e, ERR_STORE, "cannot write '%s': %s", path, strerror(saved));
+            fs_out_abort(o);
+            return err_setk(e, ERR_STORE, "cannot write '%s': %s", o->path, strerror(saved));
         }
         p += w;
-        left -= (size_t)w;
-    }
-    /* fsync before rename: the rename must not become visible before the
-     * data it points at, or a crash could leave an empty file in place. */
-    if ((durable && fsync(fd) != 0) || close(fd) != 0) {
-        int saved = errno;
-        unlink(tmp);
-        return err_setk(e, ERR_STORE, "cannot write '%s': %s", path, strerror(saved));
-    }
-    if (rename(tmp, path) != 0) {
-        int saved = errno;
-        unlink(tmp);
-        return err_setk(e, ERR_STORE, "cannot rename '%s' to '%s': %s", tmp, path, strerror(saved));
+        n -= (size_t)w;
     }
     return 0;
+}
+
+int fs_out_commit(fs_out *o, err *e)
+{
+    /* fsync before rename: the rename must not become visible before the
+     * data it points at, or a crash could leave an empty file in place. */
+    if ((o->durable && fsync(o->fd) != 0) || close(o->fd) != 0) {
+        int saved = errno;
+        o->fd = -1;
+        fs_out_abort(o);
+        return err_setk(e, ERR_STORE, "cannot write '%s': %s", o->path, strerror(saved));
+    }
+    o->fd = -1;
+    if (rename(o->tmp, o->path) != 0) {
+        int saved = errno;
+        fs_out_abort(o);
+        return err_setk(e, ERR_STORE, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
+                        strerror(saved));
+    }
+    return 0;
+}
+
+static int write_renamed(const char *path, const void *data, size_t n, int durable, err *e)
+{
+    fs_out o;
+    if (fs_out_open(&o, path, durable, e) != 0 || fs_out_write(&o, data, n, e) != 0)
+        return -1;
+    return fs_out_commit(&o, e);
 }
 
 int fs_write_atomic(const char *path, const void *data, size_t n, err *e)

@@ -26,6 +26,38 @@ int fs_write_atomic(const char *path, const void *data, size_t n, err *e);
  * documents of the embedded store, which syncs once when it closes. */
 int fs_write_replace(const char *path, const void *data, size_t n, err *e);
 
+/* A whole file mapped read-only, for the big tables the stages read
+ * (prepared.csv, features.csv): the page cache's pages are mapped, not
+ * copied into fresh memory.  An empty file maps as data = "" with len 0.
+ * The caller owns the mapping and releases it with fs_unmap (a zeroed
+ * struct: no-op). */
+typedef struct {
+    const char *data;
+    size_t len;
+} fs_map;
+
+int fs_map_file(const char *path, fs_map *m, err *e);
+void fs_unmap(fs_map *m);
+
+/* A file written piece by piece and then put in place like
+ * fs_write_atomic (durable = 1) or fs_write_replace (durable = 0): the
+ * pieces go to "<path>.tmp.<pid>", which fs_out_commit renames over path.
+ * For tables of megabytes, so they never sit in memory whole.  After
+ * fs_out_open succeeds, the caller must end with fs_out_commit or
+ * fs_out_abort (both release everything; abort removes the temp file).
+ * A failed write or commit has already aborted. */
+typedef struct {
+    int fd;
+    int durable;
+    char path[4096];
+    char tmp[4200];
+} fs_out;
+
+int fs_out_open(fs_out *o, const char *path, int durable, err *e);
+int fs_out_write(fs_out *o, const void *data, size_t n, err *e);
+int fs_out_commit(fs_out *o, err *e);
+void fs_out_abort(fs_out *o);
+
 /* 1 when path exists (any type), else 0. */
 int fs_exists(const char *path);
 

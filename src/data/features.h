@@ -80,6 +80,10 @@ int features_write(const feature_table *t, const char *path, err *e);
  * season and round whole ones.  On failure *out is left empty. */
 int features_read(const char *path, feature_table *out, err *e);
 
+/* Allocates every array of t for nrows x nfeat, zeroed (names and
+ * driver_id NULL); -1 when out of memory (t then holds what was
+ * allocated: free it with features_free). */
+int features_alloc(feature_table *t, int nrows, int nfeat, err *e);
 void features_free(feature_table *t);
 
 #endif

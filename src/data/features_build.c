@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigmem.h"
 #include "data/features.h"
 #include "data/features_onehot.h"
 #include "data/intern.h"
@@ -151,22 +152,21 @@ void features_free(feature_table *t)
         free(t->driver_id[i]);
     free(t->names);
     free(t->driver_id);
-    free(t->x);
+    bigmem_free(t->x);
     free(t->won);
     free(t->season);
     free(t->round);
     memset(t, 0, sizeof *t);
 }
 
-/* Allocates every array of t for nrows x nfeat (x zeroed). */
-static int table_alloc(feature_table *t, int nrows, int nfeat, err *e)
+int features_alloc(feature_table *t, int nrows, int nfeat, err *e)
 {
     size_t n = (size_t)nrows + 1;
     t->nrows = nrows;
     t->nfeat = nfeat;
     t->names = calloc((size_t)nfeat + 1, sizeof *t->names);
     t->driver_id = calloc(n, sizeof *t->driver_id);
-    t->x = calloc((size_t)nfeat * n, sizeof *t->x);
+    t->x = bigmem_alloc((size_t)nfeat * n * sizeof *t->x);
     t->won = calloc(n, sizeof *t->won);
     t->season = calloc(n, sizeof *t->season);
     t->round = calloc(n, sizeof *t->round);
@@ -321,7 +321,7 @@ int features_build(const prepared *p, int first_train_season, int last_train_sea
     memset(out, 0, sizeof *out);
     int rc = -1, n = p->n;
     if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 ||
-        check_order(p, e) != 0 || table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
+        check_order(p, e) != 0 || features_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
         copy_names(p, &s.oh, out, e) != 0)
         goto out;
     for (int a = 0, b; a < n; a = b) {

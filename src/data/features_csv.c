@@ -65,11 +65,15 @@ static int format_number(char *out, double v)
     return len;
 }
 
+/* Bytes of text collected before each write to the file. */
+#define WRITE_CHUNK (256 * 1024)
+
 int features_write(const feature_table *t, const char *path, err *e)
 {
     buf b;
     buf_init(&b, 0);
-    int rc = -1;
+    fs_out o;
+    int rc = -1, open = 0;
     /* One row's numbers: each with its comma, then won and the newline. */
     char *line = malloc(((size_t)t->nfeat + 1) * (NUMBER_MAX + 1) + 1);
     double *block = malloc(sizeof *block * WRITE_BLOCK * ((size_t)t->nfeat + 1));
@@ -77,6 +81,11 @@ int features_write(const feature_table *t, const char *path, err *e)
         err_set(e, "features: out of memory");
         goto out;
     }
+    /* Derived data, rebuilt by rerunning the stage: atomic for readers,
+     * but not worth an fsync of megabytes (see README, "Files"). */
+    if (fs_out_open(&o, path, 0, e) != 0)
+        goto out;
+    open = 1;
     if (buf_puts(&b, "driver_id", e) != 0)
         goto out;
     for (int j = 0; j < t->nfeat; j++)
@@ -105,30 +114,59 @@ int features_write(const feature_table *t, const char *path, err *e)
                 buf_append(&b, line, len, e) != 0)
                 goto out;
         }
+        if (b.len >= WRITE_CHUNK || i0 + rows == n) {
+            if (fs_out_write(&o, b.data, b.len, e) != 0) {
+                open = 0;
+                goto out;
+            }
+            buf_reset(&b);
+        }
     }
-    if (fs_write_atomic(path, b.data, b.len, e) != 0)
+    if (n == 0 && fs_out_write(&o, b.data, b.len, e) != 0) {
+        open = 0;
+        goto out;
+    }
+    open = 0;
+    if (fs_out_commit(&o, e) != 0)
         goto out;
     rc = 0;
 out:
+    if (open)
+        fs_out_abort(&o);
     free(block);
     free(line);
     buf_release(&b);
     return rc;
 }
 
-/* Parses a whole field as a number: short digit strings directly (exact,
- * and most fields are), anything else with strtod. */
+/* Powers of ten a double holds exactly. */
+static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+/* Parses a whole field as a number.  Plain decimals of at most 15 digits
+ * (every value features.csv holds) are converted by hand: the digits as an
+ * integer below 2^53 and a power of ten are both exact doubles, so their
+ * quotient is the correctly rounded value, the same as strtod's.  Anything
+ * else goes to strtod. */
 static int parse_number(const char *s, double *out)
 {
     const char *p = s + (s[0] == '-');
     long long v = 0;
-    size_t nd = 0;
-    while (p[nd] >= '0' && p[nd] <= '9' && nd < 15) {
-        v = v * 10 + (p[nd] - '0');
-        nd++;
+    int digits = 0, decimals = -1;
+    for (; digits <= 15; p++) {
+        if (*p >= '0' && *p <= '9') {
+            v = v * 10 + (*p - '0');
+            digits++;
+            decimals += decimals >= 0;
+        } else if (*p == '.' && decimals < 0) {
+            decimals = 0;
+        } else {
+            break;
+        }
     }
-    if (nd > 0 && p[nd] == '\0') {
-        *out = s[0] == '-' ? (double)-v : (double)v;
+    if (*p == '\0' && digits > 0 && digits <= 15 && decimals != 0) {
+        double d = decimals > 0 ? (double)v / POW10[decimals] : (double)v;
+        *out = s[0] == '-' ? -d : d;
         return 0;
     }
     char *end;
@@ -137,27 +175,6 @@ static int parse_number(const char *s, double *out)
     /* strtod takes "nan" and "inf"; no feature is either, and trees need
      * finite values */
     return (s[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(*out)) ? -1 : 0;
-}
-
-/* Growing row-major storage while reading; transposed at the end. */
-typedef struct {
-    double *v;
-    size_t len;
-    size_t alloc;
-} doubles;
-
-static int doubles_push(doubles *d, double v, err *e)
-{
-    if (d->len == d->alloc) {
-        size_t n = d->alloc ? d->alloc * 2 : 4096;
-        double *nv = realloc(d->v, n * sizeof *nv);
-        if (nv == NULL)
-            return err_set(e, "features: out of memory");
-        d->v = nv;
-        d->alloc = n;
-    }
-    d->v[d->len++] = v;
-    return 0;
 }
 
 /* Checks the header; sets the number of features and the columns of
@@ -189,94 +206,194 @@ static int read_header(const csv_reader *r, const char *path, feature_table *t, 
     return 0;
 }
 
-/* Reads the data records: driver ids into *ids (grown), all numbers
- * (features then won) row-major into vals. */
-static int read_rows(csv_reader *r, const char *path, int nf, char ***ids, int *nrows,
-                     doubles *vals, err *e)
-{
-    int alloc = 0;
-    for (;;) {
-        long line = r->line;
-        int got = csv_next(r, e);
-        if (got <= 0)
-            return got;
-        if (r->nfields != nf + 2)
-            return err_setk(e, ERR_DATA, "%s: line %ld: %d fields, expected %d", path, line,
-                            r->nfields, nf + 2);
-        if (*nrows == alloc) {
-            alloc = alloc ? alloc * 2 : 1024;
-            char **grown = realloc(*ids, (size_t)alloc * sizeof *grown);
-            if (grown == NULL)
-                return err_set(e, "features: out of memory");
-            *ids = grown;
-        }
-        (*ids)[*nrows] = strdup(r->fields[0]);
-        if ((*ids)[(*nrows)++] == NULL)
-            return err_set(e, "features: out of memory");
-        for (int j = 1; j < r->nfields; j++) {
-            double v;
-            if (parse_number(r->fields[j], &v) != 0)
-                return err_setk(e, ERR_DATA, "%s: line %ld: column %d: '%s' is not a number", path,
-                                line, j + 1, r->fields[j]);
-            if (doubles_push(vals, v, e) != 0)
-                return -1;
-        }
-    }
-}
-
 /* A whole number as small as prepared.csv's integers. */
 static int is_int_value(double v)
 {
     return v == floor(v) && fabs(v) <= 1e6;
 }
 
+/* Moves the block's rows [i0, i0 + rows) (row-major: features then won)
+ * into the table's columns; the table has room for `cap` rows. */
+static int scatter_block(feature_table *t, size_t cap, const double *block, size_t i0,
+                         size_t rows, int season_col, int round_col, const char *path, err *e)
+{
+    size_t nf = (size_t)t->nfeat;
+    for (size_t j = 0; j < nf; j++)
+        for (size_t k = 0; k < rows; k++)
+            t->x[j * cap + i0 + k] = block[k * (nf + 1) + j];
+    for (size_t k = 0; k < rows; k++) {
+        const double *row = block + k * (nf + 1);
+        t->won[i0 + k] = row[nf];
+        /* casting a double outside int's range is undefined: check first */
+        if (!is_int_value(row[season_col]) || !is_int_value(row[round_col]))
+            return err_setk(e, ERR_DATA,
+                            "%s: data row %zu: season or round is not a whole number", path,
+                            i0 + k + 1);
+        t->season[i0 + k] = (int)row[season_col];
+        t->round[i0 + k] = (int)row[round_col];
+    }
+    return 0;
+}
+
+/* One data record of the usual shape, straight from the file: an
+ * unquoted driver id, then nvals plain decimals (digits, at most one '.',
+ * a leading '-', at most 15 digits), ending at LF.  Values go to out, the
+ * id to *id / *idlen.  Returns the start of the next record, or NULL when
+ * the record is anything else (the caller then reads it with the CSV
+ * reader, which accepts every form). */
+static const char *fast_record(const char *p, const char *end, size_t nvals, double *out,
+                               const char **id, size_t *idlen)
+{
+    const char *q = p;
+    while (q < end && *q != ',' && *q != '"' && *q != '\n' && *q != '\r')
+        q++;
+    if (q == end || *q != ',')
+        return NULL;
+    *id = p;
+    *idlen = (size_t)(q - p);
+    for (size_t j = 0; j < nvals; j++) {
+        q++; /* the comma before the value */
+        int neg = q < end && *q == '-';
+        q += neg;
+        long long v = 0;
+        int digits = 0, decimals = -1;
+        for (; q < end; q++) {
+            if (*q >= '0' && *q <= '9') {
+                v = v * 10 + (*q - '0');
+                digits++;
+                decimals += decimals >= 0;
+            } else if (*q == '.' && decimals < 0) {
+                decimals = 0;
+            } else {
+                break;
+            }
+        }
+        char want = j + 1 < nvals ? ',' : '\n';
+        if (q == end || *q != want || digits == 0 || digits > 15 || decimals == 0)
+            return NULL;
+        /* exact: see parse_number */
+        double d = decimals > 0 ? (double)v / POW10[decimals] : (double)v;
+        out[j] = neg ? -d : d;
+    }
+    return q + 1;
+}
+
+/* Reads the record at r->pos with the CSV reader into block and the id. */
+static int slow_record(csv_reader *r, const char *path, size_t nf, double *block, char **id,
+                       err *e)
+{
+    long line = r->line;
+    int got = csv_next(r, e);
+    if (got < 0)
+        return -1;
+    if (got == 0 || r->nfields != (int)nf + 2)
+        return err_setk(e, ERR_DATA, "%s: line %ld: %d fields, expected %zu", path, line,
+                        got == 0 ? 0 : r->nfields, nf + 2);
+    *id = strdup(r->fields[0]);
+    if (*id == NULL)
+        return err_set(e, "features: out of memory");
+    for (size_t j = 1; j < nf + 2; j++)
+        if (parse_number(r->fields[j], &block[j - 1]) != 0)
+            return err_setk(e, ERR_DATA, "%s: line %ld: column %zu: '%s' is not a number", path,
+                            line, j + 1, r->fields[j]);
+    return 0;
+}
+
+/* Reads the data records (from r->pos on) into t, which has room for cap
+ * rows (t->nrows counts them), WRITE_BLOCK rows at a time through
+ * `block`. */
+static int read_rows(csv_reader *r, const char *path, feature_table *t, size_t cap,
+                     int season_col, int round_col, double *block, err *e)
+{
+    size_t nf = (size_t)t->nfeat, rows = 0;
+    const char *end = r->data + r->len;
+    t->nrows = 0;
+    for (;;) {
+        int more = r->pos < r->len;
+        if (more) {
+            size_t i = (size_t)t->nrows + rows;
+            if (i >= cap)
+                return err_setk(e, ERR_DATA, "%s: more records than lines", path);
+            double *vals = &block[rows * (nf + 1)];
+            const char *id;
+            size_t idlen;
+            const char *next = fast_record(r->data + r->pos, end, nf + 1, vals, &id, &idlen);
+            if (next != NULL) {
+                t->driver_id[i] = strndup(id, idlen);
+                if (t->driver_id[i] == NULL)
+                    return err_set(e, "features: out of memory");
+                r->pos = (size_t)(next - r->data);
+                r->line++;
+            } else if (slow_record(r, path, nf, vals, &t->driver_id[i], e) != 0) {
+                return -1;
+            }
+            rows++;
+        }
+        if (rows == WRITE_BLOCK || (!more && rows > 0)) {
+            /* nrows first: features_free must see the driver ids */
+            size_t i0 = (size_t)t->nrows;
+            t->nrows += (int)rows;
+            if (scatter_block(t, cap, block, i0, rows, season_col, round_col, path, e) != 0)
+                return -1;
+            rows = 0;
+        }
+        if (!more)
+            return 0;
+    }
+}
+
+/* Data lines at most: the line breaks, plus a last line without one. */
+static size_t max_records(const fs_map *m)
+{
+    size_t n = 1;
+    for (const char *p = m->data, *end = m->data + m->len;
+         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        n++;
+    return n;
+}
+
 int features_read(const char *path, feature_table *out, err *e)
 {
-    buf b;
-    buf_init(&b, 0);
+    fs_map m = {"", 0};
     csv_reader r;
     csv_reader_init(&r, NULL, 0);
-    doubles vals = {0};
+    double *block = NULL;
     int rc = -1, season_col = -1, round_col = -1, got;
     memset(out, 0, sizeof *out);
-    if (fs_read_file(path, &b, e) != 0)
+    if (fs_map_file(path, &m, e) != 0)
         goto out;
-    csv_reader_init(&r, b.data, b.len);
+    csv_reader_init(&r, m.data, m.len);
     got = csv_next(&r, e);
     if (got == 0)
         err_setk(e, ERR_DATA, "%s: empty file", path);
-    if (got != 1 || read_header(&r, path, out, &season_col, &round_col, e) != 0 ||
-        read_rows(&r, path, out->nfeat, &out->driver_id, &out->nrows, &vals, e) != 0)
+    if (got != 1 || read_header(&r, path, out, &season_col, &round_col, e) != 0)
         goto out;
-    size_t n = (size_t)out->nrows, nf = (size_t)out->nfeat;
-    out->x = malloc((nf * n + 1) * sizeof *out->x);
-    out->won = malloc((n + 1) * sizeof *out->won);
-    out->season = malloc((n + 1) * sizeof *out->season);
-    out->round = malloc((n + 1) * sizeof *out->round);
-    if (out->x == NULL || out->won == NULL || out->season == NULL || out->round == NULL) {
+    /* The table is sized once, for every line, and its columns closed up
+     * at the end: growing 15 MB while reading would copy and fault it in
+     * again. */
+    size_t cap = max_records(&m), nf = (size_t)out->nfeat;
+    char **names = out->names;
+    out->names = NULL;
+    int alloc = features_alloc(out, (int)cap, (int)nf, e);
+    free(out->names);
+    out->names = names;
+    out->nrows = 0;
+    block = malloc(sizeof *block * WRITE_BLOCK * (nf + 1));
+    if (alloc != 0 || block == NULL) {
         err_set(e, "features: out of memory");
         goto out;
     }
-    for (size_t i = 0; i < n; i++) {
-        const double *row = vals.v + i * (nf + 1);
-        for (size_t j = 0; j < nf; j++)
-            out->x[j * n + i] = row[j];
-        out->won[i] = row[nf];
-        /* casting a double outside int's range is undefined: check first */
-        if (!is_int_value(row[season_col]) || !is_int_value(row[round_col])) {
-            err_setk(e, ERR_DATA, "%s: data row %zu: season or round is not a whole number", path,
-                     i + 1);
-            goto out;
-        }
-        out->season[i] = (int)row[season_col];
-        out->round[i] = (int)row[round_col];
-    }
+    if (read_rows(&r, path, out, cap, season_col, round_col, block, e) != 0)
+        goto out;
+    size_t n = (size_t)out->nrows;
+    for (size_t j = 1; j < nf && n < cap; j++)
+        memmove(out->x + j * n, out->x + j * cap, n * sizeof *out->x);
     rc = 0;
 out:
     if (rc != 0)
         features_free(out);
-    free(vals.v);
+    free(block);
     csv_reader_release(&r);
-    buf_release(&b);
+    fs_unmap(&m);
     return rc;
 }

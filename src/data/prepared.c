@@ -2,12 +2,15 @@
 #include "data/prepared.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigmem.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
@@ -37,9 +40,20 @@ enum {
 /* A row's strings live in one allocation (one malloc per row instead of
  * thirteen: prepared_read is on the features stage's hot path) that
  * starts at the first field of STRING_FIELDS. */
-static void row_free(prepared_row *r)
+static void row_free(const prepared *p, prepared_row *r)
 {
-    free(r->race_name);
+    uintptr_t s = (uintptr_t)r->race_name, t = (uintptr_t)p->text;
+    if (p->text == NULL || s < t || s >= t + p->text_len)
+        free(r->race_name);
+}
+
+static void rows_free(prepared *p)
+{
+    if (p->rows_big)
+        bigmem_free(p->rows);
+    else
+        free(p->rows);
+    p->rows_big = 0;
 }
 
 void prepared_free(prepared *p)
@@ -47,11 +61,10 @@ void prepared_free(prepared *p)
     if (p == NULL)
         return;
     for (int i = 0; i < p->n; i++)
-        row_free(&p->rows[i]);
-    free(p->rows);
-    p->rows = NULL;
-    p->n = 0;
-    p->alloc = 0;
+        row_free(p, &p->rows[i]);
+    rows_free(p);
+    bigmem_free(p->text);
+    memset(p, 0, sizeof *p);
 }
 
 /* Copies the strings of *src into one new block for *dst (NULL copies as
@@ -79,6 +92,16 @@ static int row_copy(prepared_row *dst, const prepared_row *src, err *e)
 
 int prepared_append(prepared *p, const prepared_row *r, err *e)
 {
+    if (p->rows_big && p->n == p->alloc) {
+        /* rows prepared_read sized exactly: continue in malloc'ed rows */
+        prepared_row *rows = malloc(((size_t)p->alloc + 1) * sizeof *rows);
+        if (rows == NULL)
+            return err_set(e, "prepared: out of memory");
+        memcpy(rows, p->rows, (size_t)p->n * sizeof *rows);
+        rows_free(p);
+        p->rows = rows;
+        p->alloc++;
+    }
     if (grow_array(&p->rows, &p->alloc, p->n + 1, sizeof *p->rows, 1024, e) != 0)
         return -1;
     if (row_copy(&p->rows[p->n], r, e) != 0)
@@ -121,17 +144,25 @@ int prepared_reorder(prepared *p, const int *order, err *e)
 
 static int parse_int(const char *s, int *out)
 {
+    /* short digit strings (every one prepared.csv has) by hand */
+    const char *d = s + (s[0] == '-');
+    int v = 0, n = 0;
+    while (d[n] >= '0' && d[n] <= '9' && n < 7)
+        v = v * 10 + (d[n++] - '0');
+    if (n > 0 && d[n] == '\0' && v <= 1000000) {
+        *out = s[0] == '-' ? -v : v;
+        return 0;
+    }
     char *end;
     errno = 0;
-    long v = strtol(s, &end, 10);
-    if (s[0] == '\0' || *end != '\0' || errno != 0 || v < -1000000 || v > 1000000)
+    long l = strtol(s, &end, 10);
+    if (s[0] == '\0' || *end != '\0' || errno != 0 || l < -1000000 || l > 1000000)
         return -1;
-    *out = (int)v;
+    *out = (int)l;
     return 0;
 }
 
-/* Fills *r from one CSV record; strings point into the reader (the caller
- * copies them with prepared_append). */
+/* Fills *r from one record's fields; strings point at the fields. */
 static int row_parse(char **f, prepared_row *r, const char *path, long line, err *e)
 {
     static const struct {
@@ -146,11 +177,16 @@ static int row_parse(char **f, prepared_row *r, const char *path, long line, err
         if (parse_int(f[ints[i].col], (int *)((char *)r + ints[i].off)) != 0)
             return err_setk(e, ERR_DATA, "%s: line %ld: %s '%s' is not an integer", path, line,
                             prepared_columns[ints[i].col], f[ints[i].col]);
-    char *end;
-    r->points = strtod(f[C_POINTS], &end);
-    if (f[C_POINTS][0] == '\0' || *end != '\0')
-        return err_setk(e, ERR_DATA, "%s: line %ld: points '%s' is not a number", path, line,
-                        f[C_POINTS]);
+    int whole;
+    if (parse_int(f[C_POINTS], &whole) == 0) {
+        r->points = whole;
+    } else {
+        char *end;
+        r->points = strtod(f[C_POINTS], &end);
+        if (f[C_POINTS][0] == '\0' || *end != '\0')
+            return err_setk(e, ERR_DATA, "%s: line %ld: points '%s' is not a number", path,
+                            line, f[C_POINTS]);
+    }
 #define POINT_FIELD(fl, col) r->fl = f[col];
     STRING_FIELDS(POINT_FIELD)
 #undef POINT_FIELD
@@ -168,22 +204,50 @@ static int check_header(const csv_reader *r, const char *path, err *e)
     return 0;
 }
 
+/* Copies the record's decoded fields to the end of p->text (which has room
+ * for the whole file: decoding never lengthens a record) and points f at
+ * the copies. */
+static void keep_fields(prepared *p, const csv_reader *r, char **f)
+{
+    const char *first = r->fields[0];
+    const char *last = r->fields[r->nfields - 1];
+    size_t n = (size_t)(last - first) + strlen(last) + 1;
+    char *dst = p->text + p->text_len;
+    memcpy(dst, first, n);
+    for (int i = 0; i < r->nfields; i++)
+        f[i] = dst + (r->fields[i] - first);
+    p->text_len += n;
+}
+
 int prepared_read(const char *path, prepared *p, err *e)
 {
-    buf b;
-    buf_init(&b, 0);
+    fs_map m = {"", 0};
     csv_reader r;
     csv_reader_init(&r, NULL, 0);
     memset(p, 0, sizeof *p);
     int rc = -1;
-    if (fs_read_file(path, &b, e) != 0)
+    if (fs_map_file(path, &m, e) != 0)
         goto out;
-    csv_reader_init(&r, b.data, b.len);
+    csv_reader_init(&r, m.data, m.len);
     int got = csv_next(&r, e);
     if (got == 0)
         err_setk(e, ERR_DATA, "%s: empty file", path);
     if (got != 1 || check_header(&r, path, e) != 0)
         goto out;
+    /* Sized once: a record per line at most, its strings no longer than
+     * the file. */
+    size_t cap = 1;
+    for (const char *c = m.data, *end = m.data + m.len;
+         (c = memchr(c, '\n', (size_t)(end - c))) != NULL; c++)
+        cap++;
+    p->rows = bigmem_alloc(cap * sizeof *p->rows);
+    p->rows_big = p->rows != NULL;
+    p->text = bigmem_alloc(m.len + 1);
+    if (p->rows == NULL || p->text == NULL || cap > (size_t)INT_MAX) {
+        err_set(e, "prepared: out of memory");
+        goto out;
+    }
+    p->alloc = (int)cap;
     for (;;) {
         long line = r.line;
         got = csv_next(&r, e);
@@ -196,16 +260,22 @@ int prepared_read(const char *path, prepared *p, err *e)
                      PREPARED_NCOLS);
             goto out;
         }
-        prepared_row row;
-        if (row_parse(r.fields, &row, path, line, e) != 0 || prepared_append(p, &row, e) != 0)
+        if (p->n == p->alloc) {
+            err_setk(e, ERR_DATA, "%s: more records than lines", path);
             goto out;
+        }
+        char *f[PREPARED_NCOLS];
+        keep_fields(p, &r, f);
+        if (row_parse(f, &p->rows[p->n], path, line, e) != 0)
+            goto out;
+        p->n++;
     }
     rc = 0;
 out:
     if (rc != 0)
         prepared_free(p);
     csv_reader_release(&r);
-    buf_release(&b);
+    fs_unmap(&m);
     return rc;
 }
 
@@ -236,13 +306,20 @@ static const char *format_points(char out[32], double v)
     return out;
 }
 
+/* Bytes of text collected before each write to the file. */
+#define WRITE_CHUNK (256 * 1024)
+
 int prepared_write(const prepared *p, const char *path, err *e)
 {
     buf b;
     buf_init(&b, 0);
-    int rc = -1;
+    fs_out o;
+    /* Derived data, rebuilt by rerunning the stage: atomic for readers,
+     * but not worth an fsync of megabytes (see README, "Files"). */
+    if (fs_out_open(&o, path, 0, e) != 0)
+        return -1;
     if (csv_put_row(&b, prepared_columns, PREPARED_NCOLS, e) != 0)
-        goto out;
+        goto fail;
     for (int i = 0; i < p->n; i++) {
         const prepared_row *r = &p->rows[i];
         char nums[6][32];
@@ -257,12 +334,20 @@ int prepared_write(const prepared *p, const char *path, err *e)
         STRING_FIELDS(OUT_FIELD)
 #undef OUT_FIELD
         if (csv_put_row(&b, f, PREPARED_NCOLS, e) != 0)
-            goto out;
+            goto fail;
+        if (b.len >= WRITE_CHUNK) {
+            if (fs_out_write(&o, b.data, b.len, e) != 0)
+                goto failed;
+            buf_reset(&b);
+        }
     }
-    if (fs_write_atomic(path, b.data, b.len, e) != 0)
-        goto out;
-    rc = 0;
-out:
+    if (fs_out_write(&o, b.data, b.len, e) != 0)
+        goto failed;
     buf_release(&b);
-    return rc;
+    return fs_out_commit(&o, e);
+fail:
+    fs_out_abort(&o);
+failed:
+    buf_release(&b);
+    return -1;
 }

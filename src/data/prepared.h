@@ -37,6 +37,12 @@ typedef struct {
     int n;
     int alloc;
     prepared_row *rows;
+    /* What prepared_read allocates in bulk (never set these elsewhere):
+     * the strings of the rows it read, back to back, and whether rows came
+     * from bigmem_alloc. */
+    char *text;
+    size_t text_len;
+    int rows_big;
 } prepared;
 
 /* The column names, in file order (19 of them). */

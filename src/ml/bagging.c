@@ -97,8 +97,9 @@ void bagging_draw(bagging_draws *d, const bagging_params *p, int tree_index)
 typedef struct {
     bagging *b;
     const bagging_params *p;
-    const double *x, *y;
+    const double *x, *y;   /* the whole table: stride rows */
     const int *presorted;  /* NULL when samples are small */
+    int stride, lo;        /* the training rows are [lo, lo + nrows) */
     int nrows, nfeat;
     atomic_int next;       /* the next tree to grow */
     atomic_int failed;     /* set by the first failing worker: others stop */
@@ -119,7 +120,7 @@ static void *work(void *arg)
     wk->rc = -1;
     if (bagging_draws_init(&d, j->p, j->nrows, j->nfeat, &wk->e) != 0)
         goto out;
-    tw = tree_work_new(j->nrows, d.m, d.k, &wk->e);
+    tw = tree_work_new(j->stride, d.m, d.k, &wk->e);
     if (tw == NULL)
         goto out;
     for (;;) {
@@ -127,7 +128,9 @@ static void *work(void *arg)
         if (t >= j->p->n_estimators || atomic_load(&j->failed))
             break;
         bagging_draw(&d, j->p, t);
-        if (tree_fit(&j->b->trees[t], j->x, j->y, j->nrows, d.rows, d.m, d.feats, d.k,
+        for (int k = 0; k < d.m; k++)
+            d.rows[k] += j->lo;
+        if (tree_fit(&j->b->trees[t], j->x, j->y, j->stride, d.rows, d.m, d.feats, d.k,
                      j->presorted, j->p->max_depth, tw, &wk->e) != 0)
             goto out;
     }
@@ -146,6 +149,16 @@ static int check_finite(const double *v, size_t n, const char *what, err *e)
         if (!isfinite(v[i]))
             return err_setk(e, ERR_DATA, "%s value %zu is not a finite number", what, i);
     return 0;
+}
+
+/* The training rows' columns and targets. */
+static int check_rows(const double *x, const double *y, int stride, int lo, int n, int nfeat,
+                      err *e)
+{
+    for (int f = 0; f < nfeat; f++)
+        if (check_finite(x + (size_t)f * stride + lo, (size_t)n, "feature", e) != 0)
+            return err_wrap(e, "column %d", f + 1);
+    return check_finite(y + lo, (size_t)n, "target", e);
 }
 
 static int thread_count(int threads, int n_estimators)
@@ -186,18 +199,20 @@ out:
     return rc;
 }
 
-/* The presorted columns when samples are large enough to use them, else
- * NULL in *out.  Returns -1 when out of memory. */
-static int presort_if_useful(const bagging_params *p, const double *x, int nrows, int nfeat,
-                             int **out, err *e)
+/* The presorted columns of the whole table (stride rows: rows outside the
+ * training ones are never drawn, so the trees skip them) when samples of
+ * the nrows training rows are large enough to use them, else NULL in
+ * *out.  Returns -1 when out of memory. */
+static int presort_if_useful(const bagging_params *p, const double *x, int stride, int nrows,
+                             int nfeat, int **out, err *e)
 {
     *out = NULL;
-    if (!tree_presort_pays(config_amount_resolve(p->max_samples, nrows), nrows))
+    if (!tree_presort_pays(config_amount_resolve(p->max_samples, nrows), stride))
         return 0;
-    int *order = malloc((size_t)nrows * (size_t)nfeat * sizeof *order);
+    int *order = malloc((size_t)stride * (size_t)nfeat * sizeof *order);
     if (order == NULL)
-        return err_set(e, "out of memory presorting %d x %d features", nrows, nfeat);
-    if (tree_presort(x, nrows, nfeat, order, e) != 0) {
+        return err_set(e, "out of memory presorting %d x %d features", stride, nfeat);
+    if (tree_presort(x, stride, nfeat, order, e) != 0) {
         free(order);
         return -1;
     }
@@ -205,22 +220,25 @@ static int presort_if_useful(const bagging_params *p, const double *x, int nrows
     return 0;
 }
 
-int bagging_fit(bagging *b, const bagging_params *p, const double *x, const double *y,
-                int nrows, int nfeat, int threads, err *e)
+int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const double *y,
+                     int stride, int lo, int nrows, int nfeat, int threads, err *e)
 {
     memset(b, 0, sizeof *b);
     if (p->n_estimators < 1)
         return err_setk(e, ERR_INPUT, "n-estimators must be at least 1");
     if (nrows < 1 || nfeat < 1)
         return err_setk(e, ERR_DATA, "nothing to train on (%d rows, %d features)", nrows, nfeat);
-    if (check_finite(x, (size_t)nrows * (size_t)nfeat, "feature", e) != 0 ||
-        check_finite(y, (size_t)nrows, "target", e) != 0)
+    if (lo < 0 || lo + nrows > stride)
+        return err_setk(e, ERR_INTERNAL, "training rows %d-%d outside a table of %d", lo,
+                        lo + nrows - 1, stride);
+    if (check_rows(x, y, stride, lo, nrows, nfeat, e) != 0)
         return -1;
-    job j = {.b = b, .p = p, .x = x, .y = y, .nrows = nrows, .nfeat = nfeat};
+    job j = {.b = b, .p = p, .x = x, .y = y, .stride = stride, .lo = lo, .nrows = nrows,
+             .nfeat = nfeat};
     atomic_init(&j.next, 0);
     atomic_init(&j.failed, 0);
     int *presorted;
-    if (presort_if_useful(p, x, nrows, nfeat, &presorted, e) != 0)
+    if (presort_if_useful(p, x, stride, nrows, nfeat, &presorted, e) != 0)
         return -1;
     j.presorted = presorted;
     b->trees = calloc((size_t)p->n_estimators, sizeof *b->trees);
@@ -236,6 +254,12 @@ int bagging_fit(bagging *b, const bagging_params *p, const double *x, const doub
     if (rc != 0)
         bagging_free(b);
     return rc;
+}
+
+int bagging_fit(bagging *b, const bagging_params *p, const double *x, const double *y,
+                int nrows, int nfeat, int threads, err *e)
+{
+    return bagging_fit_rows(b, p, x, y, nrows, 0, nrows, nfeat, threads, e);
 }
 
 void bagging_predict(const bagging *b, const double *x, int nrows, int first, int n, double *out)

@@ -69,6 +69,13 @@ int bagging_fit(bagging *b, const bagging_params *p, const double *x, const doub
 /* out[k] = the mean of the trees' predictions for row first + k of the
  * column-major table x (nrows rows, the columns the model was fitted on),
  * for k in [0, n). */
+/* The same on the rows [lo, lo + nrows) of a table of `stride` rows
+ * (x[j * stride + i], y[i]): tree e draws the same row numbers k in
+ * [0, nrows) as bagging_fit would, and uses row lo + k, so fitting a slice
+ * in place gives the trees fitting its copy would. */
+int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const double *y,
+                     int stride, int lo, int nrows, int nfeat, int threads, err *e);
+
 void bagging_predict(const bagging *b, const double *x, int nrows, int first, int n, double *out);
 
 void bagging_free(bagging *b);

@@ -1,3 +1,4 @@
+#include "core/bigmem.h"
 #include "ml/model.h"
 
 #include <errno.h>
@@ -41,23 +42,18 @@ static int copy_names(model *m, char *const *names, int n, err *e)
     return 0;
 }
 
-int model_train(model *m, const feature_table *t, int first, int last, const bagging_params *p,
-                int threads, err *e)
+/* Fits on a copy of the rows of seasons [first, last] (n of them), for a
+ * table not in season order. */
+static int train_copy(model *m, const feature_table *t, int first, int last, int n,
+                      const bagging_params *p, int threads, err *e)
 {
-    memset(m, 0, sizeof *m);
-    int n, races;
-    model_season_counts(t, first, last, &n, &races);
-    if (n == 0)
-        return err_setk(e, ERR_DATA, "features.csv has no rows of the training seasons %d-%d", first,
-                        last);
     int rc = -1;
-    double *x = malloc((size_t)n * (size_t)t->nfeat * sizeof *x);
+    double *x = bigmem_alloc((size_t)n * (size_t)t->nfeat * sizeof *x);
     double *y = malloc((size_t)n * sizeof *y);
     if (x == NULL || y == NULL) {
         err_set(e, "out of memory for %d training rows", n);
         goto out;
     }
-    /* The training rows as their own column-major table. */
     for (int j = 0; j < t->nfeat; j++) {
         const double *col = t->x + (size_t)j * t->nrows;
         double *dst = x + (size_t)j * n;
@@ -68,15 +64,37 @@ int model_train(model *m, const feature_table *t, int first, int last, const bag
     for (int i = 0, k = 0; i < t->nrows; i++)
         if (t->season[i] >= first && t->season[i] <= last)
             y[k++] = t->won[i];
+    rc = bagging_fit(&m->bag, p, x, y, n, t->nfeat, threads, e);
+out:
+    bigmem_free(x);
+    free(y);
+    return rc;
+}
+
+int model_train(model *m, const feature_table *t, int first, int last, const bagging_params *p,
+                int threads, err *e)
+{
+    memset(m, 0, sizeof *m);
+    int n, races;
+    model_season_counts(t, first, last, &n, &races);
+    if (n == 0)
+        return err_setk(e, ERR_DATA, "features.csv has no rows of the training seasons %d-%d", first,
+                        last);
+    int lo = 0, run = 0;
+    while (lo < t->nrows && !(t->season[lo] >= first && t->season[lo] <= last))
+        lo++;
+    while (lo + run < t->nrows && t->season[lo + run] >= first && t->season[lo + run] <= last)
+        run++;
     m->params = *p;
     m->train_first = first;
     m->train_last = last;
-    if (copy_names(m, t->names, t->nfeat, e) != 0)
-        goto out;
-    rc = bagging_fit(&m->bag, p, x, y, n, t->nfeat, threads, e);
-out:
-    free(x);
-    free(y);
+    int rc = copy_names(m, t->names, t->nfeat, e);
+    /* The training seasons are one run of rows in a table in season order
+     * (what features_build and features.csv give): fitted in place. */
+    if (rc == 0 && run == n)
+        rc = bagging_fit_rows(&m->bag, p, t->x, t->won, t->nrows, lo, n, t->nfeat, threads, e);
+    else if (rc == 0)
+        rc = train_copy(m, t, first, last, n, p, threads, e);
     if (rc != 0)
         model_free(m);
     return rc;

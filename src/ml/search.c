@@ -169,7 +169,7 @@ static int prepare_season(search_ctx *c, int s, double *scratch, err *e)
     while (lo < t.nrows && t.season[lo] < j->first)
         lo++;
     v->val_first = v->view.n - v->n_val;
-    v->scored = (prepared){v->n_val, v->n_val, v->view.rows + v->val_first};
+    v->scored = (prepared){.n = v->n_val, .alloc = v->n_val, .rows = v->view.rows + v->val_first};
     v->n_train = v->val_first - lo;
     v->nfeat = t.nfeat;
     if (v->n_train < 1) {

@@ -245,7 +245,7 @@ static int rank_race(const stage_ctx *ctx, const predict_race *r, const model *m
         goto out;
     model_predict(m, &t, first, n, pred);
     /* Ranked as evaluate ranks a race: ties broken by the race's stream. */
-    prepared race = {n, n, all->rows + first};
+    prepared race = {.n = n, .alloc = n, .rows = all->rows + first};
     if (score_season(&sc, &race, r->season, pred, m->params.seed, e) != 0)
         goto out;
     for (int i = 0; i < n; i++)

@@ -31,7 +31,7 @@ static int score_slice(const stage_ctx *ctx, const tune_plan *pl, const prepared
     int last = pl->seasons[pl->n_seasons - 1], end = 0;
     while (end < p->n && p->rows[end].season <= last)
         end++;
-    prepared view = {end, end, p->rows};
+    prepared view = {.n = end, .alloc = end, .rows = p->rows};
     search_job j = {.p = &view, .first = pl->first, .seasons = pl->seasons,
                     .n_seasons = pl->n_seasons, .configs = configs, .n_configs = to - from,
                     .threads = ctx->cfg->threads};

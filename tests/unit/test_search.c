@@ -104,7 +104,7 @@ static double direct(const prepared *p, const bagging_params *c, int v, err *e)
     int end = 0;
     while (end < p->n && p->rows[end].season <= v)
         end++;
-    prepared view = {end, end, p->rows};
+    prepared view = {.n = end, .alloc = end, .rows = p->rows};
     feature_table t = {0};
     model m = {0};
     score sc = {0};
