@@ -7,11 +7,21 @@
 #   1. The store, seasons 1950-2024 with weather, is built once by our
 #      `source` stage and kept in $BENCH_DIR (default build/bench) for the
 #      next run (then `source` only checks it: a few requests).  Untimed.
-#   2. Our stages prepare, features, train, evaluate, each a separate run as
-#      in separate CI steps (--seasons 1950-2024 --test-season 2024), best
-#      of $BENCH_RUNS (default 3) wall times; peak RSS of each (GNU time
-#      %M, else getrusage(RUSAGE_CHILDREN) from a python wrapper).  Also
-#      train with --threads 1, since scikit-learn fits on one core by
+#   2. Our stages prepare, features, train, evaluate (--seasons 1950-2024
+#      --test-season 2024), measured two ways, best of $BENCH_RUNS (default
+#      3) each:
+#      - in one process (--stages prepare,features,train,evaluate), each
+#        stage timed by the program's own clock ("NAME: done in X s"),
+#        every stage still reading the previous one's file.  This is how
+#        the baseline is timed (perf_counter around each stage in one
+#        process, interpreter start and imports excluded), so this is the
+#        comparison the ratios and the target are about;
+#      - each stage as its own process, as separate CI steps would run
+#        them: wall time including process start (loading the ~45 shared
+#        libraries of libcurl, libmongoc and the rest, ~30-40 ms here),
+#        which the baseline's numbers exclude; and peak RSS of each (GNU
+#        time %M, else getrusage(RUSAGE_CHILDREN) from a python wrapper).
+#      Also train with --threads 1, since scikit-learn fits on one core by
 #      default (n_jobs=None).
 #   3. The baseline's same four stages, best of $BENCH_RUNS per stage (its
 #      features stage reads our prepared.csv, the common input); its first
@@ -116,6 +126,16 @@ for stage in prepare features train evaluate; do
     RSS_OURS[$stage]=${r#* }
 done
 r=$(best train1 "$BIN" --stages train --threads 1 "${OURS[@]}") || exit 1
+declare -A T_IN
+for i in $(seq "$RUNS"); do
+    "$BIN" --stages prepare,features,train,evaluate "${OURS[@]}" >"$LOGS/inprocess.$i.log" 2>&1 ||
+        die "the four stages in one process failed: $(tail -n 5 "$LOGS/inprocess.$i.log")"
+done
+for stage in prepare features train evaluate; do
+    T_IN[$stage]=$(sed -n "s/^$stage: done in \([0-9.]*\) s\$/\1/p" "$LOGS"/inprocess.*.log |
+        sort -g | head -n 1)
+    [ -n "${T_IN[$stage]}" ] || die "no '$stage: done in' line in $LOGS/inprocess.1.log"
+done
 T_OURS[train1]=${r% *}
 RSS_OURS[train1]=${r#* }
 
@@ -148,24 +168,34 @@ v = m
 for k in sys.argv[2].split("."): v = v[k]
 print(v)' "$1" "$2"
 }
-echo
-echo "== stages: seasons $SEASONS, test season $TEST (ours best of $RUNS; wall seconds) =="
-printf '%-22s %10s %16s %8s %12s\n' stage "ours (s)" "pandas+sklearn" ratio "ours RSS MB"
-tot_o=0
-tot_b=0
+# table TITLE ARRAY: one row per stage of ours (from the associative array
+# named ARRAY) against the baseline, then the total; sets TOTAL_RATIO.
+table() {
+    local -n t=$2
+    local tot_o=0 tot_b=0 stage o b
+    echo
+    echo "== $1 =="
+    printf '%-22s %10s %16s %8s\n' stage "ours (s)" "pandas+sklearn" ratio
+    for stage in prepare features train evaluate; do
+        o=${t[$stage]} b=${T_BASE[$stage]}
+        printf '%-22s %10.3f %16.3f %8s\n' "$stage" "$o" "$b" "$(ratio "$o" "$b")"
+        tot_o=$(awk -v a="$tot_o" -v b="$o" 'BEGIN { print a + b }')
+        tot_b=$(awk -v a="$tot_b" -v b="$b" 'BEGIN { print a + b }')
+    done
+    printf '%-22s %10.3f %16.3f %8s\n' "total (4 stages)" "$tot_o" "$tot_b" "$(ratio "$tot_o" "$tot_b")"
+    TOTAL_RATIO=$(ratio "$tot_o" "$tot_b")
+}
+table "stages in one process, each timed by its own clock like the baseline's (seasons $SEASONS, test season $TEST; best of $RUNS)" T_IN
+echo "total ratio target: >= 100x; measured $TOTAL_RATIO (in one process, like the baseline)"
+table "each stage its own process: wall time with process start, which the baseline's times exclude (best of $RUNS)" T_OURS
+printf '%-22s %10.3f %16.3f %8s\n' "train (--threads 1)" "${T_OURS[train1]}" "${T_BASE[train]}" \
+    "$(ratio "${T_OURS[train1]}" "${T_BASE[train]}")"
 peak=0
-for stage in prepare features train evaluate; do
-    o=${T_OURS[$stage]} b=${T_BASE[$stage]}
-    printf '%-22s %10.3f %16.3f %8s %12.1f\n' "$stage" "$o" "$b" "$(ratio "$o" "$b")" \
-        "$(awk -v k="${RSS_OURS[$stage]}" 'BEGIN { print k / 1024 }')"
-    tot_o=$(awk -v a="$tot_o" -v b="$o" 'BEGIN { print a + b }')
-    tot_b=$(awk -v a="$tot_b" -v b="$b" 'BEGIN { print a + b }')
+for stage in prepare features train evaluate train1; do
     [ "${RSS_OURS[$stage]}" -gt "$peak" ] && peak=${RSS_OURS[$stage]}
 done
-printf '%-22s %10.3f %16.3f %8s %12.1f\n' "train (--threads 1)" "${T_OURS[train1]}" "${T_BASE[train]}" \
-    "$(ratio "${T_OURS[train1]}" "${T_BASE[train]}")" "$(awk -v k="${RSS_OURS[train1]}" 'BEGIN { print k / 1024 }')"
-printf '%-22s %10.3f %16.3f %8s\n' "total (4 stages)" "$tot_o" "$tot_b" "$(ratio "$tot_o" "$tot_b")"
-echo "total ratio target: >= 100x; measured $(ratio "$tot_o" "$tot_b")"
+echo "peak RSS per stage process (MB): $(for stage in prepare features train evaluate; do
+    printf '%s %.1f  ' "$stage" "$(awk -v k="${RSS_OURS[$stage]}" 'BEGIN { print k / 1024 }')"; done)"
 echo "our peak RSS over the stages: $(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }') MB (target < 64 MB);" \
     "baseline process: $(awk -v k="$RSS_BASE" 'BEGIN { printf "%.1f", k / 1024 }') MB"
 echo "precision 2024: ours $(metric "$DATA/metrics.json" model.precision)," \

@@ -8,6 +8,11 @@
 # `install-deps.sh build` installs only what building and the offline demo
 # need (no Go tools, no base image).
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+    # a user with sudo gets the same command as root
+    command -v sudo >/dev/null || { echo "install-deps.sh: run as root (sudo is not installed)" >&2; exit 1; }
+    exec sudo -E bash "$0" "$@"
+fi
 MODE=${1:-all}
 export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(

@@ -4,6 +4,10 @@
 # "N passed, N failed".  Exit status is non-zero when anything failed.
 # TESTS=pattern limits the integration scripts run (e.g. TESTS=source).
 set -u
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then
+    # Docker, the tmpfs of the disk-full test and the container's uid checks need root
+    exec sudo -E bash "$0" "$@"
+fi
 cd "$(dirname "$0")/.."
 passed=0
 failed=0

@@ -1,8 +1,9 @@
 /* fsutil: the few file-system operations every layer needs, done safely.
  *
- * Writes are atomic: data goes to "<path>.tmp.<pid>", is fsync'ed and then
- * renamed over <path>, so a reader (or a run killed mid-write) sees the old
- * file or the new one, never a torn one.  Nothing here keeps state. */
+ * Writes are atomic: data goes to "<path>.tmp.<pid>" and is renamed over
+ * <path>, so a reader (or a run killed mid-write) sees the old file or the
+ * new one, never a torn one; durable writes fsync before the rename.
+ * Nothing here keeps state. */
 #ifndef F1_CORE_FSUTIL_H
 #define F1_CORE_FSUTIL_H
 

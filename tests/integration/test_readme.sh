@@ -11,7 +11,7 @@ check "every input is in the README table" bash -c "
         grep -q \"^| \\\`\$i\\\` |\" '$ROOT/README.md' || exit 1
     done"
 first_block=$(awk '/^```/{n++; next} n==1' "$ROOT/README.md")
-check "README opens with the main-job command" grep -q '^sudo bash examples/offline-demo.sh$' <<<"$first_block"
-check "README opens with the test command" grep -q '^sudo bash tests/install-deps.sh && sudo make test$' <<<"$first_block"
+check "README opens with the main-job command" grep -q '^bash examples/offline-demo.sh$' <<<"$first_block"
+check "README opens with the test command" grep -q '^bash tests/install-deps.sh && make test$' <<<"$first_block"
 check ".ci/run runs the README's test command" bash -c "grep -q '^bash tests/install-deps.sh$' '$ROOT/.ci/run' && grep -q '^make test$' '$ROOT/.ci/run'"
 finish

@@ -154,6 +154,41 @@ static void test_threads_same_model(void)
     CHECK_INT(system(cmd), 0);
 }
 
+/* Fitting rows [lo, lo + n) of the table in place gives the model fitting
+ * a copy of them gives, for row draws with and without replacement and
+ * for samples large enough to presort. */
+static void test_slice_in_place(void)
+{
+    char dir[] = "/tmp/f1-test-bagging.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    enum { LO = 120, NS = 300 };
+    static double xs[NS * F], ys[NS];
+    for (int j = 0; j < F; j++)
+        memcpy(xs + j * NS, X + j * N + LO, NS * sizeof *xs);
+    memcpy(ys, Y + LO, sizeof ys);
+    const bagging_params ps[3] = {params(10, 40, 0, 1, 5, 0, 3), params(10, 40, 0, 0, 6, 0, 4),
+                                  params(6, 1.0, 1, 1, 8, 0, 5)};
+    err e;
+    for (int k = 0; k < 3; k++) {
+        bagging a, b;
+        CHECK_INT(bagging_fit(&a, &ps[k], xs, ys, NS, F, 2, &e), 0);
+        CHECK_INT(bagging_fit_rows(&b, &ps[k], X, Y, N, LO, NS, F, 2, &e), 0);
+        char *ta = model_text(&a, &ps[k], dir, "copy.json");
+        char *tb = model_text(&b, &ps[k], dir, "slice.json");
+        CHECK_MSG(ta && tb && strcmp(ta, tb) == 0, "params %d: slice model differs", k);
+        free(ta);
+        free(tb);
+        bagging_free(&a);
+        bagging_free(&b);
+    }
+    /* and a slice that would need rows past the table is refused */
+    bagging c;
+    CHECK_INT(bagging_fit_rows(&c, &ps[0], X, Y, N, N - 10, 20, F, 1, &e), -1);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
 /* Every split of tree t uses a feature tree t drew. */
 static void test_trees_use_drawn_features(void)
 {
@@ -236,6 +271,7 @@ int main(void)
     test_draws_without_replacement();
     test_draws_with_replacement();
     test_threads_same_model();
+    test_slice_in_place();
     test_trees_use_drawn_features();
     test_full_sample_fits();
     test_rejects();

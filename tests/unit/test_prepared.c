@@ -109,9 +109,77 @@ static void test_write_numbers(void)
     prepared_free(&p);
 }
 
+/* prepared_read keeps every string of the file in one block; rows
+ * appended afterwards (past the rows it sized) are copies of their own,
+ * and both kinds are freed by prepared_free (the sanitizer run checks). */
+static void test_read_then_append(void)
+{
+    buf b;
+    buf_init(&b, 0);
+    err e;
+    for (int i = 0; i < PREPARED_NCOLS; i++)
+        CHECK_INT(buf_printf(&b, &e, "%s%s", i ? "," : "", prepared_columns[i]), 0);
+    CHECK_INT(buf_puts(&b, "\n", &e), 0);
+    enum { ROWS = 40 };
+    int ok = 1;
+    for (int i = 0; i < ROWS; i++)
+        ok = ok && buf_printf(&b, &e,
+                             "%d,%d,%s,2000-01-0%d,d%d,Name %d,,X,c,C,%d,%d,%s,50,Finished,ci,UK,"
+                             "%s,warm%s",
+                             2000 + i / 10, i % 10 + 1, i == 3 ? "\"Grand, \"\"Prix\"\"\"" : "GP",
+                             i % 9 + 1, i, i, i % 20, i + 1, i % 2 ? "0.5" : "25",
+                             i == 7 ? "\"Sunny, dry.\"" : "", i == 9 ? "\r\n" : "\n") == 0;
+    CHECK(ok);
+    char path[] = "/tmp/f1-test-prepared.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_INT(fs_write_atomic(path, b.data, b.len, &e), 0);
+    prepared p;
+    CHECK_INT(prepared_read(path, &p, &e), 0);
+    CHECK_INT(p.n, ROWS);
+    for (int i = 0; i < ROWS && p.n == ROWS; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "d%d", i);
+        CHECK_STR(p.rows[i].driver_id, id);
+        CHECK_INT(p.rows[i].season, 2000 + i / 10);
+        CHECK_INT(p.rows[i].position, i + 1);
+        CHECK(p.rows[i].points == (i % 2 ? 0.5 : 25));
+        CHECK_STR(p.rows[i].weather, "warm");
+    }
+    if (p.n == ROWS) {
+        CHECK_STR(p.rows[3].race_name, "Grand, \"Prix\"");
+        CHECK_STR(p.rows[7].weather_text, "Sunny, dry.");
+    }
+    for (int k = 0; k < 5; k++) {
+        prepared_row r = p.rows[k];
+        r.driver_id = "appended";
+        CHECK_INT(prepared_append(&p, &r, &e), 0);
+    }
+    CHECK_INT(p.n, ROWS + 5);
+    CHECK_STR(p.rows[ROWS + 4].driver_id, "appended");
+    CHECK_STR(p.rows[ROWS + 4].race_name, "GP");
+    CHECK_STR(p.rows[ROWS - 1].driver_id, "d39");
+    prepared_free(&p);
+    CHECK_INT(p.n, 0);
+    /* a record with a missing field is rejected, naming its line */
+    const char *cut = strchr(b.data, '\n') + 1;
+    buf short_file;
+    buf_init(&short_file, 0);
+    CHECK_INT(buf_append(&short_file, b.data, (size_t)(cut - b.data), &e), 0);
+    CHECK_INT(buf_puts(&short_file, "2000,1,GP\n", &e), 0);
+    CHECK_INT(fs_write_atomic(path, short_file.data, short_file.len, &e), 0);
+    CHECK_INT(prepared_read(path, &p, &e), -1);
+    CHECK_MSG(strstr(e.msg, "line 2") != NULL, "%s", e.msg);
+    buf_release(&short_file);
+    unlink(path);
+    buf_release(&b);
+}
+
 int main(void)
 {
     test_reorder();
     test_write_numbers();
+    test_read_then_append();
     return check_done();
 }
