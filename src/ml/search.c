@@ -219,7 +219,7 @@ static int slice_seasons(const search_job *j, vseason *vs, int *max_val, err *e)
         }
         if (n_val == 0)
             return err_setk(e, ERR_DATA, "no rows of validation season %d", season);
-        vs[s] = (vseason){.season = season, .view = {end, end, p->rows}, .n_val = n_val};
+        vs[s] = (vseason){.season = season, .view = {.n = end, .alloc = end, .rows = p->rows}, .n_val = n_val};
         if (n_val > *max_val)
             *max_val = n_val;
     }
