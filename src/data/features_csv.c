@@ -359,6 +359,7 @@ int features_read(const char *path, feature_table *out, err *e)
     csv_reader_init(&r, NULL, 0);
     double *block = NULL;
     int rc = -1, season_col = -1, round_col = -1, got;
+    size_t cap = 0;
     memset(out, 0, sizeof *out);
     if (fs_map_file(path, &m, e) != 0)
         goto out;
@@ -371,7 +372,8 @@ int features_read(const char *path, feature_table *out, err *e)
     /* The table is sized once, for every line, and its columns closed up
      * at the end: growing 15 MB while reading would copy and fault it in
      * again. */
-    size_t cap = max_records(&m), nf = (size_t)out->nfeat;
+    cap = max_records(&m);
+    size_t nf = (size_t)out->nfeat;
     char **names = out->names;
     out->names = NULL;
     int alloc = features_alloc(out, (int)cap, (int)nf, e);
@@ -390,6 +392,10 @@ int features_read(const char *path, feature_table *out, err *e)
         memmove(out->x + j * n, out->x + j * cap, n * sizeof *out->x);
     rc = 0;
 out:
+    /* ids of a block not yet counted in nrows (features_free frees those
+     * counted) */
+    for (size_t i = (size_t)out->nrows; rc != 0 && out->driver_id != NULL && i < cap; i++)
+        free(out->driver_id[i]);
     if (rc != 0)
         features_free(out);
     free(block);
