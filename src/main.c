@@ -26,16 +26,16 @@ static const struct {
     unsigned bit;
     stage_fn fn;
     int own_groups; /* opens a ::group:: per entity itself (groups cannot nest) */
-} stages[STAGE_COUNT] = {
+} stages[STAGE_COUNT] = { /* by stage index; config_stage_run_index gives the order */
     {"source", STAGE_SOURCE, stage_source, 1},
     {"prepare", STAGE_PREPARE, stage_prepare, 0},
     {"features", STAGE_FEATURES, stage_features, 0},
-    {"tune", STAGE_TUNE, stage_tune, 0},
-    {"tune-merge", STAGE_TUNE_MERGE, stage_tune_merge, 0},
     {"train", STAGE_TRAIN, stage_train, 0},
     {"evaluate", STAGE_EVALUATE, stage_evaluate, 0},
     {"package", STAGE_PACKAGE, stage_package, 0},
     {"upload", STAGE_UPLOAD, stage_upload, 0},
+    {"tune", STAGE_TUNE, stage_tune, 0},
+    {"tune-merge", STAGE_TUNE_MERGE, stage_tune_merge, 0},
     {"predict", STAGE_PREDICT, stage_predict, 0},
 };
 
@@ -66,15 +66,6 @@ static int open_store(const config *cfg, store **out, err *e)
     return *out ? 0 : -1;
 }
 
-/* Index of a stage bit, for ctx->seconds. */
-static int bit_index(unsigned bit)
-{
-    int i = 0;
-    while (i < STAGE_COUNT - 1 && (1u << i) != bit)
-        i++;
-    return i;
-}
-
 /* The store is needed by source and prepare, and by the tune stages when
  * shards pass their scores through MongoDB. */
 static int needs_store(const config *cfg)
@@ -90,16 +81,16 @@ static int run(const config *cfg, stage_ctx *ctx, err *e)
         return err_wrap(e, "input 'data-dir'");
     if (needs_store(cfg) && open_store(cfg, &ctx->st, e) != 0)
         return -1;
-    for (int i = 0; i < STAGE_COUNT; i++) {
+    for (int k = 0; k < STAGE_COUNT; k++) {
+        int i = config_stage_run_index(k);
         if (!(cfg->stages & stages[i].bit))
             continue;
         if (!stages[i].own_groups)
             log_group_begin("%s", stages[i].name);
         double t0 = now_seconds();
         int rc = stages[i].fn(ctx, e);
-        int b = bit_index(stages[i].bit);
-        ctx->seconds[b] = now_seconds() - t0;
-        log_info("%s: %s in %.3f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[b]);
+        ctx->seconds[i] = now_seconds() - t0;
+        log_info("%s: %s in %.3f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[i]);
         if (!stages[i].own_groups)
             log_group_end();
         if (rc != 0)

@@ -115,6 +115,16 @@ static const char *const stage_names[] = {
     "predict"};
 #define STAGE_LIST "source,prepare,features,tune,tune-merge,train,evaluate,package,upload,predict"
 
+/* Run order, by index: tuning chooses the parameters train uses. */
+static const int run_indexes[] = {0, 1, 2, 7, 8, 3, 4, 5, 6, 9};
+
+int config_stage_run_index(int k)
+{
+    if (k < 0 || k >= (int)(sizeof run_indexes / sizeof *run_indexes))
+        return -1;
+    return run_indexes[k];
+}
+
 const char *config_stage_name(int index)
 {
     if (index < 0 || index >= (int)(sizeof stage_names / sizeof *stage_names))

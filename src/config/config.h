@@ -96,6 +96,11 @@ int config_parse_value(const char *name, const char *val, void *dst, err *e);
  * last stage (a static string). */
 const char *config_stage_name(int index);
 
+/* The index (as for config_stage_name) of the k-th stage in the order the
+ * stages run: source, prepare, features, tune, tune-merge, train,
+ * evaluate, package, upload, predict; -1 past the last. */
+int config_stage_run_index(int k);
+
 /* Prints the input table with defaults (for --help). */
 void config_print_help(void);
 

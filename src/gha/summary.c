@@ -16,7 +16,8 @@ static int summary_stages(buf *b, const summary_run *r, err *e)
     if (buf_puts(b, "**Stages run in this step:** ", e) != 0)
         return -1;
     int any = 0;
-    for (int i = 0; i < STAGE_COUNT; i++) {
+    for (int k = 0; k < STAGE_COUNT; k++) {
+        int i = config_stage_run_index(k);
         if (!(r->stages & (1u << i)))
             continue;
         if (buf_printf(b, e, "%s%s", any ? ", " : "", config_stage_name(i)) != 0)

@@ -61,6 +61,12 @@ static void test_plain_run(void)
     CHECK(strstr(md, "train (2.00 s)") != NULL && strstr(md, "upload") == NULL);
     CHECK(strstr(md, "failed") == NULL);
     free(md);
+    /* stages are listed in the order they run: tune before train */
+    r.stages = STAGE_TUNE | STAGE_TRAIN | STAGE_UPLOAD;
+    r.seconds = NULL;
+    md = render(&r, NULL);
+    CHECK(strstr(md, "**Stages run in this step:** tune, train, upload\n") != NULL);
+    free(md);
     cJSON_Delete(m);
 }
 
