@@ -140,6 +140,8 @@ int report_write(const stage_ctx *ctx, int ok, err *e)
         .coverage = coverage,
         .upload = upload,
         .zip_path = files[1].exists ? files[1].path : NULL,
+        /* the predict stage's section is already in the file */
+        .room = summary_room(),
     };
     buf md;
     buf_init(&md, SUMMARY_MAX);

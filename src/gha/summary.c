@@ -1,5 +1,8 @@
 #include "gha/summary.h"
 
+#include <stdlib.h>
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdio.h>
 
@@ -197,6 +200,7 @@ static int summary_coverage(buf *b, const summary_run *r, err *e)
 
 int summary_render(buf *out, const summary_run *r, err *e)
 {
+    size_t room = r->room > 0 && r->room < SUMMARY_MAX ? r->room : SUMMARY_MAX;
     buf head, tail;
     buf_init(&head, SUMMARY_MAX);
     buf_init(&tail, SUMMARY_MAX);
@@ -204,12 +208,12 @@ int summary_render(buf *out, const summary_run *r, err *e)
     if (summary_head(&head, r, e) != 0 || summary_backtest(&tail, r->metrics, e) != 0 ||
         summary_coverage(&tail, r, e) != 0)
         goto out;
-    if (head.len + tail.len + SUMMARY_NOTE_RESERVE > SUMMARY_MAX) {
+    if (head.len + tail.len + SUMMARY_NOTE_RESERVE > room) {
         err_set(e, "the job summary would exceed %zu bytes even without the per-race table",
-                SUMMARY_MAX);
+                room);
         goto out;
     }
-    size_t limit = SUMMARY_MAX - tail.len - SUMMARY_NOTE_RESERVE;
+    size_t limit = room - tail.len - SUMMARY_NOTE_RESERVE;
     if (buf_append(out, head.data, head.len, e) != 0 ||
         (r->metrics != NULL && summary_races(out, r->metrics, limit, e) != 0) ||
         buf_append(out, tail.data, tail.len, e) != 0)
@@ -219,6 +223,15 @@ out:
     buf_release(&head);
     buf_release(&tail);
     return rc;
+}
+
+size_t summary_room(void)
+{
+    const char *path = getenv("GITHUB_STEP_SUMMARY");
+    struct stat st;
+    if (path == NULL || path[0] == '\0' || stat(path, &st) != 0 || st.st_size < 0)
+        return SUMMARY_MAX;
+    return (size_t)st.st_size >= SUMMARY_MAX ? 1 : SUMMARY_MAX - (size_t)st.st_size;
 }
 
 int summary_append(const buf *md, err *e)

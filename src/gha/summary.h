@@ -28,12 +28,18 @@ typedef struct {
     const cJSON *coverage; /* coverage.json, or NULL; the copy in metrics wins */
     const cJSON *upload;   /* upload.json for the current zip, or NULL */
     const char *zip_path;  /* the zip when it exists, else NULL */
+    size_t room;           /* most bytes to render; 0 = SUMMARY_MAX */
 } summary_run;
 
 /* Renders the summary of run into out, which must be empty; on return
- * out->len <= SUMMARY_MAX.  Returns 0 or -1 (out of memory, or the parts
- * other than the per-race table alone exceed SUMMARY_MAX). */
+ * out->len <= run->room (SUMMARY_MAX when 0).  Returns 0 or -1 (out of
+ * memory, or the parts other than the per-race table alone exceed it). */
 int summary_render(buf *out, const summary_run *run, err *e);
+
+/* What is left of SUMMARY_MAX after what this step already appended to
+ * the GITHUB_STEP_SUMMARY file (the predict stage's section); SUMMARY_MAX
+ * when it is unset or absent, at least 1. */
+size_t summary_room(void);
 
 /* Appends md to the GITHUB_STEP_SUMMARY file; nothing when it is unset.
  * Returns 0 or -1. */

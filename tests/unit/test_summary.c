@@ -3,6 +3,8 @@
  * reports failure and runs without metrics, and is appended to
  * GITHUB_STEP_SUMMARY. */
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "metrics_fixture.h"
@@ -112,6 +114,48 @@ static void test_huge_table(void)
     cJSON_Delete(m);
 }
 
+/* What the step already wrote (predict's section) counts against the
+ * runner's 1 MiB: the rendering fits in what is left. */
+static void test_room_after_earlier_sections(void)
+{
+    char path[] = "/tmp/f1-test-summary.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_INT(setenv("GITHUB_STEP_SUMMARY", path, 1), 0);
+    CHECK_INT(summary_room(), SUMMARY_MAX);
+    size_t earlier = 900u << 10;
+    char *fill = malloc(earlier);
+    memset(fill, 'x', earlier);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL && fwrite(fill, 1, earlier, f) == earlier);
+    if (f)
+        fclose(f);
+    free(fill);
+    size_t room = summary_room();
+    CHECK_INT(room, SUMMARY_MAX - earlier);
+    cJSON *m = fixture_metrics(5000, 0, NULL);
+    summary_run r = {.ok = 1, .stages = STAGE_EVALUATE, .metrics = m, .room = room};
+    size_t len = 0;
+    char *md = render(&r, &len);
+    CHECK_MSG(len <= room && len > room - 4096, "%zu bytes in a room of %zu", len, room);
+    CHECK(strstr(md, "Table cut after") != NULL);
+    free(md);
+    /* a file already at the limit leaves no room: rendering fails, it is
+     * not cut to nothing */
+    CHECK_INT(truncate(path, (off_t)SUMMARY_MAX + 10), 0);
+    CHECK_INT(summary_room(), 1);
+    r.room = summary_room();
+    buf b;
+    buf_init(&b, 0);
+    err e;
+    CHECK_INT(summary_render(&b, &r, &e), -1);
+    buf_release(&b);
+    unsetenv("GITHUB_STEP_SUMMARY");
+    unlink(path);
+    cJSON_Delete(m);
+}
+
 static void test_failed_and_no_metrics(void)
 {
     cJSON *cov = cJSON_Parse("{\"seasons\": [1950, 1951], \"races\": 15, \"rows\": 300,"
@@ -185,6 +229,7 @@ int main(void)
     test_backtest_chart();
     test_huge_table();
     test_failed_and_no_metrics();
+    test_room_after_earlier_sections();
     test_artifact_line();
     test_append();
     return check_done();
