@@ -259,8 +259,9 @@ static const char *fast_record(const char *p, const char *end, size_t nvals, dou
         int digits = 0, decimals = -1;
         for (; q < end; q++) {
             if (*q >= '0' && *q <= '9') {
+                if (++digits > 15)
+                    return NULL; /* more than a double holds exactly */
                 v = v * 10 + (*q - '0');
-                digits++;
                 decimals += decimals >= 0;
             } else if (*q == '.' && decimals < 0) {
                 decimals = 0;
@@ -269,7 +270,7 @@ static const char *fast_record(const char *p, const char *end, size_t nvals, dou
             }
         }
         char want = j + 1 < nvals ? ',' : '\n';
-        if (q == end || *q != want || digits == 0 || digits > 15 || decimals == 0)
+        if (q == end || *q != want || digits == 0 || decimals == 0)
             return NULL;
         /* exact: see parse_number */
         double d = decimals > 0 ? (double)v / POW10[decimals] : (double)v;

@@ -551,6 +551,12 @@ static void test_csv_read_forms(void)
     CHECK_INT(fs_write_atomic(path, bad_quoted, strlen(bad_quoted), &e), 0);
     CHECK_INT(features_read(path, &t, &e), -1);
     CHECK_MSG(strstr(e.msg, "line 3") != NULL, "%s", e.msg);
+    /* more digits than the fast path takes exactly: strtod's value */
+    const char *long_number = "driver_id,season,round,won\nx,2000,1,88888888888888888888\n";
+    CHECK_INT(fs_write_atomic(path, long_number, strlen(long_number), &e), 0);
+    CHECK_INT(features_read(path, &t, &e), 0);
+    CHECK(t.nrows == 1 && t.won[0] == strtod("88888888888888888888", NULL));
+    features_free(&t);
     const char *short_row = "driver_id,season,round,won\nx,2000,1\n";
     CHECK_INT(fs_write_atomic(path, short_row, strlen(short_row), &e), 0);
     CHECK_INT(features_read(path, &t, &e), -1);
