@@ -60,6 +60,35 @@ static void features_file(const char *path)
     features_free(&t);
 }
 
+/* The readers limited to some seasons (the evaluate stage's): a table
+ * that reads has only rows of those seasons, and a count never exceeds
+ * the rows. */
+static void season_reads(const char *path)
+{
+    feature_table t = {0};
+    err e;
+    if (features_read_seasons(path, 1, 2000, &t, &e) == 0) {
+        for (int i = 0; i < t.nrows; i++)
+            if (t.season[i] < 1 || t.season[i] > 2000)
+                abort();
+        features_free(&t);
+    } else if (t.nrows != 0 || t.x != NULL) {
+        abort();
+    }
+    int rows = -1, races = -1;
+    if (features_count_seasons(path, 1, 2000, &rows, &races, &e) == 0 && (races > rows || races < 0))
+        abort();
+    prepared p = {0};
+    if (prepared_read_seasons(path, 1, 2000, &p, &e) == 0) {
+        for (int i = 0; i < p.n; i++)
+            if (p.rows[i].season < 1 || p.rows[i].season > 2000)
+                abort();
+        prepared_free(&p);
+    } else if (p.n != 0 || p.rows != NULL) {
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_quiet_log();
@@ -67,5 +96,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *path = fuzz_tmp_file(data, size);
     prepared_file(path);
     features_file(path);
+    season_reads(path);
     return 0;
 }

@@ -300,17 +300,99 @@ static int slow_record(csv_reader *r, const char *path, size_t nf, double *block
     return 0;
 }
 
+/* Where season and round sit among a record's values (after driver_id),
+ * and how many values a record has (the features, then won). */
+typedef struct {
+    int season_col, round_col;
+    size_t nvals;
+} record_keys;
+
+/* A plain integer field [p, end) (digits, a leading '-'), else -1. */
+static int plain_int(const char *p, const char *end, int *out)
+{
+    int neg = p < end && *p == '-', v = 0, n = 0;
+    for (p += neg; p < end && n < 7; p++, n++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    if (n == 0 || p != end)
+        return -1;
+    *out = neg ? -v : v;
+    return 0;
+}
+
+/* Reads the season and round of the record at r->pos and moves past it,
+ * without reading its other values: 1, 0 at the end, -1 when the record
+ * is malformed.  A line without quotes is split at its commas; anything
+ * else goes through the CSV reader. */
+static int next_key(csv_reader *r, const char *path, const record_keys *k, int *season,
+                    int *round, err *e)
+{
+    if (r->pos >= r->len)
+        return 0;
+    const char *p = r->data + r->pos, *end = r->data + r->len;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *stop = nl != NULL ? nl : end;
+    if (memchr(p, '"', (size_t)(stop - p)) == NULL) {
+        int last = k->season_col > k->round_col ? k->season_col : k->round_col, ok = 1;
+        const char *f = memchr(p, ',', (size_t)(stop - p)); /* after the id */
+        for (int col = 0; ok && col <= last; col++) {
+            const char *fe = f == NULL ? NULL : memchr(f + 1, ',', (size_t)(stop - f - 1));
+            if (f == NULL || fe == NULL) /* won follows, so a key is never last */
+                ok = 0;
+            else if (col == k->season_col)
+                ok = plain_int(f + 1, fe, season) == 0;
+            else if (col == k->round_col)
+                ok = plain_int(f + 1, fe, round) == 0;
+            f = fe;
+        }
+        if (ok) {
+            r->pos = (size_t)((nl != NULL ? nl + 1 : end) - r->data);
+            r->line++;
+            return 1;
+        }
+    }
+    long line = r->line;
+    int got = csv_next(r, e);
+    if (got <= 0)
+        return got;
+    if (r->nfields != (int)k->nvals + 1)
+        return err_setk(e, ERR_DATA, "%s: line %ld: %d fields, expected %zu", path, line,
+                        r->nfields, k->nvals + 1);
+    double s, d;
+    if (parse_number(r->fields[k->season_col + 1], &s) != 0 || !is_int_value(s) ||
+        parse_number(r->fields[k->round_col + 1], &d) != 0 || !is_int_value(d))
+        return err_setk(e, ERR_DATA, "%s: line %ld: season or round is not a whole number", path,
+                        line);
+    *season = (int)s;
+    *round = (int)d;
+    return 1;
+}
+
 /* Reads the data records (from r->pos on) into t, which has room for cap
  * rows (t->nrows counts them), WRITE_BLOCK rows at a time through
- * `block`. */
+ * `block`; only those of seasons [first, last] unless first is 0. */
 static int read_rows(csv_reader *r, const char *path, feature_table *t, size_t cap,
-                     int season_col, int round_col, double *block, err *e)
+                     const record_keys *k, int first, int last, double *block, err *e)
 {
     size_t nf = (size_t)t->nfeat, rows = 0;
     const char *end = r->data + r->len;
     t->nrows = 0;
     for (;;) {
         int more = r->pos < r->len;
+        if (more && first != 0) {
+            /* only seasons [first, last]: others are passed over */
+            size_t start = r->pos;
+            long line = r->line;
+            int season, round;
+            if (next_key(r, path, k, &season, &round, e) < 0)
+                return -1;
+            if (season < first || season > last)
+                continue;
+            r->pos = start;
+            r->line = line;
+        }
         if (more) {
             size_t i = (size_t)t->nrows + rows;
             if (i >= cap)
@@ -334,7 +416,7 @@ static int read_rows(csv_reader *r, const char *path, feature_table *t, size_t c
             /* nrows first: features_free must see the driver ids */
             size_t i0 = (size_t)t->nrows;
             t->nrows += (int)rows;
-            if (scatter_block(t, cap, block, i0, rows, season_col, round_col, path, e) != 0)
+            if (scatter_block(t, cap, block, i0, rows, k->season_col, k->round_col, path, e) != 0)
                 return -1;
             rows = 0;
         }
@@ -353,27 +435,91 @@ static size_t max_records(const fs_map *m)
     return n;
 }
 
+/* Maps path and reads its header into t (names) and *k; r reads the
+ * records that follow. */
+static int open_table(const char *path, fs_map *m, csv_reader *r, feature_table *t,
+                      record_keys *k, err *e)
+{
+    if (fs_map_file(path, m, e) != 0)
+        return -1;
+    csv_reader_init(r, m->data, m->len);
+    int got = csv_next(r, e);
+    if (got == 0)
+        return err_setk(e, ERR_DATA, "%s: empty file", path);
+    if (got != 1 || read_header(r, path, t, &k->season_col, &k->round_col, e) != 0)
+        return -1;
+    k->nvals = (size_t)t->nfeat + 1;
+    return 0;
+}
+
+/* Rows and races of seasons [first, last] among the records r reads. */
+static int count_keys(csv_reader *r, const char *path, const record_keys *k, int first,
+                      int last, int *rows, int *races, err *e)
+{
+    int season, round, prev_season = 0, prev_round = 0, got;
+    *rows = *races = 0;
+    while ((got = next_key(r, path, k, &season, &round, e)) == 1) {
+        if (season < first || season > last)
+            continue;
+        if (*rows == 0 || season != prev_season || round != prev_round)
+            (*races)++;
+        (*rows)++;
+        prev_season = season;
+        prev_round = round;
+    }
+    return got;
+}
+
+int features_count_seasons(const char *path, int first, int last, int *rows, int *races,
+                           err *e)
+{
+    fs_map m = {"", 0};
+    csv_reader r;
+    csv_reader_init(&r, NULL, 0);
+    feature_table t = {0};
+    record_keys k;
+    int rc = open_table(path, &m, &r, &t, &k, e) != 0
+                 ? -1
+                 : count_keys(&r, path, &k, first, last, rows, races, e);
+    features_free(&t);
+    csv_reader_release(&r);
+    fs_unmap(&m);
+    return rc;
+}
+
 int features_read(const char *path, feature_table *out, err *e)
+{
+    return features_read_seasons(path, 0, 0, out, e);
+}
+
+int features_read_seasons(const char *path, int first, int last, feature_table *out, err *e)
 {
     fs_map m = {"", 0};
     csv_reader r;
     csv_reader_init(&r, NULL, 0);
     double *block = NULL;
-    int rc = -1, season_col = -1, round_col = -1, got;
+    record_keys k;
+    int rc = -1;
     size_t cap = 0;
     memset(out, 0, sizeof *out);
-    if (fs_map_file(path, &m, e) != 0)
+    if (open_table(path, &m, &r, out, &k, e) != 0)
         goto out;
-    csv_reader_init(&r, m.data, m.len);
-    got = csv_next(&r, e);
-    if (got == 0)
-        err_setk(e, ERR_DATA, "%s: empty file", path);
-    if (got != 1 || read_header(&r, path, out, &season_col, &round_col, e) != 0)
-        goto out;
-    /* The table is sized once, for every line, and its columns closed up
-     * at the end: growing 15 MB while reading would copy and fault it in
-     * again. */
-    cap = max_records(&m);
+    /* The table is sized once and its columns closed up at the end:
+     * growing 15 MB while reading would copy and fault it in again.  For
+     * every line, or, for some seasons, for the rows a first pass over
+     * their keys finds. */
+    if (first == 0) {
+        cap = max_records(&m);
+    } else {
+        size_t pos = r.pos;
+        long line = r.line;
+        int rows, races;
+        if (count_keys(&r, path, &k, first, last, &rows, &races, e) != 0)
+            goto out;
+        cap = (size_t)rows + 1;
+        r.pos = pos;
+        r.line = line;
+    }
     size_t nf = (size_t)out->nfeat;
     char **names = out->names;
     out->names = NULL;
@@ -386,7 +532,7 @@ int features_read(const char *path, feature_table *out, err *e)
         err_set(e, "features: out of memory");
         goto out;
     }
-    if (read_rows(&r, path, out, cap, season_col, round_col, block, e) != 0)
+    if (read_rows(&r, path, out, cap, &k, first, last, block, e) != 0)
         goto out;
     size_t n = (size_t)out->nrows;
     for (size_t j = 1; j < nf && n < cap; j++)

@@ -219,7 +219,31 @@ static void keep_fields(prepared *p, const csv_reader *r, char **f)
     p->text_len += n;
 }
 
+/* Passes over the record at r->pos when it is one line without quotes
+ * whose season is a plain number outside [first, last]: 1 when it did, 0
+ * when the record must be read. */
+static int skip_other_season(csv_reader *r, int first, int last)
+{
+    const char *p = r->data + r->pos, *end = r->data + r->len;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *stop = nl != NULL ? nl : end;
+    int season = 0, n = 0;
+    for (; p + n < stop && p[n] >= '0' && p[n] <= '9' && n < 7; n++)
+        season = season * 10 + (p[n] - '0');
+    if (n == 0 || p + n == stop || p[n] != ',' || (season >= first && season <= last) ||
+        memchr(p, '"', (size_t)(stop - p)) != NULL)
+        return 0;
+    r->pos = (size_t)((nl != NULL ? nl + 1 : end) - r->data);
+    r->line++;
+    return 1;
+}
+
 int prepared_read(const char *path, prepared *p, err *e)
+{
+    return prepared_read_seasons(path, 0, 0, p, e);
+}
+
+int prepared_read_seasons(const char *path, int first, int last, prepared *p, err *e)
 {
     fs_map m = {"", 0};
     csv_reader r;
@@ -234,21 +258,26 @@ int prepared_read(const char *path, prepared *p, err *e)
         err_setk(e, ERR_DATA, "%s: empty file", path);
     if (got != 1 || check_header(&r, path, e) != 0)
         goto out;
-    /* Sized once: a record per line at most, its strings no longer than
-     * the file. */
-    size_t cap = 1;
-    for (const char *c = m.data, *end = m.data + m.len;
-         (c = memchr(c, '\n', (size_t)(end - c))) != NULL; c++)
-        cap++;
-    p->rows = bigmem_alloc(cap * sizeof *p->rows);
-    p->rows_big = p->rows != NULL;
-    p->text = bigmem_alloc(m.len + 1);
-    if (p->rows == NULL || p->text == NULL || cap > (size_t)INT_MAX) {
-        err_set(e, "prepared: out of memory");
-        goto out;
+    if (first == 0) {
+        /* Sized once: a record per line at most, its strings no longer
+         * than the file.  (Rows of some seasons are few: they are copied
+         * one by one instead.) */
+        size_t cap = 1;
+        for (const char *c = m.data, *end = m.data + m.len;
+             (c = memchr(c, '\n', (size_t)(end - c))) != NULL; c++)
+            cap++;
+        p->rows = bigmem_alloc(cap * sizeof *p->rows);
+        p->rows_big = p->rows != NULL;
+        p->text = bigmem_alloc(m.len + 1);
+        if (p->rows == NULL || p->text == NULL || cap > (size_t)INT_MAX) {
+            err_set(e, "prepared: out of memory");
+            goto out;
+        }
+        p->alloc = (int)cap;
     }
-    p->alloc = (int)cap;
     for (;;) {
+        if (first != 0 && r.pos < r.len && skip_other_season(&r, first, last))
+            continue;
         long line = r.line;
         got = csv_next(&r, e);
         if (got == 0)
@@ -259,6 +288,14 @@ int prepared_read(const char *path, prepared *p, err *e)
             err_setk(e, ERR_DATA, "%s: line %ld: %d fields, expected %d", path, line, r.nfields,
                      PREPARED_NCOLS);
             goto out;
+        }
+        prepared_row row;
+        if (first != 0) {
+            if (row_parse(r.fields, &row, path, line, e) != 0)
+                goto out;
+            if ((row.season >= first && row.season <= last) && prepared_append(p, &row, e) != 0)
+                goto out;
+            continue;
         }
         if (p->n == p->alloc) {
             err_setk(e, ERR_DATA, "%s: more records than lines", path);

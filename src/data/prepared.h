@@ -51,6 +51,10 @@ extern const char *const prepared_columns[];
 
 /* Reads prepared.csv; checks the header.  On failure *p is left empty. */
 int prepared_read(const char *path, prepared *p, err *e);
+/* The same, keeping only the rows of seasons [first, last] (first 0:
+ * all); records of other seasons are passed over unparsed where they can
+ * be. */
+int prepared_read_seasons(const char *path, int first, int last, prepared *p, err *e);
 /* Writes p to path atomically (temp name + rename). */
 int prepared_write(const prepared *p, const char *path, err *e);
 /* Appends a copy of *r (strings duplicated; NULL strings become ""). */

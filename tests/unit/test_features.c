@@ -540,6 +540,29 @@ static void test_csv_read_forms(void)
         }
     }
     CHECK_INT(bad, 0);
+    /* some seasons only: the same rows as the whole table's; the quoted id
+     * of 1965 and the CRLF record of 1970 read through the CSV reader */
+    const int ranges[3][2] = {{1965, 1965}, {1960, 1970}, {1979, 1990}};
+    for (int k = 0; k < 3; k++) {
+        feature_table part;
+        CHECK_INT(features_read_seasons(path, ranges[k][0], ranges[k][1], &part, &e), 0);
+        int lo = (ranges[k][0] - 1950) * 20, hi = (ranges[k][1] - 1950 + 1) * 20;
+        hi = hi > ROWS ? ROWS : hi;
+        CHECK_INT(part.nrows, hi - lo);
+        int same = part.nrows == hi - lo && part.nfeat == t.nfeat;
+        for (int i = 0; same && i < part.nrows; i++) {
+            same = strcmp(part.driver_id[i], t.driver_id[lo + i]) == 0 &&
+                   part.won[i] == t.won[lo + i] && part.season[i] == t.season[lo + i];
+            for (int j = 0; same && j < t.nfeat; j++)
+                same = part.x[(size_t)j * part.nrows + i] == t.x[(size_t)j * ROWS + lo + i];
+        }
+        CHECK_MSG(same, "seasons %d-%d differ from the whole table's", ranges[k][0], ranges[k][1]);
+        features_free(&part);
+        int rows = -1, races = -1;
+        CHECK_INT(features_count_seasons(path, ranges[k][0], ranges[k][1], &rows, &races, &e), 0);
+        CHECK_INT(rows, hi - lo);
+        CHECK_INT(races, hi - lo); /* every row its own round here */
+    }
     features_free(&t);
     /* a bad number in a plain record and one in a record the CSV reader
      * reads are both rejected, naming their line */

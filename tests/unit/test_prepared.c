@@ -151,6 +151,22 @@ static void test_read_then_append(void)
         CHECK_STR(p.rows[3].race_name, "Grand, \"Prix\"");
         CHECK_STR(p.rows[7].weather_text, "Sunny, dry.");
     }
+    /* some seasons only: 2000 holds the quoted and the CRLF records */
+    for (int season = 2000; season <= 2003; season += 3) {
+        prepared part;
+        CHECK_INT(prepared_read_seasons(path, season, season, &part, &e), 0);
+        CHECK_INT(part.n, 10);
+        int lo = (season - 2000) * 10, same = part.n == 10 && p.n == ROWS;
+        for (int i = 0; same && i < part.n; i++) {
+            const prepared_row *a = &part.rows[i], *b = &p.rows[lo + i];
+            same = a->season == b->season && a->round == b->round && a->points == b->points &&
+                   strcmp(a->driver_id, b->driver_id) == 0 &&
+                   strcmp(a->race_name, b->race_name) == 0 &&
+                   strcmp(a->weather_text, b->weather_text) == 0;
+        }
+        CHECK_MSG(same, "season %d differs from the whole table's", season);
+        prepared_free(&part);
+    }
     for (int k = 0; k < 5; k++) {
         prepared_row r = p.rows[k];
         r.driver_id = "appended";
