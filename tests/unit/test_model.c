@@ -22,14 +22,9 @@ static char dir[] = "/tmp/f1-test-model.XXXXXX";
 static void make_table(feature_table *t)
 {
     static const char *const names[NF] = {"season", "round", "grid", "form"};
-    t->nrows = ROWS;
-    t->nfeat = NF;
-    t->names = calloc(NF, sizeof *t->names);
-    t->x = calloc((size_t)ROWS * NF, sizeof *t->x);
-    t->won = calloc(ROWS, sizeof *t->won);
-    t->season = calloc(ROWS, sizeof *t->season);
-    t->round = calloc(ROWS, sizeof *t->round);
-    t->driver_id = calloc(ROWS, sizeof *t->driver_id);
+    err e;
+    if (features_alloc(t, ROWS, NF, &e) != 0)
+        abort();
     for (int j = 0; j < NF; j++)
         t->names[j] = strdup(names[j]);
     rng r = rng_stream(7, 7);
