@@ -110,6 +110,23 @@ int prepared_append(prepared *p, const prepared_row *r, err *e)
     return 0;
 }
 
+int prepared_move_rows(prepared *dst, prepared *src, err *e)
+{
+    if (src->text != NULL || src->rows_big)
+        return err_setk(e, ERR_INTERNAL, "prepared: rows of a read table cannot move");
+    if (src->n == 0)
+        return 0;
+    if (dst->rows_big || dst->text != NULL)
+        return err_setk(e, ERR_INTERNAL, "prepared: rows cannot move into a read table");
+    if (grow_array(&dst->rows, &dst->alloc, dst->n + src->n, sizeof *dst->rows, 1024, e) != 0)
+        return -1;
+    memcpy(dst->rows + dst->n, src->rows, (size_t)src->n * sizeof *src->rows);
+    dst->n += src->n;
+    free(src->rows);
+    memset(src, 0, sizeof *src);
+    return 0;
+}
+
 /* In place, cycle by cycle (a second rows array would add a tenth to the
  * stage's peak memory). */
 int prepared_reorder(prepared *p, const int *order, err *e)

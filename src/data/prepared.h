@@ -59,6 +59,10 @@ int prepared_read_seasons(const char *path, int first, int last, prepared *p, er
 int prepared_write(const prepared *p, const char *path, err *e);
 /* Appends a copy of *r (strings duplicated; NULL strings become ""). */
 int prepared_append(prepared *p, const prepared_row *r, err *e);
+/* Moves every row of src to the end of dst, strings and all (nothing is
+ * copied); src is left empty.  src must not come from prepared_read.  -1
+ * (both unchanged) when out of memory. */
+int prepared_move_rows(prepared *dst, prepared *src, err *e);
 /* Puts the rows in the order `order` gives: row i becomes the old row
  * order[i], for i < p->n.  Rows move with their strings; nothing is
  * copied.  -1 (p unchanged) when order is not a permutation of 0..n-1 or

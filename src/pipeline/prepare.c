@@ -329,24 +329,95 @@ out:
     return rc;
 }
 
+/* Threads the store may list a collection on (store_list_parts). */
+#define LIST_PARTS 4
+
+/* Moves the weather records of parts[0..n) into l, numbering them in part
+ * order (a part's records are the documents of one run of files). */
+static int merge_weather(listing *l, listing *parts, int n, err *e)
+{
+    for (int k = 0; k < n; k++) {
+        for (int i = 0; i < parts[k].nweather; i++) {
+            weather_rec *v = grow(l->weather, l->nweather, &l->weather_alloc, sizeof *v);
+            if (v == NULL)
+                return err_set(e, "prepare: out of memory");
+            l->weather = v;
+            v[l->nweather] = parts[k].weather[i];
+            v[l->nweather].seq = l->seq++;
+            l->nweather++;
+            parts[k].weather[i].text = NULL; /* moved */
+        }
+    }
+    return 0;
+}
+
+/* Moves the races and rows of parts[0..n) into l and l->p. */
+static int merge_races(listing *l, listing *parts, int n, err *e)
+{
+    for (int k = 0; k < n; k++) {
+        int offset = l->p->n;
+        if (prepared_move_rows(l->p, parts[k].p, e) != 0)
+            return -1;
+        for (int i = 0; i < parts[k].nraces; i++) {
+            race_ref *v = grow(l->races, l->nraces, &l->races_alloc, sizeof *v);
+            if (v == NULL)
+                return err_set(e, "prepare: out of memory");
+            l->races = v;
+            v[l->nraces] = parts[k].races[i];
+            v[l->nraces].first += offset;
+            v[l->nraces].seq = l->seq++;
+            l->nraces++;
+        }
+    }
+    return 0;
+}
+
 /* Lists the store and fills *p with the rows of seasons [first, last] in
- * (season, round) order. */
+ * (season, round) order.  Each collection is listed in parts on several
+ * threads (each part with its own records and rows), then the parts are
+ * put together and sorted, so the table does not depend on how the
+ * documents were split. */
 static int list_rows(stage_ctx *ctx, int first, int last, prepared *p, coverage *cov, int *empty,
                      int *first_empty, err *e)
 {
     listing l = {.first = first, .last = last, .p = p};
-    int rc = -1;
-    if (ctx->cfg->wikipedia &&
-        store_list(ctx->st, "weather", NULL, NULL, collect_weather, &l, e) != 0)
-        goto out;
+    listing parts[LIST_PARTS];
+    prepared tables[LIST_PARTS];
+    void *ctxs[LIST_PARTS];
+    memset(parts, 0, sizeof parts);
+    memset(tables, 0, sizeof tables);
+    for (int k = 0; k < LIST_PARTS; k++) {
+        parts[k] = (listing){.first = first, .last = last, .p = &tables[k]};
+        ctxs[k] = &parts[k];
+    }
+    int rc = -1, n = 0;
+    if (ctx->cfg->wikipedia) {
+        n = store_list_parts(ctx->st, "weather", LIST_PARTS, collect_weather, ctxs, e);
+        if (n < 0 || merge_weather(&l, parts, n, e) != 0)
+            goto out;
+    }
     if (l.nweather > 1)
         qsort(l.weather, (size_t)l.nweather, sizeof *l.weather, cmp_weather);
-    if (store_list(ctx->st, "results", NULL, NULL, collect_race, &l, e) != 0)
+    for (int k = 0; k < LIST_PARTS; k++) {
+        listing_release(&parts[k]);
+        parts[k] = (listing){.first = first, .last = last, .p = &tables[k],
+                             .weather = l.weather, .nweather = l.nweather};
+    }
+    n = store_list_parts(ctx->st, "results", LIST_PARTS, collect_race, ctxs, e);
+    if (n < 0 || merge_races(&l, parts, n, e) != 0)
         goto out;
     if (l.nraces > 1)
         qsort(l.races, (size_t)l.nraces, sizeof *l.races, cmp_race);
     rc = order_rows(&l, cov, empty, first_empty, e);
 out:
+    for (int k = 0; k < LIST_PARTS; k++) {
+        if (parts[k].weather == l.weather) { /* shared: l frees it */
+            parts[k].weather = NULL;
+            parts[k].nweather = 0;
+        }
+        listing_release(&parts[k]);
+        prepared_free(&tables[k]);
+    }
     listing_release(&l);
     return rc;
 }

@@ -108,6 +108,18 @@ int store_list(store *s, const char *coll, const char *field, const char *value,
     return s->ops->list(s, coll, field, value, fn, ctx, e);
 }
 
+int store_list_parts(store *s, const char *coll, int max_parts, store_visit_fn fn,
+                     void *const *ctxs, err *e)
+{
+    if (known_keys(coll, e) == NULL)
+        return -1;
+    if (max_parts < 1)
+        return err_setk(e, ERR_INTERNAL, "store: list of '%s' in %d parts", coll, max_parts);
+    if (s->ops->list_parts == NULL || max_parts == 1)
+        return s->ops->list(s, coll, NULL, NULL, fn, ctxs[0], e) != 0 ? -1 : 1;
+    return s->ops->list_parts(s, coll, max_parts, fn, ctxs, e);
+}
+
 int store_count(store *s, const char *coll, long *out, err *e)
 {
     *out = 0;

@@ -60,6 +60,10 @@ typedef struct {
      * (all documents when field is NULL), in no particular order. */
     int (*list)(store *s, const char *coll, const char *field, const char *value,
                 store_visit_fn fn, void *ctx, err *e);
+    /* Optional (NULL: store_list_parts visits everything as one part):
+     * see store_list_parts. */
+    int (*list_parts)(store *s, const char *coll, int max_parts, store_visit_fn fn,
+                      void *const *ctxs, err *e);
     int (*count)(store *s, const char *coll, long *out, err *e);
     void (*close)(store *s);
 } store_ops;
@@ -103,6 +107,16 @@ int store_put_new(store *s, const char *coll, const cJSON *doc, err *e);
 int store_get(store *s, const char *coll, const char *const *key_values, cJSON **out, err *e);
 int store_list(store *s, const char *coll, const char *field, const char *value,
                store_visit_fn fn, void *ctx, err *e);
+/* Visits every document of coll, as store_list with no filter does, on
+ * up to max_parts threads: the documents are split into parts that share
+ * none, and part k's go to fn with ctxs[k], one at a time on one thread,
+ * so visitors need no locks as long as their contexts share nothing they
+ * write.  Parsing the documents is most of a listing's time, and it is
+ * independent per document.  Returns the number of parts used (from 1 to
+ * max_parts; the MongoDB backend uses one) or -1 (the error of the first
+ * part that failed; the others stop early). */
+int store_list_parts(store *s, const char *coll, int max_parts, store_visit_fn fn,
+                     void *const *ctxs, err *e);
 int store_count(store *s, const char *coll, long *out, err *e);
 /* store_close(NULL) is a no-op. */
 void store_close(store *s);

@@ -26,6 +26,7 @@
 
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "store/store_dir_io.h"
 
 /* Leaves room under NAME_MAX (255) for ".json.tmp.<pid>". */
 #define KEY_NAME_MAX 200
@@ -38,10 +39,7 @@ typedef struct {
     int wrote;       /* a document was written: close must sync */
 } dir_store;
 
-/* Called per directory entry that is not "." or "..". */
-typedef int (*dir_entry_fn)(const char *dir, const char *name, void *ctx, err *e);
-
-static int dir_each(const char *path, dir_entry_fn fn, void *ctx, err *e)
+int dir_each(const char *path, dir_entry_fn fn, void *ctx, err *e)
 {
     DIR *dir = opendir(path);
     if (dir == NULL)
@@ -72,7 +70,7 @@ static int ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-static int is_doc_name(const char *name)
+int dir_is_doc_name(const char *name)
 {
     size_t len = strlen(name);
     return len > 5 && ends_with(name, len, ".json");
@@ -137,11 +135,6 @@ static int join_path(char *out, size_t n, const char *a, const char *b, err *e)
 /* A file's bytes, in storage reused from file to file: a listing reads
  * thousands of documents, and one open, fstat and read into it costs a
  * fraction of stdio's per-file buffer and copies. */
-typedef struct {
-    char *data;
-    size_t alloc;
-} file_buf;
-
 static int read_file(const char *path, file_buf *fb, size_t *len, err *e)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -190,7 +183,7 @@ out:
     return rc;
 }
 
-static int read_doc(const char *path, file_buf *fb, cJSON **out, err *e)
+int dir_read_doc(const char *path, file_buf *fb, cJSON **out, err *e)
 {
     size_t len = 0;
     *out = NULL;
@@ -242,7 +235,7 @@ static int dir_get(store *s, const char *coll, const char *const *key_values, cJ
     if (!fs_exists(path))
         return 0;
     file_buf fb = {NULL, 0};
-    int rc = read_doc(path, &fb, out, e);
+    int rc = dir_read_doc(path, &fb, out, e);
     free(fb.data);
     return rc;
 }
@@ -262,13 +255,13 @@ typedef struct {
 static int list_entry(const char *dir, const char *name, void *ctx, err *e)
 {
     list_ctx *l = ctx;
-    if (!is_doc_name(name))
+    if (!dir_is_doc_name(name))
         return 0;
     if (l->exact ? strcmp(name, l->prefix) != 0 : strncmp(name, l->prefix, strlen(l->prefix)) != 0)
         return 0;
     char path[PATH_BUF];
     cJSON *doc;
-    if (join_path(path, sizeof path, dir, name, e) != 0 || read_doc(path, &l->fb, &doc, e) != 0)
+    if (join_path(path, sizeof path, dir, name, e) != 0 || dir_read_doc(path, &l->fb, &doc, e) != 0)
         return -1;
     int rc = 0;
     const cJSON *v = l->field ? cJSON_GetObjectItemCaseSensitive(doc, l->field) : NULL;
@@ -276,6 +269,11 @@ static int list_entry(const char *dir, const char *name, void *ctx, err *e)
         rc = l->fn(doc, l->ctx, e);
     cJSON_Delete(doc);
     return rc;
+}
+
+int store_dir_collection_path(store *s, const char *coll, char *out, size_t n, err *e)
+{
+    return join_path(out, n, ((dir_store *)s)->root, coll, e);
 }
 
 static int dir_list(store *s, const char *coll, const char *field, const char *value,
@@ -303,7 +301,7 @@ static int count_entry(const char *dir, const char *name, void *ctx, err *e)
 {
     (void)dir;
     (void)e;
-    if (is_doc_name(name))
+    if (dir_is_doc_name(name))
         (*(long *)ctx)++;
     return 0;
 }
@@ -346,7 +344,13 @@ static void dir_close(store *s)
 }
 
 /* A file is replaced by name: new or not costs the same. */
-static const store_ops dir_ops = {dir_upsert, dir_upsert, dir_get, dir_list, dir_count, dir_close};
+static const store_ops dir_ops = {.upsert = dir_upsert,
+                                 .put_new = dir_upsert,
+                                 .get = dir_get,
+                                 .list = dir_list,
+                                 .list_parts = dir_list_parts,
+                                 .count = dir_count,
+                                 .close = dir_close};
 
 store *store_open_dir(const char *data_dir, err *e)
 {

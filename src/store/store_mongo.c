@@ -276,8 +276,13 @@ static void mongo_close(store *s)
     free(m);
 }
 
-static const store_ops mongo_ops = {mongo_upsert, mongo_put_new, mongo_get, mongo_list, mongo_count,
-                                    mongo_close};
+/* No list_parts: the server sends one cursor's batches in order. */
+static const store_ops mongo_ops = {.upsert = mongo_upsert,
+                                    .put_new = mongo_put_new,
+                                    .get = mongo_get,
+                                    .list = mongo_list,
+                                    .count = mongo_count,
+                                    .close = mongo_close};
 
 static void default_option(mongoc_uri_t *uri, const char *name, int32_t value)
 {

@@ -399,8 +399,12 @@ static void count_close(store *s)
     (void)s;
 }
 
-static const store_ops counting_ops = {count_upsert, count_upsert, count_get,
-                                       count_list,   count_count,  count_close};
+static const store_ops counting_ops = {.upsert = count_upsert,
+                                       .put_new = count_upsert,
+                                       .get = count_get,
+                                       .list = count_list,
+                                       .count = count_count,
+                                       .close = count_close};
 
 /* Each collection is listed once, unfiltered, whatever the number of
  * seasons: a filtered listing is a full scan on FerretDB. */

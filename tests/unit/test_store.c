@@ -216,6 +216,67 @@ static void check_list(store *s)
     CHECK_STR(e.msg, "visitor stops here");
 }
 
+/* store_list_parts: each part's visitor context counts what it saw. */
+enum { PART_DOCS = 300, PART_MAX = 4 };
+typedef struct {
+    unsigned char *seen; /* shared, but parts never share a document */
+    int n;
+    int fail_at;         /* the document number whose visit fails, or -1 */
+} part_seen;
+
+static int visit_part(const cJSON *doc, void *ctx, err *e)
+{
+    part_seen *p = ctx;
+    int k = atoi(str_field(doc, "circuitId") + 1);
+    if (k == p->fail_at)
+        return err_set(e, "part visitor stops at c%d", k);
+    if (k >= 0 && k < PART_DOCS)
+        p->seen[k]++;
+    p->n++;
+    return 0;
+}
+
+static void check_list_parts(store *s, int splits)
+{
+    for (int k = 0; k < PART_DOCS; k++) {
+        char json[96];
+        snprintf(json, sizeof json, "{\"circuitId\":\"c%d\",\"circuitName\":\"C\"}", k);
+        upsert_text(s, "circuits", json);
+    }
+    unsigned char seen[PART_DOCS] = {0};
+    part_seen parts[PART_MAX];
+    void *ctxs[PART_MAX];
+    for (int k = 0; k < PART_MAX; k++) {
+        parts[k] = (part_seen){seen, 0, -1};
+        ctxs[k] = &parts[k];
+    }
+    err e;
+    err_clear(&e);
+    int n = store_list_parts(s, "circuits", PART_MAX, visit_part, ctxs, &e);
+    CHECK_MSG(n >= 1 && n <= PART_MAX, "%d parts: %s", n, e.msg);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (splits && cpus >= 2)
+        CHECK_MSG(n >= 2, "%d parts on %ld cores", n, cpus);
+    if (!splits)
+        CHECK_INT(n, 1);
+    int once = 1, total = 0;
+    for (int k = 0; k < PART_DOCS; k++)
+        once = once && seen[k] == 1;
+    for (int k = 0; k < PART_MAX; k++) {
+        total += parts[k].n;
+        if (k >= n)
+            CHECK_INT(parts[k].n, 0); /* unused contexts stay untouched */
+    }
+    CHECK_MSG(once, "a document was visited twice or never");
+    CHECK_INT(total, PART_DOCS);
+    /* a visitor's error in any part reaches the caller intact */
+    for (int k = 0; k < PART_MAX; k++)
+        parts[k] = (part_seen){seen, 0, 250};
+    CHECK_INT(store_list_parts(s, "circuits", PART_MAX, visit_part, ctxs, &e), -1);
+    CHECK_STR(e.msg, "part visitor stops at c250");
+    CHECK_INT(store_list_parts(s, "nosuch", PART_MAX, visit_part, ctxs, &e), -1);
+}
+
 /* Keys with the join character and bytes a file name cannot hold. */
 static void check_odd_keys(store *s)
 {
@@ -256,6 +317,7 @@ static void suite(const char *name, open_fn open, void *arg)
     check_round_trip(s);
     check_list(s);
     check_odd_keys(s);
+    check_list_parts(s, strcmp(name, "embedded") == 0);
     store_close(s);
 
     s = open(arg, &e);
