@@ -143,20 +143,21 @@ out:
 static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-/* Parses a whole field as a number.  Plain decimals of at most 15 digits
- * (every value features.csv holds) are converted by hand: the digits as an
+/* A plain decimal at p (a leading '-', at most 15 digits, at most one
+ * '.' with digits after it) in *out, converted by hand: the digits as an
  * integer below 2^53 and a power of ten are both exact doubles, so their
- * quotient is the correctly rounded value, the same as strtod's.  Anything
- * else goes to strtod. */
-static int parse_number(const char *s, double *out)
+ * quotient is the correctly rounded value, the same as strtod's.  Returns
+ * where the number ends, or NULL when [p, end) does not start with one. */
+static const char *plain_decimal(const char *p, const char *end, double *out)
 {
-    const char *p = s + (s[0] == '-');
+    int neg = p < end && *p == '-';
     long long v = 0;
     int digits = 0, decimals = -1;
-    for (; digits <= 15; p++) {
+    for (p += neg; p < end; p++) {
         if (*p >= '0' && *p <= '9') {
+            if (++digits > 15)
+                return NULL; /* more than a double holds exactly */
             v = v * 10 + (*p - '0');
-            digits++;
             decimals += decimals >= 0;
         } else if (*p == '.' && decimals < 0) {
             decimals = 0;
@@ -164,11 +165,20 @@ static int parse_number(const char *s, double *out)
             break;
         }
     }
-    if (*p == '\0' && digits > 0 && digits <= 15 && decimals != 0) {
-        double d = decimals > 0 ? (double)v / POW10[decimals] : (double)v;
-        *out = s[0] == '-' ? -d : d;
+    if (digits == 0 || decimals == 0)
+        return NULL;
+    double d = decimals > 0 ? (double)v / POW10[decimals] : (double)v;
+    *out = neg ? -d : d;
+    return p;
+}
+
+/* Parses a whole field as a number: a plain decimal (every value
+ * features.csv holds) by hand, anything else with strtod. */
+static int parse_number(const char *s, double *out)
+{
+    const char *stop = s + strlen(s);
+    if (plain_decimal(s, stop, out) == stop)
         return 0;
-    }
     char *end;
     errno = 0;
     *out = strtod(s, &end);
@@ -252,29 +262,9 @@ static const char *fast_record(const char *p, const char *end, size_t nvals, dou
     *id = p;
     *idlen = (size_t)(q - p);
     for (size_t j = 0; j < nvals; j++) {
-        q++; /* the comma before the value */
-        int neg = q < end && *q == '-';
-        q += neg;
-        long long v = 0;
-        int digits = 0, decimals = -1;
-        for (; q < end; q++) {
-            if (*q >= '0' && *q <= '9') {
-                if (++digits > 15)
-                    return NULL; /* more than a double holds exactly */
-                v = v * 10 + (*q - '0');
-                decimals += decimals >= 0;
-            } else if (*q == '.' && decimals < 0) {
-                decimals = 0;
-            } else {
-                break;
-            }
-        }
-        char want = j + 1 < nvals ? ',' : '\n';
-        if (q == end || *q != want || digits == 0 || decimals == 0)
+        q = plain_decimal(q + 1, end, &out[j]); /* after the comma before it */
+        if (q == NULL || q == end || *q != (j + 1 < nvals ? ',' : '\n'))
             return NULL;
-        /* exact: see parse_number */
-        double d = decimals > 0 ? (double)v / POW10[decimals] : (double)v;
-        out[j] = neg ? -d : d;
     }
     return q + 1;
 }
