@@ -67,17 +67,17 @@ static void season_reads(const char *path)
 {
     feature_table t = {0};
     err e;
-    if (features_read_seasons(path, 1, 2000, &t, &e) == 0) {
+    season_count also = {.first = 1, .last = 3000};
+    if (features_read_seasons(path, 1, 2000, &also, &t, &e) == 0) {
         for (int i = 0; i < t.nrows; i++)
             if (t.season[i] < 1 || t.season[i] > 2000)
                 abort();
+        if (also.races > also.rows || also.races < 0 || also.rows < t.nrows)
+            abort();
         features_free(&t);
     } else if (t.nrows != 0 || t.x != NULL) {
         abort();
     }
-    int rows = -1, races = -1;
-    if (features_count_seasons(path, 1, 2000, &rows, &races, &e) == 0 && (races > rows || races < 0))
-        abort();
     prepared p = {0};
     if (prepared_read_seasons(path, 1, 2000, &p, &e) == 0) {
         for (int i = 0; i < p.n; i++)

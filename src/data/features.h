@@ -79,14 +79,20 @@ int features_write(const feature_table *t, const char *path, err *e);
  * won and hold season and round; every value must be a finite number and
  * season and round whole ones.  On failure *out is left empty. */
 int features_read(const char *path, feature_table *out, err *e);
+/* Rows and races (distinct consecutive season and round) of seasons
+ * [first, last]. */
+typedef struct {
+    int first, last;
+    int rows, races;
+} season_count;
+
 /* The same, keeping only the rows of seasons [first, last] (the others
  * are passed over after reading their season and round; first 0: all).
- * For a stage that needs one season of a table of 75. */
-int features_read_seasons(const char *path, int first, int last, feature_table *out, err *e);
-/* The rows and races (distinct consecutive season and round) of seasons
- * [first, last] in features.csv, without loading the table. */
-int features_count_seasons(const char *path, int first, int last, int *rows, int *races,
-                           err *e);
+ * For a stage that needs one season of a table of 75.  When also is not
+ * NULL, the rows and races of seasons [also->first, also->last] of the
+ * whole file are counted into it in the same pass. */
+int features_read_seasons(const char *path, int first, int last, season_count *also,
+                          feature_table *out, err *e);
 
 /* Allocates every array of t for nrows x nfeat, zeroed (names and
  * driver_id NULL); -1 when out of memory (t then holds what was

@@ -442,47 +442,36 @@ static int open_table(const char *path, fs_map *m, csv_reader *r, feature_table 
     return 0;
 }
 
-/* Rows and races of seasons [first, last] among the records r reads. */
-static int count_keys(csv_reader *r, const char *path, const record_keys *k, int first,
-                      int last, int *rows, int *races, err *e)
+/* Counts, in one pass over the records r reads, the rows and races of
+ * each of the n ranges c[i]. */
+static int count_keys(csv_reader *r, const char *path, const record_keys *k, season_count *c,
+                      int n, err *e)
 {
     int season, round, prev_season = 0, prev_round = 0, got;
-    *rows = *races = 0;
+    for (int i = 0; i < n; i++)
+        c[i].rows = c[i].races = 0;
     while ((got = next_key(r, path, k, &season, &round, e)) == 1) {
-        if (season < first || season > last)
-            continue;
-        if (*rows == 0 || season != prev_season || round != prev_round)
-            (*races)++;
-        (*rows)++;
+        for (int i = 0; i < n; i++) {
+            if (season < c[i].first || season > c[i].last)
+                continue;
+            /* the row before was in the range too when it is the same race */
+            if (c[i].rows == 0 || season != prev_season || round != prev_round)
+                c[i].races++;
+            c[i].rows++;
+        }
         prev_season = season;
         prev_round = round;
     }
     return got;
 }
 
-int features_count_seasons(const char *path, int first, int last, int *rows, int *races,
-                           err *e)
-{
-    fs_map m = {"", 0};
-    csv_reader r;
-    csv_reader_init(&r, NULL, 0);
-    feature_table t = {0};
-    record_keys k;
-    int rc = open_table(path, &m, &r, &t, &k, e) != 0
-                 ? -1
-                 : count_keys(&r, path, &k, first, last, rows, races, e);
-    features_free(&t);
-    csv_reader_release(&r);
-    fs_unmap(&m);
-    return rc;
-}
-
 int features_read(const char *path, feature_table *out, err *e)
 {
-    return features_read_seasons(path, 0, 0, out, e);
+    return features_read_seasons(path, 0, 0, NULL, out, e);
 }
 
-int features_read_seasons(const char *path, int first, int last, feature_table *out, err *e)
+int features_read_seasons(const char *path, int first, int last, season_count *also,
+                          feature_table *out, err *e)
 {
     fs_map m = {"", 0};
     csv_reader r;
@@ -497,16 +486,20 @@ int features_read_seasons(const char *path, int first, int last, feature_table *
     /* The table is sized once and its columns closed up at the end:
      * growing 15 MB while reading would copy and fault it in again.  For
      * every line, or, for some seasons, for the rows a first pass over
-     * their keys finds. */
-    if (first == 0) {
-        cap = max_records(&m);
-    } else {
+     * their keys finds (the pass that counts `also` too). */
+    cap = max_records(&m);
+    if (first != 0 || also != NULL) {
         size_t pos = r.pos;
         long line = r.line;
-        int rows, races;
-        if (count_keys(&r, path, &k, first, last, &rows, &races, e) != 0)
+        season_count c[2] = {{.first = first, .last = last}};
+        if (also != NULL)
+            c[1] = *also;
+        if (count_keys(&r, path, &k, c, also != NULL ? 2 : 1, e) != 0)
             goto out;
-        cap = (size_t)rows + 1;
+        if (first != 0)
+            cap = (size_t)c[0].rows + 1;
+        if (also != NULL)
+            *also = c[1];
         r.pos = pos;
         r.line = line;
     }

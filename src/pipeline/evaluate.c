@@ -85,19 +85,18 @@ static int predict_season(const model *m, const feature_table *t, const prepared
 }
 
 /* Scores `season` with model m.  The training rows and races come from
- * train_counts when given (t then holds only the season's rows), else
- * from t. */
+ * train when given (t then holds only the season's rows), else from t. */
 static int evaluate_with(season_eval *ev, const model *m, const feature_table *t,
-                         const prepared *p, int season, const int *train_counts, double *pred,
+                         const prepared *p, int season, const season_count *train, double *pred,
                          err *e)
 {
     ev->season = season;
     ev->train_first = m->train_first;
     ev->train_last = m->train_last;
     ev->nfeat = t->nfeat;
-    if (train_counts != NULL) {
-        ev->train_rows = train_counts[0];
-        ev->train_races = train_counts[1];
+    if (train != NULL) {
+        ev->train_rows = train->rows;
+        ev->train_races = train->races;
     } else {
         model_season_counts(t, m->train_first, m->train_last, &ev->train_rows, &ev->train_races);
     }
@@ -352,7 +351,7 @@ static cJSON *read_coverage(const stage_ctx *ctx)
 /* Scores every season of the run into ev (n of them, the test season
  * last). */
 static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table *t,
-                            const prepared *p, int test, const int *train_counts,
+                            const prepared *p, int test, const season_count *train,
                             season_eval *ev, int n, double *pred, err *e)
 {
     for (int i = 0; i < n; i++) {
@@ -361,7 +360,7 @@ static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table 
         bagging_params bp = m->params;
         if (season != test && ctx->cfg->tune != 0 && tune_params(ctx, season, &bp, e) != 0)
             return -1;
-        int rc = season == test ? evaluate_with(&ev[i], m, t, p, season, train_counts, pred, e)
+        int rc = season == test ? evaluate_with(&ev[i], m, t, p, season, train, pred, e)
                                 : backtest_season(&ev[i], m, &bp, p, season, ctx->cfg->threads,
                                                   pred, e);
         if (rc != 0)
@@ -400,12 +399,11 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     /* Without a backtest only the test season is scored: only its rows are
      * loaded (and the season before, whose points give round 1's leader),
      * and the training rows are only counted. */
-    int one = c->backtest_first == 0, train_counts[2];
+    int one = c->backtest_first == 0;
+    season_count train = {.first = m.train_first, .last = m.train_last};
     if (need(ctx, FILE_FEATURES, "features", path, sizeof path, e) != 0 ||
-        features_read_seasons(path, one ? test : 0, test, &t, e) != 0 ||
-        model_check_features(&m, &t, e) != 0 ||
-        (one && features_count_seasons(path, m.train_first, m.train_last, &train_counts[0],
-                                       &train_counts[1], e) != 0))
+        features_read_seasons(path, one ? test : 0, test, one ? &train : NULL, &t, e) != 0 ||
+        model_check_features(&m, &t, e) != 0)
         goto out;
     if (need(ctx, FILE_PREPARED, "prepare", path, sizeof path, e) != 0 ||
         prepared_read_seasons(path, one ? test - 1 : 0, test, &p, e) != 0)
@@ -428,7 +426,7 @@ int stage_evaluate(stage_ctx *ctx, err *e)
         err_set(e, "out of memory for %d evaluated seasons", n);
         goto out;
     }
-    if (evaluate_seasons(ctx, &m, &t, &p, test, one ? train_counts : NULL, ev, n, pred, e) != 0)
+    if (evaluate_seasons(ctx, &m, &t, &p, test, one ? &train : NULL, ev, n, pred, e) != 0)
         goto out;
     metrics = metrics_json(ctx, &m, ev, n, c->backtest_first != 0, &p, pred, read_coverage(ctx));
     if (metrics != NULL && tune_metrics_add(ctx, metrics, e) != 0)
