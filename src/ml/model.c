@@ -1,4 +1,3 @@
-#include "core/bigmem.h"
 #include "ml/model.h"
 
 #include <errno.h>
@@ -42,35 +41,6 @@ static int copy_names(model *m, char *const *names, int n, err *e)
     return 0;
 }
 
-/* Fits on a copy of the rows of seasons [first, last] (n of them), for a
- * table not in season order. */
-static int train_copy(model *m, const feature_table *t, int first, int last, int n,
-                      const bagging_params *p, int threads, err *e)
-{
-    int rc = -1;
-    double *x = bigmem_alloc((size_t)n * (size_t)t->nfeat * sizeof *x);
-    double *y = malloc((size_t)n * sizeof *y);
-    if (x == NULL || y == NULL) {
-        err_set(e, "out of memory for %d training rows", n);
-        goto out;
-    }
-    for (int j = 0; j < t->nfeat; j++) {
-        const double *col = t->x + (size_t)j * t->nrows;
-        double *dst = x + (size_t)j * n;
-        for (int i = 0, k = 0; i < t->nrows; i++)
-            if (t->season[i] >= first && t->season[i] <= last)
-                dst[k++] = col[i];
-    }
-    for (int i = 0, k = 0; i < t->nrows; i++)
-        if (t->season[i] >= first && t->season[i] <= last)
-            y[k++] = t->won[i];
-    rc = bagging_fit(&m->bag, p, x, y, n, t->nfeat, threads, e);
-out:
-    bigmem_free(x);
-    free(y);
-    return rc;
-}
-
 int model_train(model *m, const feature_table *t, int first, int last, const bagging_params *p,
                 int threads, err *e)
 {
@@ -88,13 +58,16 @@ int model_train(model *m, const feature_table *t, int first, int last, const bag
     m->params = *p;
     m->train_first = first;
     m->train_last = last;
+    /* The training seasons are one run of rows, fitted in place: features
+     * are built and written in season order. */
+    if (run != n)
+        return err_setk(e, ERR_DATA,
+                        "features.csv is not in season order: the rows of seasons %d-%d are not "
+                        "together (rerun the features stage)",
+                        first, last);
     int rc = copy_names(m, t->names, t->nfeat, e);
-    /* The training seasons are one run of rows in a table in season order
-     * (what features_build and features.csv give): fitted in place. */
-    if (rc == 0 && run == n)
+    if (rc == 0)
         rc = bagging_fit_rows(&m->bag, p, t->x, t->won, t->nrows, lo, n, t->nfeat, threads, e);
-    else if (rc == 0)
-        rc = train_copy(m, t, first, last, n, p, threads, e);
     if (rc != 0)
         model_free(m);
     return rc;

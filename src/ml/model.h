@@ -44,7 +44,8 @@ void model_season_counts(const feature_table *t, int first, int last, int *rows,
 
 /* Trains on the rows of t from seasons [first, last] with every column of
  * t as a feature, on `threads` threads (0 = all cores).  Fails (ERR_DATA)
- * when there are no such rows. */
+ * when there are no such rows, or when they are not one run of rows (t is
+ * not in season order). */
 int model_train(model *m, const feature_table *t, int first, int last, const bagging_params *p,
                 int threads, err *e);
 

@@ -170,6 +170,18 @@ static void test_training_rows_only(feature_table *t)
     CHECK_INT(model_train(&m, t, 1990, 1995, &p, 1, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
     CHECK(m.bag.trees == NULL);
+    /* training seasons split by a row of another season: refused, naming
+     * the order, not trained on the wrong rows */
+    int mid = -1;
+    for (int i = 0; i < ROWS && mid < 0; i++)
+        if (t->season[i] == 2002)
+            mid = i;
+    t->season[mid] = 2003;
+    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 1, &e), -1);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK(strstr(e.msg, "season order") != NULL);
+    CHECK(m.bag.trees == NULL);
+    t->season[mid] = 2002;
 }
 
 static void test_feature_check(feature_table *t)
