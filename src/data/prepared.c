@@ -194,8 +194,8 @@ static int row_parse(char **f, prepared_row *r, const char *path, long line, err
         if (parse_int(f[ints[i].col], (int *)((char *)r + ints[i].off)) != 0)
             return err_setk(e, ERR_DATA, "%s: line %ld: %s '%s' is not an integer", path, line,
                             prepared_columns[ints[i].col], f[ints[i].col]);
-    int whole;
-    if (parse_int(f[C_POINTS], &whole) == 0) {
+    int whole; /* "-0" goes to strtod: -0.0 reads back as written */
+    if (f[C_POINTS][0] != '-' && parse_int(f[C_POINTS], &whole) == 0) {
         r->points = whole;
     } else {
         char *end;
