@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,24 @@ int fs_mkdirs(const char *path, err *e)
     struct stat st;
     if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))
         return err_setk(e, ERR_STORE, "'%s' is not a directory", tmp);
+    return 0;
+}
+
+int fs_mkdir_in(const char *dir, const char *name, err *e)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return err_setk(e, ERR_INPUT, "path too long: '%s/%s'", dir, name);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return err_setk(e, ERR_STORE, "cannot create directory '%s': %s", path, strerror(errno));
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return err_setk(e, ERR_STORE, "cannot create directory '%s': %s", path, strerror(errno));
+    if (S_ISLNK(st.st_mode))
+        return err_setk(e, ERR_STORE, "'%s' is a symbolic link, not a directory (refused: nothing is "
+                        "written through a link in data-dir; remove it)", path);
+    if (!S_ISDIR(st.st_mode))
+        return err_setk(e, ERR_STORE, "'%s' is not a directory", path);
     return 0;
 }
 
@@ -90,16 +109,37 @@ void fs_unmap(fs_map *m)
     m->len = 0;
 }
 
+/* Names tried before giving up: a clash of 64 random bits means someone
+ * is planting names, not chance. */
+#define FS_TEMP_TRIES 8
+
+/* Creates o->tmp exclusively: O_EXCL refuses any existing name, a symlink
+ * included, so nothing planted there is ever opened. */
+static int fs_temp_create(fs_out *o, err *e)
+{
+    for (int k = 0; k < FS_TEMP_TRIES; k++) {
+        unsigned char r[8];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+            return err_set(e, "cannot draw a temp file name for '%s': %s", o->path, strerror(errno));
+        snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld.%02x%02x%02x%02x%02x%02x%02x%02x", o->path,
+                 (long)getpid(), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (o->fd >= 0)
+            return 0;
+        if (errno != EEXIST)
+            return err_setk(e, ERR_STORE, "cannot create '%s': %s", o->tmp, strerror(errno));
+    }
+    return err_setk(e, ERR_STORE, "cannot create a temp file next to '%s': %d random names were taken",
+                    o->path, FS_TEMP_TRIES);
+}
+
 int fs_out_open(fs_out *o, const char *path, int durable, err *e)
 {
+    o->fd = -1;
     if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path)
         return err_setk(e, ERR_INPUT, "path too long: '%s'", path);
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
     o->durable = durable;
-    o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (o->fd < 0)
-        return err_setk(e, ERR_STORE, "cannot create '%s': %s", o->tmp, strerror(errno));
-    return 0;
+    return fs_temp_create(o, e);
 }
 
 void fs_out_abort(fs_out *o)

@@ -1,8 +1,14 @@
 /* fsutil: the few file-system operations every layer needs, done safely.
  *
- * Writes are atomic: data goes to "<path>.tmp.<pid>" and is renamed over
- * <path>, so a reader (or a run killed mid-write) sees the old file or the
- * new one, never a torn one; durable writes fsync before the rename.
+ * Writes are atomic: data goes to a temp file next to <path> and is renamed
+ * over <path>, so a reader (or a run killed mid-write) sees the old file or
+ * the new one, never a torn one; durable writes fsync before the rename.
+ * data-dir may come from a cache anyone could have written, so a write
+ * never goes through a symlink: the temp file is created exclusively
+ * (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644 less the umask) under a name
+ * nobody can plant in advance, "<path>.tmp.<pid>.<16 random hex digits>",
+ * and the rename replaces whatever is at <path> -- a symlink there is
+ * replaced by the new file, never followed.
  * Nothing here keeps state. */
 #ifndef F1_CORE_FSUTIL_H
 #define F1_CORE_FSUTIL_H
@@ -12,8 +18,14 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-/* mkdir -p. */
+/* mkdir -p (symlinks on the way are followed: path is the user's). */
 int fs_mkdirs(const char *path, err *e);
+
+/* Creates the directory dir/name unless it exists, and fails (ERR_STORE)
+ * unless dir/name is a real directory: a symlink there (planted in a
+ * restored data-dir, pointing anywhere) is refused, never followed.  For
+ * the directories the program makes inside data-dir. */
+int fs_mkdir_in(const char *dir, const char *name, err *e);
 
 /* Reads a whole file into b (appending; b's cap applies). */
 int fs_read_file(const char *path, buf *b, err *e);
@@ -42,7 +54,8 @@ void fs_unmap(fs_map *m);
 
 /* A file written piece by piece and then put in place like
  * fs_write_atomic (durable = 1) or fs_write_replace (durable = 0): the
- * pieces go to "<path>.tmp.<pid>", which fs_out_commit renames over path.
+ * pieces go to the temp file `tmp` (named as above), which fs_out_commit
+ * renames over path.
  * For tables of megabytes, so they never sit in memory whole.  After
  * fs_out_open succeeds, the caller must end with fs_out_commit or
  * fs_out_abort (both release everything; abort removes the temp file).

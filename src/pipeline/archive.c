@@ -8,6 +8,7 @@
 
 #include <zip.h>
 
+#include "core/fsutil.h"
 #include "core/log.h"
 
 /* 1980-01-01 00:00:00, the earliest time a zip header can hold. */
@@ -81,25 +82,61 @@ static int archive_add(zip_t *za, const char *path, const archive_member *m, arc
     return 0;
 }
 
+/* The finished archive's bytes, read back from the memory source libzip
+ * wrote it to; *out is malloc'ed. */
+static int archive_bytes(zip_source_t *src, const char *path, char **out, size_t *len, err *e)
+{
+    zip_stat_t st;
+    zip_stat_init(&st);
+    *out = NULL;
+    if (zip_source_stat(src, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(src) != 0)
+        return err_setk(e, ERR_STORE, "cannot write zip '%s': %s", path,
+                        zip_error_strerror(zip_source_error(src)));
+    *out = malloc(st.size ? (size_t)st.size : 1);
+    zip_int64_t got = *out ? zip_source_read(src, *out, st.size) : -1;
+    zip_source_close(src);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(*out);
+        *out = NULL;
+        return err_set(e, "cannot write zip '%s': out of memory or a short read", path);
+    }
+    *len = (size_t)st.size;
+    return 0;
+}
+
 int archive_write(const char *path, const archive_member *m, int n, err *e)
 {
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code);
-    if (za == NULL)
-        return archive_open_error(code, ERR_STORE, "cannot create", path, e);
-    archive_dostime mt = archive_mtime();
-    for (int i = 0; i < n; i++) {
-        if (archive_add(za, path, &m[i], mt, e) != 0) {
-            zip_discard(za);
-            return -1;
-        }
-    }
-    if (zip_close(za) != 0) {
-        archive_fail(za, path, "write", e);
-        zip_discard(za);
+    /* Built in memory and written by fsutil, like every file of data-dir:
+     * libzip's own file output would be a second, unchecked way in. */
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_t *za = src ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
+    if (za == NULL) {
+        err_setk(e, ERR_STORE, "cannot create zip '%s': %s", path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        zip_source_free(src);
         return -1;
     }
-    return 0;
+    zip_error_fini(&ze);
+    zip_source_keep(src); /* it outlives the archive: it holds the bytes */
+    archive_dostime mt = archive_mtime();
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = archive_add(za, path, &m[i], mt, e);
+    if (rc == 0 && zip_close(za) != 0)
+        rc = archive_fail(za, path, "write", e);
+    if (rc != 0)
+        zip_discard(za);
+    char *bytes = NULL;
+    size_t len = 0;
+    if (rc == 0)
+        rc = archive_bytes(src, path, &bytes, &len, e);
+    zip_source_free(src);
+    if (rc == 0)
+        rc = fs_write_atomic(path, bytes, len, e);
+    free(bytes);
+    return rc;
 }
 
 static int archive_read_member(zip_t *za, zip_uint64_t i, const char *path, archive_member *out, err *e)

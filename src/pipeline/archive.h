@@ -30,8 +30,9 @@ typedef struct {
     archive_member *m;
 } archive_contents;
 
-/* Creates (or truncates) the zip at path holding the n members, borrowed
- * from the caller.  Returns 0, or -1 (nothing usable at path). */
+/* Writes the zip holding the n members (borrowed from the caller) to path,
+ * atomically through fs_write_atomic (never through a symlink at path).
+ * Returns 0, or -1 (path unchanged). */
 int archive_write(const char *path, const archive_member *m, int n, err *e);
 
 /* Opens the zip at path and reads every member.  Returns the contents (free

@@ -39,15 +39,15 @@ static void test_out(void)
 {
     char dir[] = "/tmp/f1-test-fsutil.XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
-    char path[256], tmp[300];
+    char path[256], tmp[4200];
     snprintf(path, sizeof path, "%s/t.csv", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     err e;
     CHECK_INT(fs_write_atomic(path, "old\n", 4, &e), 0);
     fs_out o;
     /* pieces are invisible until the commit; an abort leaves the old file
      * and no temp file */
     CHECK_INT(fs_out_open(&o, path, 0, &e), 0);
+    snprintf(tmp, sizeof tmp, "%s", o.tmp);
     CHECK_INT(fs_out_write(&o, "new", 3, &e), 0);
     CHECK(access(tmp, F_OK) == 0);
     fs_out_abort(&o);
@@ -58,6 +58,7 @@ static void test_out(void)
     CHECK_STR(b.data, "old\n");
     for (int durable = 0; durable <= 1; durable++) {
         CHECK_INT(fs_out_open(&o, path, durable, &e), 0);
+        snprintf(tmp, sizeof tmp, "%s", o.tmp);
         CHECK_INT(fs_out_write(&o, "new", 3, &e), 0);
         CHECK_INT(fs_out_write(&o, " text\n", 6, &e), 0);
         buf_reset(&b);
@@ -76,6 +77,76 @@ static void test_out(void)
     CHECK(strstr(e.msg, "no/such") != NULL);
     buf_release(&b);
     unlink(path);
+    rmdir(dir);
+}
+
+/* 1 when the file at path holds exactly text. */
+static int holds(const char *path, const char *text)
+{
+    char got[256] = "";
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(got, 1, sizeof got - 1, f) : 0;
+    if (f)
+        fclose(f);
+    got[n] = '\0';
+    return f != NULL && strcmp(got, text) == 0;
+}
+
+/* A restored data-dir may hold symlinks where files go: nothing is ever
+ * written through one, and temp names cannot be planted. */
+static void test_symlinks(void)
+{
+    char dir[] = "/tmp/f1-test-fsutil.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], victim[256], planted[300];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    FILE *f = fopen(victim, "w");
+    if (f != NULL) {
+        fputs("precious", f);
+        fclose(f);
+    }
+    /* the old fixed temp name, and the target itself, point at the victim */
+    snprintf(planted, sizeof planted, "%s.tmp.%ld", path, (long)getpid());
+    CHECK_INT(symlink(victim, planted), 0);
+    CHECK_INT(symlink(victim, path), 0);
+    err e;
+    mode_t mask = umask(0);
+    umask(mask);
+    for (int durable = 0; durable <= 1; durable++) {
+        CHECK_INT(durable ? fs_write_atomic(path, "{}", 2, &e) : fs_write_replace(path, "{}", 2, &e), 0);
+        CHECK_MSG(holds(victim, "precious"), "the victim was written through a symlink");
+        struct stat st;
+        CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == (0644 & ~mask));
+        CHECK(holds(path, "{}"));
+        unlink(path);
+        CHECK_INT(symlink(victim, path), 0);
+    }
+    /* the temp file is new and unpredictable: two opens never share it */
+    fs_out a, b;
+    CHECK_INT(fs_out_open(&a, path, 0, &e), 0);
+    CHECK_INT(fs_out_open(&b, path, 0, &e), 0);
+    CHECK(strcmp(a.tmp, b.tmp) != 0);
+    CHECK(strncmp(a.tmp, planted, strlen(planted)) == 0 && a.tmp[strlen(planted)] == '.');
+    fs_out_abort(&a);
+    fs_out_abort(&b);
+    struct stat st;
+    CHECK(lstat(planted, &st) == 0 && S_ISLNK(st.st_mode)); /* the planted link is left alone */
+
+    /* directories made inside data-dir must be real ones */
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s/store", dir);
+    CHECK_INT(symlink("/tmp", sub), 0);
+    CHECK_INT(fs_mkdir_in(dir, "store", &e), -1);
+    CHECK(strstr(e.msg, "symbolic link") != NULL && strstr(e.msg, "/store") != NULL);
+    unlink(sub);
+    CHECK_INT(fs_mkdir_in(dir, "store", &e), 0);
+    CHECK_INT(fs_mkdir_in(dir, "store", &e), 0); /* exists: fine */
+    CHECK_INT(fs_mkdir_in(dir, "victim", &e), -1); /* a file */
+    rmdir(sub);
+    unlink(planted);
+    unlink(path);
+    unlink(victim);
     rmdir(dir);
 }
 
@@ -99,6 +170,7 @@ int main(void)
 {
     test_map();
     test_out();
+    test_symlinks();
     test_bigmem();
     return check_done();
 }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A hostile data-dir (restored from a cache anyone could have written), API
+# or Wikipedia mirror, and a model-path zip bomb (issue 11): every case ends
+# in a clear error or a warning, never in a write outside data-dir, a hang
+# or memory without bound.  Fixtures are built here.  Every run that could
+# hang is bounded by `timeout` (exit 124 fails the check that follows).
+. "$(dirname "$0")/lib.sh"
+FAST=(--api-requests-per-second 1000 --api-requests-per-hour 1000000)
+start_replay
+BASE=$WORK/base
+ARGS=(--seasons 2021-2023 --n-estimators 20 --api-base-url "$API_URL" --wikipedia-base-url "$WIKI_URL" "${FAST[@]}")
+timeout 300 "$BIN" --stages source,prepare,features,train,evaluate,package --data-dir "$BASE" "${ARGS[@]}" \
+    >"$WORK/base.log" 2>&1
+check "a data-dir for 2021-2023 (exit 0)" test $? -eq 0
+
+# fresh NAME: a copy of the base data-dir at $WORK/NAME.
+fresh() { rm -rf "${WORK:?}/$1"; cp -a "$BASE" "$WORK/$1"; }
+# run NAME STAGES [args...]: runs the stages on $WORK/NAME, log in $WORK/NAME.log.
+run() {
+    local name=$1 stages=$2; shift 2
+    timeout 120 "$BIN" --stages "$stages" --data-dir "$WORK/$name" "${ARGS[@]}" "$@" >"$WORK/$name.log" 2>&1
+}
+
+# --- item 3: writes never follow a symlink -------------------------------------
+# Each stage's output is planted as a link to a victim outside data-dir, and so
+# is the temp name older versions used (<file>.tmp.<pid>: the pid is known to
+# whoever starts the run, always 1 in a container).
+for spec in "prepare:prepared.csv" "prepare:coverage.json" "features:features.csv" "train:model.json" \
+    "evaluate:metrics.json" "evaluate:predictions.csv" "package:f1-model.zip" "package:MODEL_CARD.md"; do
+    stage=${spec%%:*}
+    file=${spec#*:}
+    fresh links
+    printf 'precious\n' >"$WORK/victim"
+    printf 'precious\n' >"$WORK/victim.tmp"
+    rm -f "$WORK/links/$file"
+    ln -s "$WORK/victim" "$WORK/links/$file"
+    # exec keeps the shell's pid, so the planted temp name is the one the run would pick
+    timeout 120 bash -c 'ln -s "$1.tmp" "$2.tmp.$$"; shift 2; exec "$@"' _ "$WORK/victim" "$WORK/links/$file" \
+        "$BIN" --stages "$stage" --data-dir "$WORK/links" "${ARGS[@]}" >"$WORK/links.log" 2>&1
+    check "$file planted as a symlink: $stage exits 0" test $? -eq 0
+    check_eq "$file planted as a symlink: the victim is untouched" "$(head -c 64 "$WORK/victim") $(head -c 64 "$WORK/victim.tmp")" \
+        "precious precious"
+    check "$file planted as a symlink: replaced by a regular file" test -f "$WORK/links/$file" -a ! -L "$WORK/links/$file"
+done
+# The store's documents: temp names planted for documents a refresh rewrites.
+fresh links
+printf 'precious\n' >"$WORK/victim"
+timeout 120 bash -c 'for f in results/2023_5 races/2023_5 drivers/hamilton; do ln -s "$1" "$2/store/$f.json.tmp.$$"; done
+    shift 2; exec "$@"' _ "$WORK/victim" "$WORK/links" \
+    "$BIN" --stages source --data-dir "$WORK/links" "${ARGS[@]}" --refresh true --wikipedia false >"$WORK/links.log" 2>&1
+check "store temp names planted: source --refresh exits 0" test $? -eq 0
+check_eq "store temp names planted: the victim is untouched" "$(head -c 64 "$WORK/victim")" precious
+check "store temp names planted: the documents are regular files" \
+    test -f "$WORK/links/store/results/2023_5.json" -a ! -L "$WORK/links/store/results/2023_5.json"
+rm -rf "$WORK/links/store/results" "$WORK/elsewhere"
+mkdir "$WORK/elsewhere"
+ln -s "$WORK/elsewhere" "$WORK/links/store/results"
+run links source --wikipedia false
+check_eq "store/results a symlink to a directory outside: exit 4" "$?" 4
+check "store/results a symlink: the error names it" grep -q '^::error::.*store/results.* is a symbolic link' "$WORK/links.log"
+check_eq "store/results a symlink: nothing written through it" "$(ls -A "$WORK/elsewhere" | wc -l)" 0
+
+finish
