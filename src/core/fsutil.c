@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,49 +54,111 @@ int fs_mkdir_in(const char *dir, const char *name, err *e)
     return 0;
 }
 
-int fs_read_file(const char *path, buf *b, err *e)
+/* "1 GiB", "256 MiB" or "N bytes": caps in errors, as people read them. */
+static const char *fs_size_words(size_t n, char *out, size_t len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    if (n >= ((size_t)1 << 30) && n % ((size_t)1 << 30) == 0)
+        snprintf(out, len, "%zu GiB", n >> 30);
+    else if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+        snprintf(out, len, "%zu MiB", n >> 20);
+    else
+        snprintf(out, len, "%zu bytes", n);
+    return out;
+}
+
+static const char *fs_type_words(mode_t m)
+{
+    return S_ISFIFO(m)   ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISDIR(m)  ? "a directory"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
+}
+
+int fs_open_read(const char *path, int flags, size_t cap, size_t *size, err *e)
+{
+    *size = 0;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer.  It has no
+     * effect on a regular file's reads, but is cleared all the same. */
+    int oflags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | ((flags & FS_FOLLOW) ? 0 : O_NOFOLLOW);
+    int fd = open(path, oflags);
+    if (fd < 0 && errno == ELOOP && !(flags & FS_FOLLOW))
+        return err_setk(e, ERR_DATA, "'%s' is a symbolic link: refused (a file in data-dir is read only "
+                        "when it is a regular file; remove the link)", path);
+    if (fd < 0)
         return err_setk(e, ERR_DATA, "cannot open '%s': %s", path, strerror(errno));
-    char chunk[65536];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf_append(b, chunk, n, e) != 0) {
-            rc = err_wrap(e, "reading '%s'", path);
-            break;
-        }
+    struct stat st;
+    char words[32];
+    if (fstat(fd, &st) != 0) {
+        err_setk(e, ERR_DATA, "cannot read '%s': %s", path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        err_setk(e, ERR_DATA, "cannot read '%s': it is %s, not a regular file", path,
+                 fs_type_words(st.st_mode));
+    } else if (cap > 0 && (uintmax_t)st.st_size > (uintmax_t)cap) {
+        err_setk(e, ERR_DATA, "'%s' is %jd bytes, over the %s this file may have", path,
+                 (intmax_t)st.st_size, fs_size_words(cap, words, sizeof words));
+    } else if (fcntl(fd, F_SETFL, O_RDONLY) != 0) {
+        err_setk(e, ERR_DATA, "cannot read '%s': %s", path, strerror(errno));
+    } else {
+        *size = (size_t)st.st_size;
+        return fd;
     }
-    if (rc == 0 && ferror(f))
-        rc = err_setk(e, ERR_DATA, "cannot read '%s'", path);
-    fclose(f);
+    close(fd);
+    return -1;
+}
+
+int fs_read_path(const char *path, int flags, buf *b, err *e)
+{
+    size_t size, limit = b->cap ? b->cap : FS_READ_MAX, got = 0;
+    int fd = fs_open_read(path, flags, limit, &size, e);
+    if (fd < 0)
+        return -1;
+    int rc = buf_reserve(b, size, e) == 0 ? 0 : err_wrap(e, "reading '%s'", path);
+    char chunk[65536];
+    while (rc == 0) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            rc = err_setk(e, ERR_DATA, "cannot read '%s': %s", path, strerror(errno));
+        if (r <= 0)
+            break;
+        /* a file growing while it is read still stops at the cap */
+        got += (size_t)r;
+        if (got > limit)
+            rc = err_setk(e, ERR_DATA, "'%s' grew past its cap of %zu bytes while being read", path, limit);
+        else if (buf_append(b, chunk, (size_t)r, e) != 0)
+            rc = err_wrap(e, "reading '%s'", path);
+    }
+    close(fd);
     if (rc == 0 && b->data == NULL)
         rc = buf_append(b, "", 0, e);
     return rc;
+}
+
+int fs_read_file(const char *path, buf *b, err *e)
+{
+    return fs_read_path(path, 0, b, e);
 }
 
 int fs_map_file(const char *path, fs_map *m, err *e)
 {
     m->data = "";
     m->len = 0;
-    int fd = open(path, O_RDONLY);
+    size_t size;
+    int fd = fs_open_read(path, 0, FS_MAP_MAX, &size, e);
     if (fd < 0)
-        return err_setk(e, ERR_DATA, "cannot open '%s': %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return err_setk(e, ERR_DATA, "cannot read '%s': not a regular file", path);
-    }
-    if (st.st_size > 0) {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        return -1;
+    if (size > 0) {
+        void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         if (p == MAP_FAILED) {
             int saved = errno;
             close(fd);
             return err_setk(e, ERR_DATA, "cannot map '%s': %s", path, strerror(saved));
         }
         m->data = p;
-        m->len = (size_t)st.st_size;
+        m->len = size;
     }
     close(fd);
     return 0;

@@ -27,7 +27,35 @@ int fs_mkdirs(const char *path, err *e);
  * the directories the program makes inside data-dir. */
 int fs_mkdir_in(const char *dir, const char *name, err *e);
 
-/* Reads a whole file into b (appending; b's cap applies). */
+/* Reading.  A restored data-dir may hold a FIFO where a file is read (open
+ * would wait for a writer forever), a device or a symlink to one
+ * (/dev/zero never ends), or a symlink out of data-dir.  So a file is
+ * opened without blocking and, unless FS_FOLLOW, without following a
+ * symlink; only a regular file is read, and only up to a cap that depends
+ * on what it is: over the cap is an error naming the file and the cap.
+ * The caps, by kind of file: */
+#define FS_MAP_MAX ((size_t)1 << 30)   /* mapped tables: prepared.csv, features.csv */
+#define FS_READ_MAX ((size_t)256 << 20) /* fs_read_file into a buf without a cap */
+/* (and, in their modules: store documents 64 MiB, model.json 1 GiB,
+ * zip members ARCHIVE_MEMBER_MAX, report files 256 MiB). */
+
+/* A path the user gave (an input such as model-path) may be a symlink;
+ * files found in data-dir may not. */
+#define FS_FOLLOW 1
+
+/* Opens path read-only under the rules above (flags: 0 or FS_FOLLOW; cap:
+ * the most bytes accepted, 0 = any size).  Returns the descriptor (in
+ * blocking mode, close-on-exec; the caller closes it) with *size = the
+ * file's size, or -1 with e set (ERR_DATA) naming the file and why: it
+ * does not exist, is a symbolic link, is not a regular file (a FIFO,
+ * device, directory...), or is larger than cap. */
+int fs_open_read(const char *path, int flags, size_t cap, size_t *size, err *e);
+
+/* Reads a whole file into b (appending), under the rules above (flags: 0
+ * or FS_FOLLOW); the cap is b's (FS_READ_MAX when b has none). */
+int fs_read_path(const char *path, int flags, buf *b, err *e);
+
+/* fs_read_path for a file of data-dir (flags 0). */
 int fs_read_file(const char *path, buf *b, err *e);
 
 /* Writes n bytes to path atomically (temp name, fsync, rename). */
@@ -39,9 +67,10 @@ int fs_write_atomic(const char *path, const void *data, size_t n, err *e);
  * documents of the embedded store, which syncs once when it closes. */
 int fs_write_replace(const char *path, const void *data, size_t n, err *e);
 
-/* A whole file mapped read-only, for the big tables the stages read
- * (prepared.csv, features.csv): the page cache's pages are mapped, not
- * copied into fresh memory.  An empty file maps as data = "" with len 0.
+/* A whole file of data-dir mapped read-only, for the big tables the stages
+ * read (prepared.csv, features.csv): the page cache's pages are mapped, not
+ * copied into fresh memory.  Opened under the rules above, cap FS_MAP_MAX.
+ * An empty file maps as data = "" with len 0.
  * The caller owns the mapping and releases it with fs_unmap (a zeroed
  * struct: no-op). */
 typedef struct {

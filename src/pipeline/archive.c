@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zip.h>
 
@@ -181,14 +182,28 @@ static int archive_read_member(zip_t *za, zip_uint64_t i, const char *path, arch
     return rc;
 }
 
+/* The zip at path, opened as fs_open_read says (never a FIFO, device or,
+ * unless FS_FOLLOW, symlink) and checked for consistency; NULL with e set. */
+static zip_t *archive_open(const char *path, int flags, err *e)
+{
+    size_t size;
+    int fd = fs_open_read(path, flags, 0, &size, e);
+    if (fd < 0)
+        return NULL;
+    int code = 0;
+    zip_t *za = zip_fdopen(fd, ZIP_CHECKCONS, &code);
+    if (za == NULL) {
+        close(fd); /* zip_fdopen leaves it open when it fails */
+        archive_open_error(code, ERR_DATA, "cannot read", path, e);
+    }
+    return za;
+}
+
 archive_contents *archive_read(const char *path, err *e)
 {
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
-    if (za == NULL) {
-        archive_open_error(code, ERR_DATA, "cannot read", path, e);
+    zip_t *za = archive_open(path, 0, e);
+    if (za == NULL)
         return NULL;
-    }
     zip_int64_t n = zip_get_num_entries(za, 0);
     if (n < 0 || n > ARCHIVE_MEMBERS_MAX) {
         zip_discard(za);

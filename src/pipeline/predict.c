@@ -65,8 +65,10 @@ static int load_model(const stage_ctx *ctx, model *m, err *e)
                         "no model at '%s' (set model-path, or run the train or package stage "
                         "first)",
                         path);
+    /* model-path is the user's and may be a symlink; data-dir's may not */
+    int flags = ctx->cfg->model_path[0] != '\0' ? FS_FOLLOW : 0;
     if (!ends_with(path, ".zip"))
-        return model_read(path, m, e);
+        return model_load(path, flags, m, e);
     archive_contents *zip = archive_read(path, e);
     if (zip == NULL)
         return -1;

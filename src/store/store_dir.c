@@ -144,21 +144,15 @@ static int join_path(char *out, size_t n, const char *a, const char *b, err *e)
  * fraction of stdio's per-file buffer and copies. */
 static int read_file(const char *path, file_buf *fb, size_t *len, err *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return err_setk(e, ERR_STORE, "store: cannot open '%s': %s", path, strerror(errno));
+    /* A FIFO, device or symlink planted as a document is refused (fsutil). */
+    size_t size;
+    int fd = fs_open_read(path, 0, DOC_MAX_BYTES, &size, e);
+    if (fd < 0) {
+        if (e != NULL)
+            e->kind = ERR_STORE;
+        return err_wrap(e, "store");
+    }
     int rc = -1;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        err_setk(e, ERR_STORE, "store: cannot read '%s': %s", path, strerror(errno));
-        goto out;
-    }
-    if ((uintmax_t)st.st_size > DOC_MAX_BYTES) {
-        err_setk(e, ERR_STORE, "store: '%s' is larger than %u MB (corrupt store?)", path,
-                 DOC_MAX_BYTES >> 20);
-        goto out;
-    }
-    size_t size = (size_t)st.st_size;
     if (size > fb->alloc || fb->data == NULL) {
         char *d = realloc(fb->data, size ? size : 1);
         if (d == NULL) {

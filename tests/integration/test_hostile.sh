@@ -60,4 +60,36 @@ check_eq "store/results a symlink to a directory outside: exit 4" "$?" 4
 check "store/results a symlink: the error names it" grep -q '^::error::.*store/results.* is a symbolic link' "$WORK/links.log"
 check_eq "store/results a symlink: nothing written through it" "$(ls -A "$WORK/elsewhere" | wc -l)" 0
 
+# --- item 10: a FIFO or an endless file where a file is read -------------------
+# plant NAME FILE KIND: replaces FILE of $WORK/NAME by a FIFO (fifo) or a link
+# to /dev/zero (zero).
+plant() {
+    rm -f "$WORK/$1/$2"
+    if [ "$3" = fifo ]; then mkfifo "$WORK/$1/$2"; else ln -s /dev/zero "$WORK/$1/$2"; fi
+}
+for spec in "features:prepared.csv:5" "train:features.csv:5" "evaluate:model.json:5" "evaluate:prepared.csv:5" \
+    "package:metrics.json:5" "upload:f1-model.zip:5" "predict:model.json:5" "prepare:store/results/2022_3.json:4"; do
+    IFS=: read -r stage file code <<<"$spec"
+    for kind in fifo zero; do
+        fresh endless
+        plant endless "$file" "$kind"
+        # upload reads the zip once it has a service to send it to (none answers here)
+        ACTIONS_RUNTIME_TOKEN=x ACTIONS_RESULTS_URL=http://127.0.0.1:9 \
+            run endless "$stage" --predict-season 2023 --predict-round 5
+        check_eq "$file as a $kind: $stage exits $code, at once" "$?" "$code"
+        if [ "$kind" = fifo ]; then why="a FIFO, not a regular file"; else why="is a symbolic link"; fi
+        check "$file as a $kind: the error names the file and why" \
+            grep -q "^::error::.*${file//./\\.}.*$why" "$WORK/endless.log"
+    done
+done
+# The report at the end of any step reads metrics.json, coverage.json and the zip:
+# a FIFO there is skipped with a warning, the step's own result stands.
+fresh endless
+plant endless metrics.json fifo
+plant endless f1-model.zip fifo
+GITHUB_OUTPUT=$WORK/endless.out GITHUB_STEP_SUMMARY=$WORK/endless.md run endless features
+check_eq "report with FIFOs in data-dir: exit 0" "$?" 0
+check "report with FIFOs: a warning names metrics.json" grep -q '^::warning::report: skipping .*metrics\.json.*a FIFO' "$WORK/endless.log"
+check "report with FIFOs: the outputs were written" grep -q '^precision=$' "$WORK/endless.out"
+
 finish

@@ -150,6 +150,77 @@ static void test_symlinks(void)
     rmdir(dir);
 }
 
+/* FIFOs, devices, symlinks and oversized files where data-dir files are
+ * read: a clear error at once, never a hang or an endless read (alarm()
+ * turns a hang into a failed run). */
+static void test_hostile_reads(void)
+{
+    alarm(20);
+    char dir[] = "/tmp/f1-test-fsutil.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char fifo[256], zero[256], big[256], real[256], link[256];
+    snprintf(fifo, sizeof fifo, "%s/model.json", dir);
+    snprintf(zero, sizeof zero, "%s/prepared.csv", dir);
+    snprintf(big, sizeof big, "%s/big.json", dir);
+    snprintf(real, sizeof real, "%s/real.csv", dir);
+    snprintf(link, sizeof link, "%s/link.csv", dir);
+    CHECK_INT(mkfifo(fifo, 0644), 0);
+    CHECK_INT(symlink("/dev/zero", zero), 0);
+    err e;
+    buf b;
+    buf_init(&b, 0);
+    fs_map m;
+    size_t size;
+    CHECK_INT(fs_read_file(fifo, &b, &e), -1);
+    CHECK_MSG(strstr(e.msg, "model.json") && strstr(e.msg, "a FIFO, not a regular file"), "%s", e.msg);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK_INT(fs_map_file(fifo, &m, &e), -1);
+    CHECK(strstr(e.msg, "a FIFO") != NULL);
+    CHECK_INT(fs_read_file(zero, &b, &e), -1);
+    CHECK_MSG(strstr(e.msg, "prepared.csv' is a symbolic link") != NULL, "%s", e.msg);
+    CHECK_INT(fs_map_file(zero, &m, &e), -1);
+    CHECK(strstr(e.msg, "symbolic link") != NULL);
+    /* followed (a path the user gave), the device is still refused */
+    CHECK_INT(fs_open_read(zero, FS_FOLLOW, 0, &size, &e), -1);
+    CHECK_MSG(strstr(e.msg, "a character device") != NULL, "%s", e.msg);
+    CHECK_INT(fs_read_path(fifo, FS_FOLLOW, &b, &e), -1);
+    CHECK_INT(fs_open_read(dir, 0, 0, &size, &e), -1);
+    CHECK(strstr(e.msg, "a directory") != NULL);
+    /* a regular file over its cap: named, with the cap */
+    FILE *f = fopen(big, "w");
+    for (int i = 0; f != NULL && i < 3000; i++)
+        fputs("0123456789", f);
+    if (f != NULL)
+        fclose(f);
+    buf capped;
+    buf_init(&capped, 1 << 10);
+    CHECK_INT(fs_read_file(big, &capped, &e), -1);
+    CHECK_MSG(strstr(e.msg, "big.json' is 30000 bytes, over the 1024 bytes") != NULL, "%s", e.msg);
+    CHECK_INT(fs_open_read(big, 0, (size_t)1 << 20, &size, &e) >= 0, 1);
+    CHECK_INT(size, 30000);
+    CHECK_INT(fs_open_read(big, 0, 20000, &size, &e), -1);
+    CHECK(strstr(e.msg, "20000 bytes") != NULL);
+    buf_release(&capped);
+    /* a symlink to a regular file: refused in data-dir, read when followed */
+    f = fopen(real, "w");
+    if (f != NULL) {
+        fputs("a,b\n", f);
+        fclose(f);
+    }
+    CHECK_INT(symlink(real, link), 0);
+    CHECK_INT(fs_read_file(link, &b, &e), -1);
+    CHECK_INT(fs_read_path(link, FS_FOLLOW, &b, &e), 0);
+    CHECK_STR(b.data, "a,b\n");
+    buf_release(&b);
+    unlink(fifo);
+    unlink(zero);
+    unlink(big);
+    unlink(real);
+    unlink(link);
+    rmdir(dir);
+    alarm(0);
+}
+
 static void test_bigmem(void)
 {
     size_t n = 3u << 20;
@@ -171,6 +242,7 @@ int main(void)
     test_map();
     test_out();
     test_symlinks();
+    test_hostile_reads();
     test_bigmem();
     return check_done();
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -404,6 +405,24 @@ static void dir_temp_files(const char *dir)
     CHECK_INT(store_list(s, "races", NULL, NULL, visit, &c, &e), -1);
     CHECK_INT(e.kind, ERR_STORE);
     CHECK(strstr(e.msg, "2030_1.json") != NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/store/races/2030_1.json", dir);
+    unlink(path);
+
+    /* A FIFO, or a link to an endless device, as a document: a clear error
+     * at once (alarm() turns a hang into a failure). */
+    alarm(20);
+    CHECK_INT(mkfifo(path, 0644), 0);
+    CHECK_INT(store_list(s, "races", NULL, NULL, visit, &c, &e), -1);
+    CHECK_MSG(e.kind == ERR_STORE && strstr(e.msg, "2030_1.json") && strstr(e.msg, "a FIFO"), "%s", e.msg);
+    cJSON *got = NULL;
+    CHECK_INT(store_get(s, "races", (const char *const[]){"2030", "1"}, &got, &e), -1);
+    unlink(path);
+    CHECK_INT(symlink("/dev/zero", path), 0);
+    CHECK_INT(store_list(s, "races", "season", "2030", visit, &c, &e), -1);
+    CHECK_MSG(e.kind == ERR_STORE && strstr(e.msg, "symbolic link"), "%s", e.msg);
+    unlink(path);
+    alarm(0);
     store_close(s);
 }
 
