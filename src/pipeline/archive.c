@@ -140,48 +140,6 @@ int archive_write(const char *path, const archive_member *m, int n, err *e)
     return rc;
 }
 
-static int archive_read_member(zip_t *za, zip_uint64_t i, const char *path, archive_member *out, err *e)
-{
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
-        return err_setk(e, ERR_DATA, "zip '%s': cannot read member %llu: %s", path,
-                        (unsigned long long)i, zip_strerror(za));
-    if (st.size > ARCHIVE_MEMBER_MAX)
-        return err_setk(e, ERR_DATA, "zip '%s': member '%s' is larger than %zu bytes", path, st.name,
-                        (size_t)ARCHIVE_MEMBER_MAX);
-    char *name = strdup(st.name);
-    char *data = malloc((size_t)st.size + 1);
-    out->name = name;
-    out->data = data;
-    if (name == NULL || data == NULL)
-        return err_set(e, "out of memory reading zip '%s'", path);
-    zip_file_t *zf = zip_fopen_index(za, i, 0);
-    if (zf == NULL)
-        return err_setk(e, ERR_DATA, "zip '%s': cannot open member '%s': %s", path, name, zip_strerror(za));
-    size_t len = 0;
-    zip_int64_t got = 0;
-    while (len < st.size) {
-        got = zip_fread(zf, data + len, st.size - len);
-        if (got <= 0)
-            break;
-        len += (size_t)got;
-    }
-    /* One more read must hit EOF: that is where libzip checks the CRC, and
-     * data beyond the header's size means a damaged member too. */
-    char extra;
-    if (got >= 0 && len == st.size)
-        got = zip_fread(zf, &extra, 1);
-    int rc = 0;
-    if (got != 0 || len != st.size)
-        rc = err_setk(e, ERR_DATA, "zip '%s': member '%s' is damaged (%s)", path, name,
-                      got < 0 ? zip_file_strerror(zf) : "size differs from its header");
-    zip_fclose(zf);
-    data[st.size] = '\0';
-    out->len = (size_t)st.size;
-    return rc;
-}
-
 /* The zip at path, opened as fs_open_read says (never a FIFO, device or,
  * unless FS_FOLLOW, symlink) and checked for consistency; NULL with e set. */
 static zip_t *archive_open(const char *path, int flags, err *e)
@@ -197,6 +155,71 @@ static zip_t *archive_open(const char *path, int flags, err *e)
         archive_open_error(code, ERR_DATA, "cannot read", path, e);
     }
     return za;
+}
+
+/* Member i's name and declared (uncompressed) size, checked against cap
+ * before anything is inflated. */
+static int archive_stat(zip_t *za, zip_uint64_t i, const char *path, size_t cap, zip_stat_t *st, err *e)
+{
+    zip_stat_init(st);
+    if (zip_stat_index(za, i, 0, st) != 0 || !(st->valid & ZIP_STAT_NAME) || !(st->valid & ZIP_STAT_SIZE))
+        return err_setk(e, ERR_DATA, "zip '%s': cannot read member %llu: %s", path,
+                        (unsigned long long)i, zip_strerror(za));
+    if (st->size > cap)
+        return err_setk(e, ERR_DATA, "zip '%s': member '%s' declares %llu bytes, over its cap of %zu", path,
+                        st->name, (unsigned long long)st->size, cap);
+    return 0;
+}
+
+/* Inflates member i (st from archive_stat) onto the end of out.  The
+ * header's size can lie: inflating stops one byte past it, and reads must
+ * end exactly there (EOF is where libzip checks the CRC), so no more than
+ * the declared size is ever held. */
+static int archive_inflate(zip_t *za, zip_uint64_t i, const zip_stat_t *st, const char *path, buf *out, err *e)
+{
+    /* room for size bytes and the NUL: the byte past a lying size fits */
+    if (buf_reserve(out, (size_t)st->size, e) != 0)
+        return err_wrap(e, "zip '%s': member '%s'", path, st->name);
+    zip_file_t *zf = zip_fopen_index(za, i, 0);
+    if (zf == NULL)
+        return err_setk(e, ERR_DATA, "zip '%s': cannot open member '%s': %s", path, st->name, zip_strerror(za));
+    char *dst = out->data + out->len;
+    zip_uint64_t len = 0;
+    zip_int64_t got;
+    do {
+        got = zip_fread(zf, dst + len, st->size + 1 - len);
+        if (got > 0)
+            len += (zip_uint64_t)got;
+    } while (got > 0 && len <= st->size);
+    int rc = 0;
+    if (got < 0 || len != st->size)
+        rc = err_setk(e, ERR_DATA, "zip '%s': member '%s' is damaged (%s)", path, st->name,
+                      got < 0 ? zip_file_strerror(zf)
+                              : len > st->size ? "more data than its header declares" : "shorter than its header declares");
+    zip_fclose(zf);
+    if (rc == 0) {
+        out->len += (size_t)len;
+        out->data[out->len] = '\0';
+    }
+    return rc;
+}
+
+int archive_read_one(const char *path, int flags, const char *name, buf *out, err *e)
+{
+    zip_t *za = archive_open(path, flags, e);
+    if (za == NULL)
+        return -1;
+    zip_int64_t i = zip_name_locate(za, name, 0);
+    zip_stat_t st;
+    int rc;
+    if (i < 0)
+        rc = err_setk(e, ERR_DATA, "zip '%s' holds no %s", path, name);
+    else if (archive_stat(za, (zip_uint64_t)i, path, out->cap ? out->cap : ARCHIVE_MEMBER_MAX, &st, e) != 0)
+        rc = -1;
+    else
+        rc = archive_inflate(za, (zip_uint64_t)i, &st, path, out, e);
+    zip_discard(za);
+    return rc;
 }
 
 archive_contents *archive_read(const char *path, err *e)
@@ -217,9 +240,33 @@ archive_contents *archive_read(const char *path, err *e)
         err_set(e, "out of memory reading zip '%s'", path);
         goto fail;
     }
+    /* Every declared size is checked, and their sum, before any member is
+     * inflated. */
+    zip_stat_t st;
+    size_t total = 0;
     for (zip_int64_t i = 0; i < n; i++) {
+        if (archive_stat(za, (zip_uint64_t)i, path, ARCHIVE_MEMBER_MAX, &st, e) != 0)
+            goto fail;
+        total += (size_t)st.size;
+        if (total > ARCHIVE_TOTAL_MAX) {
+            err_setk(e, ERR_DATA, "zip '%s': its members declare more than %zu bytes in all", path,
+                     (size_t)ARCHIVE_TOTAL_MAX);
+            goto fail;
+        }
+    }
+    for (zip_int64_t i = 0; i < n; i++) {
+        if (archive_stat(za, (zip_uint64_t)i, path, ARCHIVE_MEMBER_MAX, &st, e) != 0)
+            goto fail;
+        buf b;
+        buf_init(&b, 0);
+        int rc = archive_inflate(za, (zip_uint64_t)i, &st, path, &b, e);
         c->n++;
-        if (archive_read_member(za, (zip_uint64_t)i, path, &c->m[i], e) != 0)
+        c->m[i].name = strdup(st.name);
+        c->m[i].len = b.len;
+        c->m[i].data = buf_detach(&b);
+        if (rc == 0 && (c->m[i].name == NULL || c->m[i].data == NULL))
+            rc = err_set(e, "out of memory reading zip '%s'", path);
+        if (rc != 0)
             goto fail;
     }
     zip_discard(za);

@@ -41,7 +41,6 @@
 #include "pipeline/stage.h"
 
 #define FILE_PREDICT "predictions-next.csv"
-#define FILE_PREDICT_MODEL ".predict-model.json"
 
 static int ends_with(const char *s, const char *tail)
 {
@@ -49,7 +48,7 @@ static int ends_with(const char *s, const char *tail)
     return n >= t && strcmp(s + n - t, tail) == 0;
 }
 
-/* Reads the model, from a zip through a temp file in data-dir. */
+/* Reads the model, from model.json or the zip's member. */
 static int load_model(const stage_ctx *ctx, model *m, err *e)
 {
     char path[CFG_STR_MAX + 64];
@@ -69,19 +68,13 @@ static int load_model(const stage_ctx *ctx, model *m, err *e)
     int flags = ctx->cfg->model_path[0] != '\0' ? FS_FOLLOW : 0;
     if (!ends_with(path, ".zip"))
         return model_load(path, flags, m, e);
-    archive_contents *zip = archive_read(path, e);
-    if (zip == NULL)
-        return -1;
-    const archive_member *mem = archive_find(zip, FILE_MODEL);
-    char tmp[CFG_STR_MAX + 64];
-    stage_path(ctx, FILE_PREDICT_MODEL, tmp, sizeof tmp);
-    int rc = mem == NULL ? err_setk(e, ERR_DATA, "%s holds no %s", path, FILE_MODEL)
-                         : fs_write_atomic(tmp, mem->data, mem->len, e);
-    archive_contents_free(zip);
-    if (rc == 0) {
-        rc = model_read(tmp, m, e);
-        remove(tmp);
-    }
+    /* Only model.json is inflated, and never more than its cap. */
+    buf b;
+    buf_init(&b, MODEL_FILE_MAX);
+    char what[CFG_STR_MAX + 64];
+    snprintf(what, sizeof what, "'%s' member %s", path, FILE_MODEL);
+    int rc = archive_read_one(path, flags, FILE_MODEL, &b, e) == 0 ? model_parse(b.data, b.len, what, m, e) : -1;
+    buf_release(&b);
     if (rc == 0)
         log_info("predict: model.json from %s", path);
     return rc;

@@ -92,4 +92,65 @@ check_eq "report with FIFOs in data-dir: exit 0" "$?" 0
 check "report with FIFOs: a warning names metrics.json" grep -q '^::warning::report: skipping .*metrics\.json.*a FIFO' "$WORK/endless.log"
 check "report with FIFOs: the outputs were written" grep -q '^precision=$' "$WORK/endless.out"
 
+# --- item 5: a zip bomb as model-path -------------------------------------------
+# Zips written here by hand (python's zipfile cannot reuse one compressed stream
+# or lie about a size): six 256 MiB members of zeros around the real model.json
+# (1.5 GiB if all were inflated, 1.5 MB on disk); a model.json of 300 MiB (over
+# the 256 MiB cap of a model); the same declaring 1000 bytes (a lying header).
+python3 - "$BASE/model.json" "$WORK" <<'EOF'
+import struct, sys, zlib
+
+def deflate_zeros(size):
+    c, chunk, out, crc = zlib.compressobj(9, zlib.DEFLATED, -15), bytes(1 << 20), [], 0
+    for _ in range(size >> 20):
+        out.append(c.compress(chunk))
+        crc = zlib.crc32(chunk, crc)
+    out.append(c.flush())
+    return b"".join(out), crc, size
+
+def deflate(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(), zlib.crc32(data), len(data)
+
+def write_zip(path, members):  # (name, (compressed, crc, size), declared size)
+    body, central = bytearray(), bytearray()
+    for name, (comp, crc, _), declared in members:
+        n = name.encode()
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(comp),
+                               declared, len(n), 0, 0, 0, 0, 0, len(body)) + n
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(comp), declared,
+                            len(n), 0) + n + comp
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(body), 0)
+    open(path, "wb").write(bytes(body + central + end))
+
+model = deflate(open(sys.argv[1], "rb").read())
+zeros = deflate_zeros(256 << 20)
+write_zip(sys.argv[2] + "/bomb.zip", [("junk%d" % i, zeros, zeros[2]) for i in range(3)] +
+          [("model.json", model, model[2])] + [("junk%d" % i, zeros, zeros[2]) for i in range(3, 6)])
+big = deflate_zeros(300 << 20)
+write_zip(sys.argv[2] + "/over.zip", [("model.json", big, big[2])])
+write_zip(sys.argv[2] + "/lying.zip", [("model.json", big, 1000)])
+EOF
+check "the zip fixtures are small" test "$(stat -c %s "$WORK/bomb.zip")" -lt 4000000
+# predict_rss NAME ZIP: predict 2023 round 5 with model-path ZIP; log NAME.log,
+# peak RSS (KiB) in NAME.rss.
+predict_rss() {
+    timeout 120 /usr/bin/time -f %M -o "$WORK/$1.rss" "$BIN" --stages predict --data-dir "$BASE" "${ARGS[@]}" \
+        --predict-season 2023 --predict-round 5 --model-path "$2" >"$WORK/$1.log" 2>&1
+}
+predict_rss bomb "$WORK/bomb.zip"
+check_eq "six 256 MiB members around model.json: predict exits 0" "$?" 0
+check "only model.json was read" grep -q "^predict: model.json from $WORK/bomb.zip" "$WORK/bomb.log"
+check_le "the bomb's peak RSS stays under 200 MB (KiB)" "$(tail -n 1 "$WORK/bomb.rss")" 200000
+predict_rss over "$WORK/over.zip"
+check_eq "a 300 MiB model.json: exit 5" "$?" 5
+check "a 300 MiB model.json: refused before inflating, naming the cap" \
+    grep -q "^::error::.*over.zip': member 'model.json' declares 314572800 bytes, over its cap of 268435456" "$WORK/over.log"
+check_le "a 300 MiB model.json: peak RSS under 200 MB (KiB)" "$(tail -n 1 "$WORK/over.rss")" 200000
+predict_rss lying "$WORK/lying.zip"
+check_eq "a model.json whose header says 1000 bytes: exit 5" "$?" 5
+check "a lying header: stopped past the declared size" \
+    grep -q "^::error::.*lying.zip': member 'model.json' is damaged (more data than its header declares)" "$WORK/lying.log"
+check_le "a lying header: peak RSS under 200 MB (KiB)" "$(tail -n 1 "$WORK/lying.rss")" 200000
+
 finish
