@@ -71,7 +71,7 @@ static int load_model(const stage_ctx *ctx, model *m, err *e)
     /* Only model.json is inflated, and never more than its cap. */
     buf b;
     buf_init(&b, MODEL_FILE_MAX);
-    char what[CFG_STR_MAX + 64];
+    char what[sizeof path + 32];
     snprintf(what, sizeof what, "'%s' member %s", path, FILE_MODEL);
     int rc = archive_read_one(path, flags, FILE_MODEL, &b, e) == 0 ? model_parse(b.data, b.len, what, m, e) : -1;
     buf_release(&b);

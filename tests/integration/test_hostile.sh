@@ -153,4 +153,42 @@ check "a lying header: stopped past the declared size" \
     grep -q "^::error::.*lying.zip': member 'model.json' is damaged (more data than its header declares)" "$WORK/lying.log"
 check_le "a lying header: peak RSS under 200 MB (KiB)" "$(tail -n 1 "$WORK/lying.rss")" 200000
 
+# --- item 4: a Wikipedia page that costs the parser minutes ---------------------
+# A mirror serving 1.2 MB of nested <div>s (about 100 s for one parse) as the
+# article of 2023 round 1, 404 for the rest: the weather of that race stays
+# unknown with a warning, the run goes on and ends.
+cat >"$WORK/deep_wiki.py" <<'EOF'
+import http.server, sys
+page = b"<html><body>" + b"<div>" * 240000 + b"<table class=infobox><tr><th>Weather</th><td>Deep</td></tr></table>"
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        hostile = "2023_Bahrain_Grand_Prix" in self.path
+        self.send_response(200 if hostile else 404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page) if hostile else 0))
+        self.end_headers()
+        if hostile:
+            self.wfile.write(page)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+EOF
+python3 "$WORK/deep_wiki.py" >"$WORK/deep_wiki.port" &
+deep_pid=$!
+on_exit "kill $deep_pid"
+for _ in $(seq 50); do [ -s "$WORK/deep_wiki.port" ] && break; sleep 0.1; done
+fresh deep
+rm -f "$WORK/deep/store/weather/2023_1.json" "$WORK/deep/store/weather/2023_2.json"
+timeout 300 "$BIN" --stages source,prepare --data-dir "$WORK/deep" --seasons 2021-2023 --api-base-url "$API_URL" \
+    --wikipedia-base-url "http://127.0.0.1:$(cat "$WORK/deep_wiki.port")" "${FAST[@]}" >"$WORK/deep.log" 2>&1
+check_eq "a 1.2 MB page of nested divs: source,prepare exit 0 (not a hang)" "$?" 0
+check "nested divs: a warning names the article and the bound" \
+    grep -q '^::warning::weather: .*2023_Bahrain_Grand_Prix: the page was not parsed: it took more than 1 s of CPU' "$WORK/deep.log"
+check_eq "nested divs: the race's weather is an error, tried again next run" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$WORK/deep/store/weather/2023_1.json")" error
+check_eq "the next race (404) is missing, as before" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$WORK/deep/store/weather/2023_2.json")" missing
+
 finish
