@@ -2,7 +2,8 @@
 # Installs what building and testing f1-mlops needs on a Debian (bookworm)
 # machine, as root: the C toolchain and libraries, valgrind and clang for
 # the sanitizer/fuzz builds, python3 for the replay server, pandas and
-# scikit-learn for the benchmark baseline, debootstrap for the container's
+# scikit-learn for the benchmark baseline, cmark-gfm (GitHub's Markdown
+# renderer) to check the job summary renders inert, debootstrap for the container's
 # base image, and the Go tools the tests run (FerretDB, act).
 # Idempotent: what is already there is not fetched again.
 # `install-deps.sh build` installs only what building and the offline demo
@@ -19,7 +20,7 @@ APT_PACKAGES=(
     build-essential pkg-config curl ca-certificates git
     libcurl4-openssl-dev libcjson-dev libmongoc-dev libbson-dev libgumbo-dev libzip-dev libssl-dev
     valgrind clang libclang-rt-14-dev
-    python3 python3-pandas python3-sklearn python3-yaml time
+    python3 python3-pandas python3-sklearn python3-yaml time cmark-gfm
     debootstrap unzip
 )
 missing=()

@@ -7,8 +7,9 @@
  * and the data coverage.  Without metrics.json (say only `source` ran) it
  * shows what ran and the coverage it can find.  The runner drops a summary
  * over 1 MiB, so the rendering never exceeds SUMMARY_MAX bytes: when the
- * per-race table would overflow it is cut, with a note.  Table cells are
- * escaped (metrics_md_cell).  No state. */
+ * per-race table would overflow it is cut, with a note.  Every string that
+ * comes from a file or the API (race and driver names, upload.json, paths)
+ * goes in through mdesc_text/mdesc_link (core/mdesc.h).  No state. */
 #ifndef F1_GHA_SUMMARY_H
 #define F1_GHA_SUMMARY_H
 

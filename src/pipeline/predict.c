@@ -29,6 +29,7 @@
 #include "core/csv.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/mdesc.h"
 #include "data/features.h"
 #include "gha/outputs.h"
 #include "gha/summary.h"
@@ -183,12 +184,13 @@ static int report(const stage_ctx *ctx, const predict_race *r, const model *m,
     char season[16], round[16], grid[16], score[NUMFMT_MAX], rank[16], path[CFG_STR_MAX + 64];
     snprintf(season, sizeof season, "%d", r->season);
     snprintf(round, sizeof round, "%d", r->round);
-    if (csv_put_row(&csv, head, 9, e) != 0 ||
-        buf_printf(&md, e, "## Prediction: %s (%d round %d, %s)\n\nGrid: %s. Model trained on "
-                   "seasons %d-%d, %d trees.\n\n| rank | driver | constructor | grid | score |\n"
-                   "|---:|---|---|---:|---:|\n",
-                   r->race_name, r->season, r->round, r->date, grid_words(r->grid), m->train_first,
-                   m->train_last, m->bag.n_trees) != 0)
+    /* the race's name and date come from the API: inert text */
+    if (csv_put_row(&csv, head, 9, e) != 0 || buf_puts(&md, "## Prediction: ", e) != 0 ||
+        mdesc_text(&md, r->race_name, e) != 0 || buf_printf(&md, e, " (%d round %d, ", r->season, r->round) != 0 ||
+        mdesc_text(&md, r->date, e) != 0 ||
+        buf_printf(&md, e, ")\n\nGrid: %s. Model trained on seasons %d-%d, %d trees.\n\n"
+                   "| rank | driver | constructor | grid | score |\n|---:|---|---|---:|---:|\n",
+                   grid_words(r->grid), m->train_first, m->train_last, m->bag.n_trees) != 0)
         goto out;
     for (int k = 0; k < n; k++) {
         const prepared_row *x = &rows[by[k]];

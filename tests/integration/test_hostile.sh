@@ -191,4 +191,88 @@ check_eq "nested divs: the race's weather is an error, tried again next run" \
 check_eq "the next race (404) is missing, as before" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$WORK/deep/store/weather/2023_2.json")" missing
 
+# --- item 2: workflow commands and Markdown in untrusted strings ----------------
+# commands_in FILE: the workflow commands the runner would run from FILE, one
+# per line as written up to the end of the name ("::warning::", "::warning ::",
+# "##[error]"): lines end at CR or LF; "::name" after leading (Unicode)
+# whitespace, or "##[name]" anywhere.
+commands_in() {
+    python3 - "$1" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+for line in re.split(r"\r\n|\r|\n", text):
+    m = re.match(r"::[^:]*::", line.lstrip()) or re.search(r"##\[[^\]]*\]", line)
+    if m:
+        print(m.group(0))
+EOF
+}
+# The program's own commands are the only ones allowed: groups and plain
+# annotations (always "::name::", never with properties), no masks, and no
+# error in a run that succeeds.
+only_own_commands() { ! commands_in "$1" | grep -qvxE '::(group|endgroup|warning|notice)::'; }
+
+# A data-dir whose name carries commands.
+EVIL_DIR=$WORK/$'evil\n::warning ::injected\r::add-mask::precision\n##[error]legacy'
+timeout 120 "$BIN" --stages features --data-dir "$EVIL_DIR" "${ARGS[@]}" >"$WORK/evildir.log" 2>&1
+check_eq "a data-dir name with newlines: exit 5 (no prepared.csv there)" "$?" 5
+check "a data-dir name with newlines: only the error annotation is a command" \
+    test "$(commands_in "$WORK/evildir.log" | grep -vxE '::(group|endgroup)::')" = "::error::"
+check "a data-dir name with newlines: the error shows it escaped" grep -q '^::error::.*evil%0A::warning ::injected%0D::add-mask::precision' "$WORK/evildir.log"
+cp "$BASE/prepared.csv" "$EVIL_DIR/"
+timeout 120 "$BIN" --stages features --data-dir "$EVIL_DIR" "${ARGS[@]}" >"$WORK/evildir.log" 2>&1
+check_eq "a data-dir name with newlines: features exits 0" "$?" 0
+check "a data-dir name with newlines: no injected command in the progress lines" only_own_commands "$WORK/evildir.log"
+check "a data-dir name with newlines: the path is printed on one line" grep -q '^features: .*evil%0A::warning ::injected%0D::add-mask::precision%0A##%5Berror\]legacy' "$WORK/evildir.log"
+
+# Race, driver, constructor and circuit names served by the API.
+cp -r "$ROOT/tests/data" "$WORK/evil-data"
+python3 - "$WORK/evil-data/ergast-csv" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+MD = " [click](https://evil.example/x) <img src=x onerror=alert(1)> | **bold** @team"
+def edit(name, match, changes):
+    path = "%s/%s.csv" % (d, name)
+    rows = list(csv.DictReader(open(path, newline="", encoding="utf-8")))
+    hits = 0
+    for r in rows:
+        if all(r[k] == v for k, v in match.items()):
+            r.update(changes)
+            hits += 1
+    assert hits == 1, (name, match)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+edit("races", {"year": "2023", "round": "5"}, {"name": "Evil\n::error::INJECTED\n" + MD})
+edit("races", {"year": "2023", "round": "6"}, {"name": "Also\r::add-mask::precision\r\n##[error]legacy"})
+edit("drivers", {"driverRef": "max_verstappen"}, {"forename": "Max\n::warning ::DRIVER", "surname": "<b>V</b>" + MD})
+edit("constructors", {"constructorRef": "red_bull"}, {"name": "Red\r::error::CONSTRUCTOR" + MD})
+edit("circuits", {"circuitRef": "miami"}, {"name": "Circuit\n::add-mask::circuit" + MD})
+EOF
+start_replay --data "$WORK/evil-data"
+ARGS=(--seasons 2021-2023 --n-estimators 20 --api-base-url "$API_URL" --wikipedia-base-url "$WIKI_URL" "${FAST[@]}")
+export GITHUB_STEP_SUMMARY=$WORK/evil.md GITHUB_OUTPUT=$WORK/evil.out
+timeout 300 "$BIN" --stages source,prepare,features,train,evaluate,package --data-dir "$WORK/evil" "${ARGS[@]}" \
+    >"$WORK/evil.log" 2>&1
+check_eq "hostile names from the API: the pipeline exits 0" "$?" 0
+timeout 120 "$BIN" --stages predict --data-dir "$WORK/evil" "${ARGS[@]}" --predict-season 2023 --predict-round 5 \
+    >"$WORK/evilpredict.log" 2>&1
+check_eq "hostile names from the API: predict exits 0" "$?" 0
+unset GITHUB_STEP_SUMMARY GITHUB_OUTPUT
+check "hostile names: the names were served (predict names the race)" grep -q '^predict: .* wins the 2023 Evil%0A::error::INJECTED%0A' "$WORK/evilpredict.log"
+check "hostile names: no injected command in the pipeline's output" only_own_commands "$WORK/evil.log"
+check "hostile names: no injected command in predict's output" only_own_commands "$WORK/evilpredict.log"
+check "hostile names: the summary holds them" grep -q 'INJECTED' "$WORK/evil.md"
+check "hostile names: the summary holds the driver and constructor" grep -q 'DRIVER.*CONSTRUCTOR' "$WORK/evil.md"
+# Rendered by GitHub's own Markdown renderer: every name is text, nothing more.
+cmark-gfm -e table "$WORK/evil.md" >"$WORK/evil.html"
+check "hostile names: the summary renders (cmark-gfm)" test -s "$WORK/evil.html"
+check "hostile names: no HTML from the names in the rendered summary" bash -c '! grep -qiE "<img|<b>V" "$1"' _ "$WORK/evil.html"
+check "hostile names: no link to the injected URL" bash -c '! grep -q "href=\"https://evil" "$1"' _ "$WORK/evil.html"
+check "hostile names: no emphasis from the names" bash -c '! grep -q "<strong>bold" "$1"' _ "$WORK/evil.html"
+check "hostile names: the names show as text" grep -q '\[click\](https://evil.example/x) &lt;img src=x onerror=alert(1)&gt; | \*\*bold\*\* @team' "$WORK/evil.html"
+check_eq "hostile names: every table row keeps its columns (a pipe in a name is text)" \
+    "$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); print(sorted({len(re.findall("<t[dh]", r)) for r in re.findall("<tr>(.*?)</tr>", h, re.S)}))' "$WORK/evil.html")" \
+    "[5, 7]"
+
 finish

@@ -141,7 +141,7 @@ static void test_card(void)
     CHECK(strstr(card, "| **model** | 0.650 | 0.620 | 0.900 | 15 / 24 |") != NULL);
     CHECK(strstr(card, "| 9.5 / 24 |") != NULL);
     CHECK(strstr(card, "| seed | 42 |") != NULL);
-    CHECK(strstr(card, "| bootstrap-features | false |") != NULL);
+    CHECK(strstr(card, "| bootstrap\\-features | false |") != NULL);
     CHECK(strstr(card, "## Known limits") != NULL);
     CHECK(strstr(card, "201 found, 5 missing, 1 fetch errors, 2 not looked up") != NULL);
     CHECK(strstr(card, "## Backtest") == NULL);

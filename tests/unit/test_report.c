@@ -112,7 +112,7 @@ static void test_upload_outputs(void)
     CHECK_STR(output(text, "artifact-id", v, sizeof v), "4242");
     CHECK_STR(output(text, "artifact-url", v, sizeof v), "https://github.com/o/r/actions/runs/1/artifacts/4242");
     CHECK_STR(output(text, "artifact-digest", v, sizeof v), digest);
-    CHECK(sum && strstr(sum, "(id 4242, sha256 `") != NULL);
+    CHECK(sum && strstr(sum, "(id 4242, sha256 ") != NULL && strstr(sum, digest) != NULL);
     free(text);
     free(sum);
     /* A record whose digest is not this zip's belongs to another zip. */
