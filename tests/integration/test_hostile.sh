@@ -191,6 +191,20 @@ check_eq "nested divs: the race's weather is an error, tried again next run" \
 check_eq "the next race (404) is missing, as before" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$WORK/deep/store/weather/2023_2.json")" missing
 
+# --- outputs that cannot be written fail the step ---------------------------------
+fresh full
+for var in GITHUB_OUTPUT GITHUB_STEP_SUMMARY; do
+    env "$var=/dev/full" timeout 120 "$BIN" --stages features --data-dir "$WORK/full" "${ARGS[@]}" >"$WORK/full.log" 2>&1
+    check_eq "$var=/dev/full: the step fails" "$?" 1
+    check "$var=/dev/full: the error names the file" \
+        grep -q "^::error::could not write the step outputs or summary: cannot write $var file '/dev/full': No space left on device" "$WORK/full.log"
+done
+GITHUB_OUTPUT=/dev/full timeout 120 "$BIN" --stages predict --data-dir "$WORK/full" "${ARGS[@]}" \
+    --predict-season 2023 --predict-round 5 >"$WORK/full.log" 2>&1
+check_eq "GITHUB_OUTPUT=/dev/full: predict fails" "$?" 1
+check "GITHUB_OUTPUT=/dev/full: predict's error names the file" \
+    grep -q "^::error::stage 'predict': cannot write GITHUB_OUTPUT file '/dev/full'" "$WORK/full.log"
+
 # --- item 2: workflow commands and Markdown in untrusted strings ----------------
 # commands_in FILE: the workflow commands the runner would run from FILE, one
 # per line as written up to the end of the name ("::warning::", "::warning ::",

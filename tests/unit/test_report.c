@@ -150,6 +150,30 @@ static void test_without_metrics(void)
     free(sum);
 }
 
+/* Outputs or a summary that cannot be written (a full disk: /dev/full)
+ * are an error naming the variable and the file, after trying the rest;
+ * the step then fails (main). */
+static void test_write_failures(void)
+{
+    static const char *const vars[] = {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"};
+    for (int i = 0; i < 2; i++) {
+        setenv(vars[i], "/dev/full", 1);
+        remove(i == 0 ? sum_path : out_path);
+        stage_ctx ctx = {.cfg = &cfg};
+        err e;
+        err_clear(&e);
+        CHECK_INT(report_write(&ctx, 1, &e), -1);
+        char want[128];
+        snprintf(want, sizeof want, "cannot write %s file '/dev/full': No space left on device", vars[i]);
+        CHECK_MSG(strstr(e.msg, want) != NULL, "%s", e.msg);
+        /* the other file was still written */
+        char *other = fixture_read(i == 0 ? sum_path : out_path, NULL);
+        CHECK(other != NULL && other[0] != '\0');
+        free(other);
+        setenv(vars[i], i == 0 ? out_path : sum_path, 1);
+    }
+}
+
 int main(void)
 {
     FILE *devnull = fixture_begin(dir, sizeof dir, "report");
@@ -166,6 +190,7 @@ int main(void)
     test_metrics_outputs();
     test_upload_outputs();
     test_without_metrics();
+    test_write_failures();
     unsetenv("GITHUB_OUTPUT");
     unsetenv("GITHUB_STEP_SUMMARY");
     fixture_end(dir, devnull);
