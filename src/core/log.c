@@ -50,52 +50,34 @@ void log_redact(const char *s, char *out, size_t n)
     out[o] = '\0';
 }
 
-/* Workflow-command message data escaping: % first, then CR and LF, so that
- * a multi-line message stays one command.  The runner undoes it. */
-static void log_escape(const char *s, char *out, size_t n)
+/* Writes s into out (size n) as one line that starts no command but the
+ * caller's prefix.  An annotation's (or group's, or mask's) message gets
+ * the runner's message escaping, % first, then CR and LF; the runner
+ * shows the original.  A plain line is read by the runner as a command
+ * when it starts with "::" after leading whitespace (any Unicode space),
+ * and in the legacy form "##[name]" anywhere; by act when it starts with
+ * "::".  So it gets CR and LF as %0D and %0A (the runner ends a line at
+ * either), "##[" as "##%5B", and a first "::" after nothing but spaces,
+ * controls or non-ASCII bytes (which may be Unicode spaces) as "%3A:".
+ * Nothing undoes that, so its '%' is kept (a percent-encoded URL stays
+ * readable). */
+static void log_encode(const char *s, int annotation, char *out, size_t n)
 {
-    size_t o = 0;
-    for (; *s && o + 4 < n; s++) {
-        const char *rep = NULL;
-        if (*s == '%')
-            rep = "%25";
-        else if (*s == '\r')
-            rep = "%0D";
-        else if (*s == '\n')
-            rep = "%0A";
-        if (rep) {
-            memcpy(out + o, rep, 3);
-            o += 3;
-        } else {
-            out[o++] = *s;
-        }
-    }
-    out[o] = '\0';
-}
-
-/* A plain line must not be read as a command.  The runner reads one from
- * a line that starts with "::" after leading whitespace (any Unicode
- * space), and the legacy form "##[name]" anywhere in a line; act, a line
- * starting with "::".  So CR and LF become %0D and %0A (the runner ends a
- * line at either), "##[" becomes "##%5B", and a first "::" after nothing
- * but spaces, controls or non-ASCII bytes (which may be Unicode spaces)
- * becomes "%3A:".  Nothing undoes this, so
- * '%' itself is kept (a percent-encoded URL stays readable). */
-static void log_defuse(const char *s, char *out, size_t n)
-{
-    size_t o = 0;
     const char *lead = s;
     while ((*lead > 0 && *lead <= ' ') || (unsigned char)*lead >= 0x80)
         lead++;
+    size_t o = 0;
     for (const char *p = s; *p && o + 4 < n; p++) {
         const char *rep = NULL;
         if (*p == '\r')
             rep = "%0D";
         else if (*p == '\n')
             rep = "%0A";
-        else if (p == lead && p[0] == ':' && p[1] == ':')
+        else if (annotation && *p == '%')
+            rep = "%25";
+        else if (!annotation && p == lead && p[0] == ':' && p[1] == ':')
             rep = "%3A";
-        else if (*p == '[' && p - s >= 2 && p[-1] == '#' && p[-2] == '#')
+        else if (!annotation && *p == '[' && p - s >= 2 && p[-1] == '#' && p[-2] == '#')
             rep = "%5B";
         if (rep) {
             memcpy(out + o, rep, 3);
@@ -107,17 +89,14 @@ static void log_defuse(const char *s, char *out, size_t n)
     out[o] = '\0';
 }
 
-/* One call, one line: redacted, then escaped as an annotation's message
- * (escape) or defused as a plain line. */
+/* One call, one line: redacted, then encoded as an annotation's message
+ * (escape) or as a plain line. */
 static void log_emit(const char *prefix, int escape, const char *fmt, va_list ap)
 {
     char raw[LOG_LINE_MAX], red[LOG_LINE_MAX], esc[LOG_LINE_MAX];
     vsnprintf(raw, sizeof raw, fmt, ap);
     log_redact(raw, red, sizeof red);
-    if (escape)
-        log_escape(red, esc, sizeof esc);
-    else
-        log_defuse(red, esc, sizeof esc);
+    log_encode(red, escape, esc, sizeof esc);
     FILE *f = log_out();
     fprintf(f, "%s%s\n", prefix, esc);
     fflush(f);
@@ -166,7 +145,7 @@ void log_mask(const char *secret)
         return;
     /* The mask command itself must carry the secret verbatim (escaped). */
     char esc[LOG_LINE_MAX];
-    log_escape(secret, esc, sizeof esc);
+    log_encode(secret, 1, esc, sizeof esc);
     FILE *f = log_out();
     fprintf(f, "::add-mask::%s\n", esc);
     fflush(f);
