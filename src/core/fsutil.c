@@ -73,7 +73,7 @@ static const char *fs_type_words(mode_t m)
            : S_ISBLK(m)  ? "a block device"
            : S_ISDIR(m)  ? "a directory"
            : S_ISSOCK(m) ? "a socket"
-                         : "not a regular file";
+                         : "a special file";
 }
 
 int fs_open_read(const char *path, int flags, size_t cap, size_t *size, err *e)
@@ -98,7 +98,7 @@ int fs_open_read(const char *path, int flags, size_t cap, size_t *size, err *e)
     } else if (cap > 0 && (uintmax_t)st.st_size > (uintmax_t)cap) {
         err_setk(e, ERR_DATA, "'%s' is %jd bytes, over the %s this file may have", path,
                  (intmax_t)st.st_size, fs_size_words(cap, words, sizeof words));
-    } else if (fcntl(fd, F_SETFL, O_RDONLY) != 0) {
+    } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
         err_setk(e, ERR_DATA, "cannot read '%s': %s", path, strerror(errno));
     } else {
         *size = (size_t)st.st_size;

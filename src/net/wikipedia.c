@@ -565,19 +565,21 @@ static int read_article(http_client *c, const char *url, const char *base, const
     err why;
     err_clear(&why);
     int rc = wiki_parse(&p, resp.body.data, resp.body.len, &doc, &why);
-    buf_release(&resp.body);
-    if (rc != 0 && why.kind != ERR_DATA) {
-        *e = why;
-        return -1;
-    }
     if (rc != 0) {
+        buf_release(&resp.body);
+        if (why.kind != ERR_DATA) {
+            *e = why;
+            return -1;
+        }
         log_warn("weather: %s: %s; weather unknown", url, why.msg);
         w->status = "error";
         w->error = strdup(why.msg);
         return w->error == NULL ? err_set(e, "out of memory") : 0;
     }
+    /* the tree points into the body: both go together */
     rc = wiki_search(doc, &hit, italian != NULL ? "it" : NULL, italian, e);
     wiki_parse_end(&p);
+    buf_release(&resp.body);
     free(hit.label);
     w->text = hit.text;
     if (rc == 0 && w->text != NULL) {
