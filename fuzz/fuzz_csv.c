@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/csv.h"
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "data/prepared.h"
 #include "fuzz_util.h"
 

@@ -17,8 +17,8 @@
 #include "core/err.h"
 #include "core/fsutil.h"
 #include "core/log.h"
-#include "gha/report.h"
-#include "pipeline/stage.h"
+#include "report/report.h"
+#include "stages/stage.h"
 #include "store/store.h"
 
 static const struct {

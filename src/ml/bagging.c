@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ml/rng.h"
+#include "core/rng.h"
 
 bagging_params bagging_params_from_config(const config *c)
 {

@@ -24,7 +24,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/err.h"
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "ml/bagging.h"
 
 #define MODEL_FORMAT "f1-mlops-model"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ml/rng.h"
+#include "core/rng.h"
 
 typedef struct {
     double p;

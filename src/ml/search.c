@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "ml/score.h"
 #include "ml/tree.h"
 

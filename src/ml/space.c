@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ml/rng.h"
+#include "core/rng.h"
 
 const char *const space_names[SPACE_NPARAMS] = {
     "bootstrap-features", "bootstrap", "max-features", "max-samples", "max-depth", "n-estimators",

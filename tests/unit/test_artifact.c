@@ -21,10 +21,10 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/sha256.h"
-#include "gha/artifact.h"
-#include "gha/jwt.h"
+#include "net/artifact.h"
+#include "net/jwt.h"
 #include "net/http.h"
-#include "pipeline/stage.h"
+#include "stages/stage.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 

@@ -11,7 +11,7 @@
 #include "core/fsutil.h"
 #include "ml/bagging.h"
 #include "ml/model.h"
-#include "ml/rng.h"
+#include "core/rng.h"
 
 enum { N = 500, F = 8 };
 

@@ -14,10 +14,10 @@
 #include "core/fsutil.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
-#include "data/features.h"
-#include "ml/rng.h"
+#include "data/feature_table.h"
+#include "core/rng.h"
 #include "ml/score.h"
-#include "pipeline/stage.h"
+#include "stages/stage.h"
 
 static void add_row(prepared *p, int season, int round, const char *race, const char *driver,
                     int grid, int position, double points)

@@ -13,8 +13,8 @@
 #include "check.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
-#include "data/features.h"
-#include "data/features_onehot.h"
+#include "data/feature_table.h"
+#include "data/feature_onehot.h"
 #include "data/nationality.h"
 
 /* round(4^(4 - 3k/39), 4), k = 0..39, printed by Python:

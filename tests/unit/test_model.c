@@ -12,7 +12,7 @@
 #include "core/fsutil.h"
 #include "ml/model.h"
 #include "ml/numfmt.h"
-#include "ml/rng.h"
+#include "core/rng.h"
 
 enum { SEASONS = 3, RACES = 2, DRIVERS = 6, ROWS = SEASONS * RACES * DRIVERS, NF = 4 };
 

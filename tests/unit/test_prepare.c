@@ -21,10 +21,10 @@
 #include "core/fsutil.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "data/prepared.h"
-#include "pipeline/seasons.h"
-#include "pipeline/stage.h"
+#include "stages/seasons.h"
+#include "stages/stage.h"
 #include "store/store.h"
 
 /* One result entry as the API nests it. */

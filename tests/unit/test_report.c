@@ -9,8 +9,8 @@
 
 #include "config/config.h"
 #include "core/log.h"
-#include "gha/report.h"
-#include "pipeline/stage.h"
+#include "report/report.h"
+#include "stages/stage.h"
 
 static char dir[64];
 static char out_path[128], sum_path[128];

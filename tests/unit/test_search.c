@@ -7,9 +7,9 @@
 
 #include <stdlib.h>
 
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "ml/model.h"
-#include "ml/rng.h"
+#include "core/rng.h"
 #include "ml/score.h"
 #include "ml/search.h"
 

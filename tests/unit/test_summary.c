@@ -9,8 +9,8 @@
 #include "check.h"
 #include "metrics_fixture.h"
 
-#include "gha/summary.h"
-#include "pipeline/stage.h"
+#include "report/summary.h"
+#include "stages/stage.h"
 
 static double seconds[STAGE_COUNT] = {1.5, 0.25, 0.5, 2.0, 0.75, 0.1, 0};
 

@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "ml/rng.h"
+#include "core/rng.h"
 #include "ml/tree.h"
 
 /* Fits on all nrows rows once each and the listed features. */

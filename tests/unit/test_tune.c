@@ -10,7 +10,7 @@
 
 #include "config/config.h"
 #include "core/fsutil.h"
-#include "pipeline/tune.h"
+#include "stages/tune.h"
 
 static char dir[64];
 

@@ -1,0 +1,45 @@
+/* predict: what the `predict` stage asks the API about the race to
+ * predict (predict_fetch.c); the stage itself is predict.c.
+ *
+ * Only what is known before the race is asked for: the schedule entry,
+ * and the entries with their grid, from the race's starting grid (the
+ * `grid` of its results, when they are published: the real grid, after
+ * penalties) or else from its qualifying (grid = qualifying position).
+ * Nothing of the race's outcome is kept: entries have position 0, no
+ * points, no status.  When neither is published the grid is unknown and
+ * the race has no entries.
+ *
+ * A predict_race owns its entries (predict_race_free; zeroed struct:
+ * no-op). */
+#ifndef F1_STAGES_PREDICT_H
+#define F1_STAGES_PREDICT_H
+
+#include "config/config.h"
+#include "core/err.h"
+#include "data/prepared.h"
+
+typedef enum {
+    PREDICT_GRID_UNKNOWN,
+    PREDICT_GRID_STARTING,    /* the results' grid */
+    PREDICT_GRID_QUALIFYING,  /* qualifying order */
+} predict_grid;
+
+typedef struct {
+    int season, round;
+    char race_name[256];
+    char date[32];
+    char circuit_id[128];
+    char country[128];
+    predict_grid grid;
+    prepared entries;  /* one row per car, race fields filled, weather unknown */
+} predict_race;
+
+/* Fetches race (season, round) from c's API, or with season 0 the next
+ * race of the schedule (the API's current/next; with round 0 and a season,
+ * that season's next race).  Returns -1 (ERR_DATA) when the schedule has
+ * no such race. */
+int predict_fetch(const config *c, int season, int round, predict_race *out, err *e);
+
+void predict_race_free(predict_race *r);
+
+#endif
