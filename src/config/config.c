@@ -109,61 +109,20 @@ static int p_season_opt(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
-/* Indexed by stage bit (config.h). */
-static const char *const stage_names[] = {
-    "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge",
-    "predict"};
-#define STAGE_LIST "source,prepare,features,tune,tune-merge,train,evaluate,package,upload,predict"
-
-/* Run order, by index: tuning chooses the parameters train uses. */
-static const int run_indexes[] = {0, 1, 2, 7, 8, 3, 4, 5, 6, 9};
-
-int config_stage_run_index(int k)
+static int p_copy(const char *val, void *dst, size_t n)
 {
-    if (k < 0 || k >= (int)(sizeof run_indexes / sizeof *run_indexes))
+    if (strlen(val) >= n)
         return -1;
-    return run_indexes[k];
+    strcpy(dst, val);
+    return 0;
 }
 
-const char *config_stage_name(int index)
-{
-    if (index < 0 || index >= (int)(sizeof stage_names / sizeof *stage_names))
-        return NULL;
-    return stage_names[index];
-}
-
+/* The text only: which names exist and how they combine is the stage
+ * registry's (stages/registry.h), above this layer. */
 static int p_stages(const char *name, const char *val, void *dst, err *e)
 {
-    unsigned *f = dst;
-    *f = 0;
-    char tmp[256];
-    if (val[0] == '\0' || strlen(val) >= sizeof tmp)
-        return BAD(e, name, val, "'all' or a comma list of " STAGE_LIST);
-    strcpy(tmp, val);
-    char *save = NULL;
-    for (char *tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        while (isspace((unsigned char)*tok))
-            tok++;
-        char *end = tok + strlen(tok);
-        while (end > tok && isspace((unsigned char)end[-1]))
-            *--end = '\0';
-        if (strcmp(tok, "all") == 0) {
-            *f |= STAGE_ALL;
-            continue;
-        }
-        size_t i;
-        for (i = 0; i < sizeof stage_names / sizeof *stage_names; i++)
-            if (strcmp(tok, stage_names[i]) == 0)
-                break;
-        if (i == sizeof stage_names / sizeof *stage_names)
-            return err_setk(e, ERR_INPUT,
-                            "input '%s': unknown stage '%s' (expected 'all' or a comma list of "
-                            STAGE_LIST ")",
-                            name, tok);
-        *f |= 1u << i;
-    }
-    if (*f == 0)
-        return BAD(e, name, val, "at least one stage");
+    if (val[0] == '\0' || p_copy(val, dst, sizeof ((config *)0)->stages) != 0)
+        return BAD(e, name, val, "'all' or a comma list of stage names, at most 255 characters");
     return 0;
 }
 
@@ -176,14 +135,6 @@ static int p_bool(const char *name, const char *val, void *dst, err *e)
         *f = 0;
     else
         return BAD(e, name, val, "true or false");
-    return 0;
-}
-
-static int p_copy(const char *val, void *dst, size_t n)
-{
-    if (strlen(val) >= n)
-        return -1;
-    strcpy(dst, val);
     return 0;
 }
 
@@ -420,6 +371,8 @@ static int p_data_dir(const char *name, const char *val, void *dst, err *e)
 }
 
 #define OFF(f) offsetof(config, f)
+/* Where config_print_help puts the stage names it is given. */
+#define STAGE_LIST_MARK "{stages}"
 #define TUNE_SPACE_DEFAULT \
     "n-estimators=50,200;max-samples=10,30,100;max-features=20,50,1.0;max-depth=0,4,8"
 
@@ -427,7 +380,7 @@ static const opt_spec options[] = {
     {"seasons", "1950-latest", p_seasons, OFF(season_first), "season range A-B, A-latest or A"},
     {"test-season", "", p_season_opt, OFF(test_season), "held-out season (default: last of seasons)"},
     {"backtest", "", p_backtest, OFF(backtest_first), "range of test seasons to backtest, e.g. 2015-2024"},
-    {"stages", "all", p_stages, OFF(stages), "comma list of " STAGE_LIST ", or all (tune only when tune is set)"},
+    {"stages", "all", p_stages, OFF(stages), "comma list of " STAGE_LIST_MARK ", or all (tune only when tune is set)"},
     {"mongodb-uri", "", p_mongo_uri, OFF(mongodb_uri), "MongoDB URI (secret); empty = embedded store in data-dir"},
     {"mongodb-database", "f1", p_database, OFF(mongodb_database), "MongoDB database name"},
     {"data-dir", ".f1-mlops", p_data_dir, OFF(data_dir), "store, stage outputs, model and zip"},
@@ -481,33 +434,11 @@ int config_parse_value(const char *name, const char *val, void *dst, err *e)
     return o->parse(o->name, val, dst, e);
 }
 
-/* The tune stages against the others. */
-static int validate_tune(const config *c, err *e)
-{
-    if (c->tune == 0 && (c->stages & (STAGE_TUNE | STAGE_TUNE_MERGE)))
-        return err_setk(e, ERR_INPUT,
-                        "input 'stages': stage '%s' needs input 'tune' set to grid or random",
-                        c->stages & STAGE_TUNE ? "tune" : "tune-merge");
-    if ((c->stages & STAGE_TUNE) && (c->stages & STAGE_TUNE_MERGE))
-        return err_setk(e, ERR_INPUT,
-                        "input 'stages': 'tune' and 'tune-merge' together (expected 'tune' alone to "
-                        "search in one job, or 'tune' with tune-shard I/N in N jobs and "
-                        "'tune-merge' in a later one)");
-    if (c->tune_shards > 0 &&
-        (c->stages & (STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_TUNE_MERGE)))
-        return err_setk(e, ERR_INPUT,
-                        "input 'tune-shard': a shard job scores only its slice (expected stages "
-                        "ending with tune, e.g. 'source,prepare,tune'; train in the job that "
-                        "runs tune-merge)");
-    return 0;
-}
-
-/* Cross-input rules, once every value is known. */
+/* Cross-input rules, once every value is known (the rules on the stages
+ * selected are stage_select's, stages/registry.c). */
 static int validate(const config *c, err *e)
 {
     int last = c->season_last;
-    if (validate_tune(c, e) != 0)
-        return -1;
     if (c->predict_round != 0 && c->predict_season == 0)
         return err_setk(e, ERR_INPUT,
                         "input 'predict-round': a round needs input 'predict-season' (expected both, "
@@ -522,11 +453,6 @@ static int validate(const config *c, err *e)
                             "input 'test-season': invalid value '%d' (expected a season after %d, so at "
                             "least one training season remains)",
                             c->test_season, c->season_first);
-    } else if (last != 0 && last <= c->season_first && c->backtest_first == 0 &&
-               (c->stages & (STAGE_TRAIN | STAGE_EVALUATE))) {
-        return err_setk(e, ERR_INPUT,
-                        "input 'seasons': a single season leaves no training season before the test "
-                        "season (expected a range A-B with A < B)");
     }
     if (c->backtest_first != 0) {
         if (c->backtest_first <= c->season_first || (last != 0 && c->backtest_last > last))
@@ -591,21 +517,21 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
         if (apply(c, o, val, e) != 0)
             return -1;
     }
-    /* "all" searches too when asked to, unless a shard or merge job. */
-    if ((c->stages & STAGE_ALL) == STAGE_ALL && c->tune != 0 && c->tune_shards == 0 &&
-        !(c->stages & STAGE_TUNE_MERGE))
-        c->stages |= STAGE_TUNE;
     return validate(c, e);
 }
 
-void config_print_help(void)
+void config_print_help(const char *stage_list)
 {
     printf("usage: f1-mlops [--input value ...]\n\n"
            "Every input can also be given as the environment variable INPUT_<NAME>\n"
            "(upper case, hyphens kept), as the GitHub Actions runner passes them.\n\n");
-    for (size_t i = 0; i < NOPTIONS; i++)
-        printf("  --%-26s %s (default: %s)\n", options[i].name, options[i].help,
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const char *help = options[i].help, *mark = strstr(help, STAGE_LIST_MARK);
+        int head = mark ? (int)(mark - help) : (int)strlen(help);
+        printf("  --%-26s %.*s%s%s (default: %s)\n", options[i].name, head, help,
+               mark ? stage_list : "", mark ? mark + strlen(STAGE_LIST_MARK) : "",
                options[i].def[0] ? options[i].def : "empty");
+    }
 }
 
 int config_test_season(const config *c)

@@ -15,23 +15,6 @@
 
 #define CFG_STR_MAX 1024
 
-/* Stage bits, in pipeline order. */
-enum {
-    STAGE_SOURCE = 1 << 0,
-    STAGE_PREPARE = 1 << 1,
-    STAGE_FEATURES = 1 << 2,
-    STAGE_TRAIN = 1 << 3,
-    STAGE_EVALUATE = 1 << 4,
-    STAGE_PACKAGE = 1 << 5,
-    STAGE_UPLOAD = 1 << 6,
-    STAGE_ALL = (1 << 7) - 1,  /* what "all" selects; plus tune when input tune is set */
-    /* Later additions, run in the order of main.c's table:
-     * source, prepare, features, tune, tune-merge, train, ... */
-    STAGE_TUNE = 1 << 7,
-    STAGE_TUNE_MERGE = 1 << 8,
-    STAGE_PREDICT = 1 << 9     /* runs last; never part of "all" */
-};
-
 /* A count (>= 1) or a fraction in (0, 1] of the available rows/features,
  * as scikit-learn reads an int or a float. */
 typedef struct {
@@ -45,7 +28,7 @@ typedef struct {
     int test_season;         /* 0 = last season of the range */
     int backtest_first;      /* 0 = no backtest */
     int backtest_last;
-    unsigned stages;         /* STAGE_* bits */
+    char stages[256];        /* the `stages` input as given: stages/registry.h parses it */
     char mongodb_uri[CFG_STR_MAX];      /* empty = embedded store; secret */
     char mongodb_database[128];
     char data_dir[CFG_STR_MAX];
@@ -92,17 +75,10 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e);
  * unknown name. */
 int config_parse_value(const char *name, const char *val, void *dst, err *e);
 
-/* The name of the stage whose STAGE_* bit is 1 << index, or NULL past the
- * last stage (a static string). */
-const char *config_stage_name(int index);
-
-/* The index (as for config_stage_name) of the k-th stage in the order the
- * stages run: source, prepare, features, tune, tune-merge, train,
- * evaluate, package, upload, predict; -1 past the last. */
-int config_stage_run_index(int k);
-
-/* Prints the input table with defaults (for --help). */
-void config_print_help(void);
+/* Prints the input table with defaults (for --help); stage_list (the
+ * stage names in run order, comma-separated) completes the row of input
+ * `stages`, whose names the config layer does not know. */
+void config_print_help(const char *stage_list);
 
 /* The season the test set is taken from (resolves 0 = last of range);
  * season_last must already be resolved. */

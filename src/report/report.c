@@ -134,7 +134,7 @@ int report_write(const stage_ctx *ctx, int ok, err *e)
 
     summary_run run = {
         .ok = ok,
-        .stages = ctx->cfg->stages,
+        .stages = ctx->selected,
         .seconds = ctx->seconds,
         .metrics = metrics,
         .coverage = coverage,

@@ -9,7 +9,7 @@
 #include "core/jsonfile.h"
 #include "report/filecmd.h"
 #include "pack/metrics_md.h"
-#include "stages/stage.h"
+#include "stages/registry.h"
 
 /* Room kept for the note that says the per-race table was cut. */
 #define SUMMARY_NOTE_RESERVE 512
@@ -19,11 +19,10 @@ static int summary_stages(buf *b, const summary_run *r, err *e)
     if (buf_puts(b, "**Stages run in this step:** ", e) != 0)
         return -1;
     int any = 0;
-    for (int k = 0; k < STAGE_COUNT; k++) {
-        int i = config_stage_run_index(k);
+    for (int i = 0; i < STAGE_COUNT; i++) {
         if (!(r->stages & (1u << i)))
             continue;
-        if (buf_printf(b, e, "%s%s", any ? ", " : "", config_stage_name(i)) != 0)
+        if (buf_printf(b, e, "%s%s", any ? ", " : "", stage_defs[i].name) != 0)
             return -1;
         /* A selected stage with no time never started: an earlier one failed. */
         int reached = r->seconds == NULL || r->seconds[i] > 0.0;

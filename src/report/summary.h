@@ -22,8 +22,8 @@
 /* What the summary describes; everything is borrowed. */
 typedef struct {
     int ok;                /* the run succeeded */
-    unsigned stages;       /* STAGE_* bits this step ran */
-    const double *seconds; /* wall time per stage, stage.h order; may be NULL */
+    unsigned stages;       /* STAGE_* bits this step ran (stages/registry.h) */
+    const double *seconds; /* wall time per stage, by registry row; may be NULL */
     const cJSON *metrics;  /* metrics.json, or NULL */
     const cJSON *coverage; /* coverage.json, or NULL; the copy in metrics wins */
     const cJSON *upload;   /* upload.json for the current zip, or NULL */

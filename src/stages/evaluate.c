@@ -23,12 +23,11 @@
 #include "ml/model.h"
 #include "ml/numfmt.h"
 #include "ml/score.h"
-#include "stages/seasons.h"
+#include "stages/registry.h"
 #include "stages/stage.h"
 #include "stages/tune.h"
 
 #define METRICS_FORMAT_VERSION 1
-#define STAGE_INDEX_EVALUATE 4
 
 typedef struct {
     int season;
@@ -242,9 +241,10 @@ static cJSON *data_json(const season_eval *last, cJSON *coverage, int *oom)
 static cJSON *timings_json(const stage_ctx *ctx, int *oom)
 {
     cJSON *o = cJSON_CreateObject();
-    for (int i = 0; i < STAGE_INDEX_EVALUATE; i++)
-        if (ctx->cfg->stages & (1u << i))
-            jsonbuild_add(o, config_stage_name(i), cJSON_CreateNumber(ctx->seconds[i]), oom);
+    /* Every stage this run ran before this one, in run order. */
+    for (int i = 0; i < STAGE_IDX_EVALUATE; i++)
+        if (ctx->selected & (1u << i))
+            jsonbuild_add(o, stage_defs[i].name, cJSON_CreateNumber(ctx->seconds[i]), oom);
     return o;
 }
 
@@ -392,7 +392,7 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     cJSON *metrics = NULL;
     int n = 0, rc = -1;
     int test;
-    if (seasons_test_last(ctx, &test, e) != 0)
+    if (stage_test_last(ctx, &test, e) != 0)
         goto out;
     if (need(ctx, FILE_MODEL, "train", path, sizeof path, e) != 0 || model_read(path, &m, e) != 0)
         goto out;

@@ -10,7 +10,6 @@
 #include "core/log.h"
 #include "data/feature_table.h"
 #include "data/prepared.h"
-#include "stages/seasons.h"
 #include "stages/stage.h"
 
 int stage_features(stage_ctx *ctx, err *e)
@@ -19,7 +18,7 @@ int stage_features(stage_ctx *ctx, err *e)
     stage_path(ctx, FILE_PREPARED, in, sizeof in);
     stage_path(ctx, FILE_FEATURES, out, sizeof out);
     int test;
-    if (seasons_test_last(ctx, &test, e) != 0)
+    if (stage_test_last(ctx, &test, e) != 0)
         return -1;
     prepared p;
     feature_table t;

@@ -23,7 +23,6 @@
 #include "core/log.h"
 #include "data/prepared.h"
 #include "data/weather.h"
-#include "stages/seasons.h"
 #include "stages/stage.h"
 
 
@@ -453,7 +452,7 @@ int stage_prepare(stage_ctx *ctx, err *e)
     if (ctx->st == NULL)
         return err_set(e, "prepare needs the store, which is not open");
     int last;
-    if (seasons_test_last(ctx, &last, e) != 0)
+    if (stage_test_last(ctx, &last, e) != 0)
         return -1;
     prepared p;
     memset(&p, 0, sizeof p);

@@ -1,4 +1,4 @@
-#include "stages/seasons.h"
+#include "stages/stage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,6 @@
 #include "core/csv.h"
 #include "core/fsutil.h"
 #include "core/log.h"
-#include "stages/stage.h"
 
 void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n)
 {
@@ -114,7 +113,7 @@ int stage_resolve_last_season(stage_ctx *ctx, err *e)
     return 0;
 }
 
-int seasons_test_last(stage_ctx *ctx, int *out, err *e)
+int stage_test_last(stage_ctx *ctx, int *out, err *e)
 {
     const config *c = ctx->cfg;
     if (c->backtest_first != 0) {

@@ -1,27 +1,21 @@
-/* stage: the pipeline's stages and what they share.
+/* stage: what the stages share: the context main hands each of them, the
+ * files in data-dir they agree on, and the season helpers (stage.c).
  *
- * Each stage is one function in one file of src/pipeline/, reading what
- * earlier stages wrote (the store, or files in data-dir) so stages can run
- * in separate steps or jobs.  main.c runs the selected ones in order from a
- * {name, bit, fn} table, each inside a ::group::.
- *
- * To add a stage: write `int stage_NAME(stage_ctx *ctx, err *e)` in
- * src/pipeline/NAME.c, declare it here, add its STAGE_ bit (the next free
- * one) and name in config (config.h, the stages parser, indexed by bit),
- * its name in gha/summary.c, and one row in main.c's table, where the row
- * order is the run order.  seconds[] is indexed by bit.
+ * Each stage is one function in src/stages/NAME.c (its parts, if any, in
+ * NAME_*.c), reading what earlier stages wrote (the store, or files in
+ * data-dir) so stages can run in separate steps or jobs.  The stages, their
+ * order and their properties are the rows of stages/registry.h; main runs
+ * the selected ones in that order.
  *
  * The context is owned by main: `cfg` is read-only, `st` is the open store
  * (NULL when no selected stage needs it), and stages record what later
- * stages or the outputs need in the fields below. */
+ * stages or the report need in the fields below. */
 #ifndef F1_STAGES_STAGE_H
 #define F1_STAGES_STAGE_H
 
 #include "config/config.h"
 #include "core/err.h"
 #include "store/store.h"
-
-#define STAGE_COUNT 10
 
 /* Files every stage agrees on, relative to data-dir. */
 #define FILE_PREPARED "prepared.csv"
@@ -33,25 +27,18 @@
 #define FILE_UPLOAD "upload.json"
 #define FILE_COVERAGE "coverage.json"
 
+/* Most stages a registry holds (stages/registry.h checks its count). */
+#define STAGE_MAX 32
+
 typedef struct {
     const config *cfg;
     store *st;
+    unsigned selected;            /* the stages this run runs: bit i = registry row i */
     int season_last;              /* resolved "latest" (0 until known) */
-    double seconds[STAGE_COUNT];  /* wall time of each stage run so far, by stage bit */
+    double seconds[STAGE_MAX];    /* wall time of each stage run so far, by registry row */
 } stage_ctx;
 
 typedef int (*stage_fn)(stage_ctx *ctx, err *e);
-
-int stage_source(stage_ctx *ctx, err *e);
-int stage_prepare(stage_ctx *ctx, err *e);
-int stage_features(stage_ctx *ctx, err *e);
-int stage_train(stage_ctx *ctx, err *e);
-int stage_evaluate(stage_ctx *ctx, err *e);
-int stage_package(stage_ctx *ctx, err *e);
-int stage_upload(stage_ctx *ctx, err *e);
-int stage_tune(stage_ctx *ctx, err *e);        /* tune.c */
-int stage_tune_merge(stage_ctx *ctx, err *e);  /* tune.c */
-int stage_predict(stage_ctx *ctx, err *e);
 
 /* Resolves ctx->season_last when the config says "latest": the latest
  * season with stored results (needs ctx->st).  Returns -1 when unknown. */
@@ -59,5 +46,19 @@ int stage_resolve_last_season(stage_ctx *ctx, err *e);
 
 /* Joins data-dir and a file name into out (size n). */
 void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n);
+
+/* The last season prepared.csv and features.csv cover: the last backtest
+ * season when backtesting, else the test season (test-season, or the last
+ * season of `seasons` with "latest" resolved).  Returns 0 with *out set, or
+ * -1 when "latest" cannot be resolved.
+ *
+ * "latest" is resolved in this order: the config's explicit last season;
+ * what an earlier stage of this process found (ctx->season_last); the
+ * latest season with stored results (ctx->st open); else the last season
+ * of data-dir/prepared.csv, for stages run in a later job without the
+ * store (prepare writes up to the test season, which is the latest
+ * exactly when no test-season or backtest was given, the only case in
+ * which a later stage needs "latest"). */
+int stage_test_last(stage_ctx *ctx, int *out, err *e);
 
 #endif

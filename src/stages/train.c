@@ -1,13 +1,12 @@
 /* The train stage (spec §4): features.csv -> model.json, trained on the
  * seasons from the first of `seasons` to the one before the test season
- * (the last backtest season when backtesting: seasons.h). */
+ * (the last backtest season when backtesting: stage_test_last). */
 #include <time.h>
 
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "data/feature_table.h"
 #include "ml/model.h"
-#include "stages/seasons.h"
 #include "stages/stage.h"
 #include "stages/tune.h"
 
@@ -21,7 +20,7 @@ int stage_train(stage_ctx *ctx, err *e)
     model m = {0};
     int rc = -1;
     int test;
-    if (seasons_test_last(ctx, &test, e) != 0)
+    if (stage_test_last(ctx, &test, e) != 0)
         goto out;
     if (!fs_exists(in)) {
         err_setk(e, ERR_DATA, "no %s in data-dir: run the features stage first", FILE_FEATURES);

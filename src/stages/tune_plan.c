@@ -6,7 +6,6 @@
 
 #include "core/fsutil.h"
 #include "ml/model.h"
-#include "stages/seasons.h"
 #include "stages/tune.h"
 
 int tune_plan_make(stage_ctx *ctx, tune_plan *pl, err *e)
@@ -16,7 +15,7 @@ int tune_plan_make(stage_ctx *ctx, tune_plan *pl, err *e)
     int test;
     if (c->tune == 0)
         return err_setk(e, ERR_INPUT, "input 'tune' is off (expected grid or random to search)");
-    if (seasons_test_last(ctx, &test, e) != 0 ||
+    if (stage_test_last(ctx, &test, e) != 0 ||
         space_parse(c->tune_space, "tune-space", &pl->sp, e) != 0)
         return -1;
     pl->text = c->tune_space;

@@ -24,7 +24,7 @@
 #include "net/artifact.h"
 #include "net/jwt.h"
 #include "net/http.h"
-#include "stages/stage.h"
+#include "stages/registry.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 

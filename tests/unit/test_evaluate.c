@@ -17,7 +17,7 @@
 #include "data/feature_table.h"
 #include "core/rng.h"
 #include "ml/score.h"
-#include "stages/stage.h"
+#include "stages/registry.h"
 
 static void add_row(prepared *p, int season, int round, const char *race, const char *driver,
                     int grid, int position, double points)
@@ -239,10 +239,10 @@ static int run_stages(const char *const *args, int nargs, err *e)
         argv[argc++] = (char *)args[i];
     config c;
     int help = 0;
-    if (config_load(&c, argc, argv, &help, e) != 0)
-        return -1;
     stage_ctx ctx = {.cfg = &c};
-    if ((c.stages & STAGE_TRAIN) && stage_train(&ctx, e) != 0)
+    if (config_load(&c, argc, argv, &help, e) != 0 || stage_select(&c, &ctx.selected, e) != 0)
+        return -1;
+    if ((ctx.selected & STAGE_TRAIN) && stage_train(&ctx, e) != 0)
         return -1;
     return stage_evaluate(&ctx, e);
 }

@@ -16,7 +16,7 @@
 #include "core/version.h"
 #include "core/archive.h"
 #include "stages/package.h"
-#include "stages/stage.h"
+#include "stages/registry.h"
 
 static const char *const members[PACKAGE_MEMBERS] = {
     "model.json", "metrics.json", "predictions.csv", "MODEL_CARD.md", "manifest.json",

@@ -23,8 +23,7 @@
 #include "core/log.h"
 #include "data/feature_table.h"
 #include "data/prepared.h"
-#include "stages/seasons.h"
-#include "stages/stage.h"
+#include "stages/registry.h"
 #include "store/store.h"
 
 /* One result entry as the API nests it. */
@@ -295,7 +294,7 @@ static void test_seasons_options(const char *dir, store *st)
     for (size_t k = 0; k < sizeof season_runs / sizeof season_runs[0]; k++) {
         CHECK_INT(run_prepare(dir, st, season_runs[k].opts, &ctx, &cfg, &e), 0);
         int last = 0;
-        CHECK_INT(seasons_test_last(&ctx, &last, &e), 0);
+        CHECK_INT(stage_test_last(&ctx, &last, &e), 0);
         CHECK_INT(last, season_runs[k].last);
         cJSON *cov = jsonfile_load(path, 0, &e);
         CHECK_INT(jsonfile_num(cov, "seasons.0", -1), season_runs[k].first);

@@ -10,7 +10,7 @@
 #include "config/config.h"
 #include "core/log.h"
 #include "report/report.h"
-#include "stages/stage.h"
+#include "stages/registry.h"
 
 static char dir[64];
 static char out_path[128], sum_path[128];
