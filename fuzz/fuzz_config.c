@@ -34,9 +34,9 @@ static void check_loaded(const config *c, unsigned selected)
         strnlen(c->api_base_url, CFG_STR_MAX) == CFG_STR_MAX)
         abort();
     char amount[64];
-    config_amount_str(c->max_samples, amount, (int)sizeof amount);
-    if (amount[0] == '\0' || config_amount_resolve(c->max_features, 7) < 1 ||
-        config_amount_resolve(c->max_features, 7) > 7)
+    amount_str(c->max_samples, amount, (int)sizeof amount);
+    if (amount[0] == '\0' || amount_resolve(c->max_features, 7) < 1 ||
+        amount_resolve(c->max_features, 7) > 7)
         abort();
 }
 

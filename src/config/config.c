@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "config/tune_space.h"
 #include "ml/space.h"
 
 /* Each parser reads `val` for option `name` into the field at `dst`. */
@@ -264,7 +265,7 @@ static int p_seed(const char *name, const char *val, void *dst, err *e)
 
 static int p_amount(const char *name, const char *val, void *dst, err *e)
 {
-    cfg_amount *a = dst;
+    amount *a = dst;
     const char *allowed = "a whole number >= 1 or a fraction in (0, 1] such as 0.5 or 1.0";
     if (strchr(val, '.') == NULL) {
         long v;
@@ -301,7 +302,7 @@ static int p_tune(const char *name, const char *val, void *dst, err *e)
 static int p_tune_space(const char *name, const char *val, void *dst, err *e)
 {
     space s;
-    if (space_parse(val, name, &s, e) != 0)
+    if (tune_space_parse(val, name, &s, e) != 0)
         return -1;
     space_free(&s);
     if (p_copy(val, dst, CFG_STR_MAX) != 0)
@@ -534,37 +535,15 @@ void config_print_help(const char *stage_list)
     }
 }
 
-int config_test_season(const config *c)
+bagging_params config_bagging_params(const config *c)
 {
-    if (c->test_season != 0)
-        return c->test_season;
-    return c->season_last;
-}
-
-void config_amount_str(cfg_amount a, char *out, int n)
-{
-    if (!a.is_fraction) {
-        snprintf(out, (size_t)n, "%d", (int)a.value);
-        return;
-    }
-    /* The shortest of 15-17 digits that reads back exactly: "0.1", not
-     * "0.10000000000000001"; a trailing ".0" keeps 1.0 a fraction. */
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(out, (size_t)n, "%.*g%s", digits, a.value, a.value == 1.0 ? ".0" : "");
-        if (strtod(out, NULL) == a.value)
-            return;
-    }
-}
-
-int config_amount_resolve(cfg_amount a, int avail)
-{
-    int k = a.is_fraction ? (int)(a.value * avail) : (int)a.value;
-    /* scikit-learn rejects a count above what is available; a small season
-     * range would then fail on the default max-features, so we clamp (the
-     * README documents this difference). */
-    if (k > avail)
-        k = avail;
-    if (k < 1)
-        k = 1;
-    return k;
+    return (bagging_params){
+        .n_estimators = c->n_estimators,
+        .max_samples = c->max_samples,
+        .max_features = c->max_features,
+        .bootstrap = c->bootstrap,
+        .bootstrap_features = c->bootstrap_features,
+        .max_depth = c->max_depth,
+        .seed = c->seed,
+    };
 }

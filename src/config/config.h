@@ -12,15 +12,10 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "ml/amount.h"
+#include "ml/bagging.h"
 
 #define CFG_STR_MAX 1024
-
-/* A count (>= 1) or a fraction in (0, 1] of the available rows/features,
- * as scikit-learn reads an int or a float. */
-typedef struct {
-    int is_fraction;
-    double value;
-} cfg_amount;
 
 typedef struct {
     int season_first;        /* >= 1950 */
@@ -39,8 +34,8 @@ typedef struct {
     double api_rate_per_second;         /* request pacing */
     int api_rate_per_hour;
     int n_estimators;
-    cfg_amount max_samples;
-    cfg_amount max_features;
+    amount max_samples;
+    amount max_features;
     int bootstrap;
     int bootstrap_features;
     int max_depth;                      /* 0 = unlimited */
@@ -49,7 +44,7 @@ typedef struct {
     char artifact_name[256];
     int retention_days;                 /* 0 = not set */
     int tune;                           /* 0 = off, else a space_method (ml/space.h) */
-    char tune_space[CFG_STR_MAX];       /* parses with space_parse */
+    char tune_space[CFG_STR_MAX];       /* parses with tune_space_parse */
     int tune_trials;                    /* random search: configurations drawn */
     int tune_validation;                /* validation seasons before each test season */
     int tune_shard;                     /* 1..tune_shards: this job's slice; 0 = all */
@@ -69,7 +64,7 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e);
 
 /* Parses `val` as input `name` would be parsed (the same checks and
  * message) into dst, the type of that input's config field (int for
- * n-estimators, max-depth, bootstrap...; cfg_amount for max-samples and
+ * n-estimators, max-depth, bootstrap...; amount for max-samples and
  * max-features).  For parsers of composite inputs (tune-space) that list
  * values of other inputs.  Returns -1 (ERR_INPUT) on a bad value or an
  * unknown name. */
@@ -80,15 +75,8 @@ int config_parse_value(const char *name, const char *val, void *dst, err *e);
  * `stages`, whose names the config layer does not know. */
 void config_print_help(const char *stage_list);
 
-/* The season the test set is taken from (resolves 0 = last of range);
- * season_last must already be resolved. */
-int config_test_season(const config *c);
-
-/* Canonical text of an amount ("10" or "0.5"), for model files and logs. */
-void config_amount_str(cfg_amount a, char *out, int n);
-
-/* Number of rows/features an amount selects out of `avail`: at least 1,
- * at most avail. */
-int config_amount_resolve(cfg_amount a, int avail);
+/* The model parameters the run's inputs give (tune may replace them:
+ * stages/tune.h). */
+bagging_params config_bagging_params(const config *c);
 
 #endif

@@ -9,19 +9,6 @@
 
 #include "core/rng.h"
 
-bagging_params bagging_params_from_config(const config *c)
-{
-    return (bagging_params){
-        .n_estimators = c->n_estimators,
-        .max_samples = c->max_samples,
-        .max_features = c->max_features,
-        .bootstrap = c->bootstrap,
-        .bootstrap_features = c->bootstrap_features,
-        .max_depth = c->max_depth,
-        .seed = c->seed,
-    };
-}
-
 int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int nfeat, err *e)
 {
     memset(d, 0, sizeof *d);
@@ -29,8 +16,8 @@ int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int
         return err_setk(e, ERR_DATA, "nothing to train on (%d rows, %d features)", nrows, nfeat);
     d->nrows = nrows;
     d->nfeat = nfeat;
-    d->m = config_amount_resolve(p->max_samples, nrows);
-    d->k = config_amount_resolve(p->max_features, nfeat);
+    d->m = amount_resolve(p->max_samples, nrows);
+    d->k = amount_resolve(p->max_features, nfeat);
     int most = d->m > d->k ? d->m : d->k;
     d->rows = malloc((size_t)d->m * sizeof *d->rows);
     d->feats = malloc((size_t)d->k * sizeof *d->feats);
@@ -207,7 +194,7 @@ static int presort_if_useful(const bagging_params *p, const double *x, int strid
                              int nfeat, int **out, err *e)
 {
     *out = NULL;
-    if (!tree_presort_pays(config_amount_resolve(p->max_samples, nrows), stride))
+    if (!tree_presort_pays(amount_resolve(p->max_samples, nrows), stride))
         return 0;
     int *order = malloc((size_t)stride * (size_t)nfeat * sizeof *order);
     if (order == NULL)

@@ -17,14 +17,14 @@
 
 #include <stdint.h>
 
-#include "config/config.h"
 #include "core/err.h"
+#include "ml/amount.h"
 #include "ml/tree.h"
 
 typedef struct {
     int n_estimators;        /* >= 1 */
-    cfg_amount max_samples;  /* rows per tree: count or fraction */
-    cfg_amount max_features; /* features per tree: count or fraction */
+    amount max_samples;      /* rows per tree: count or fraction */
+    amount max_features;     /* features per tree: count or fraction */
     int bootstrap;           /* rows with replacement */
     int bootstrap_features;  /* features with replacement */
     int max_depth;           /* 0 = unlimited */
@@ -36,9 +36,6 @@ typedef struct {
     int n_trees;
     tree *trees;   /* n_trees */
 } bagging;
-
-/* The model parameters of a run configuration. */
-bagging_params bagging_params_from_config(const config *c);
 
 /* One tree's draws.  perm_rows / perm_feats are the identity between
  * draws (sampling without replacement swaps and then restores them). */

@@ -104,8 +104,8 @@ static int put(cJSON *obj, const char *key, cJSON *item)
 cJSON *model_params_json(const bagging_params *p)
 {
     char samples[64], features[64], seed[32];
-    config_amount_str(p->max_samples, samples, sizeof samples);
-    config_amount_str(p->max_features, features, sizeof features);
+    amount_str(p->max_samples, samples, sizeof samples);
+    amount_str(p->max_features, features, sizeof features);
     snprintf(seed, sizeof seed, "%" PRIu64, p->seed);
     cJSON *o = cJSON_CreateObject();
     if (o == NULL || put(o, "n-estimators", cJSON_CreateNumber(p->n_estimators)) != 0 ||
@@ -201,9 +201,9 @@ static int get_bool(const cJSON *obj, const char *key, int *out, err *e)
     return 0;
 }
 
-/* "10" (a count) or "0.5" (a fraction in (0, 1]), as config_amount_str
+/* "10" (a count) or "0.5" (a fraction in (0, 1]), as amount_str
  * writes them. */
-static int get_amount(const cJSON *obj, const char *key, cfg_amount *out, err *e)
+static int get_amount(const cJSON *obj, const char *key, amount *out, err *e)
 {
     const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
     char *end = NULL;

@@ -137,7 +137,7 @@ out:
 static int needs_presort(const search_job *j, int n_train)
 {
     for (int c = 0; c < j->n_configs; c++)
-        if (tree_presort_pays(config_amount_resolve(j->configs[c].max_samples, n_train), n_train))
+        if (tree_presort_pays(amount_resolve(j->configs[c].max_samples, n_train), n_train))
             return 1;
     return 0;
 }
@@ -238,11 +238,11 @@ typedef struct {
  * resolves the amounts the same way). */
 static int draw_key_cmp(const bagging_params *a, const bagging_params *b, const vseason *v)
 {
-    int ka[4] = {config_amount_resolve(a->max_samples, v->n_train),
-                 config_amount_resolve(a->max_features, v->nfeat), a->bootstrap,
+    int ka[4] = {amount_resolve(a->max_samples, v->n_train),
+                 amount_resolve(a->max_features, v->nfeat), a->bootstrap,
                  a->bootstrap_features};
-    int kb[4] = {config_amount_resolve(b->max_samples, v->n_train),
-                 config_amount_resolve(b->max_features, v->nfeat), b->bootstrap,
+    int kb[4] = {amount_resolve(b->max_samples, v->n_train),
+                 amount_resolve(b->max_features, v->nfeat), b->bootstrap,
                  b->bootstrap_features};
     for (int i = 0; i < 4; i++)
         if (ka[i] != kb[i])
@@ -324,9 +324,9 @@ static void make_families(search_ctx *c, int *block, keyed *order)
                           .depth_of = depth_of + a, .lims = lims + a};
             family_depths(f, j);
             const bagging_params *p = &j->configs[members[b - 1]];
-            double m = config_amount_resolve(p->max_samples, c->vs[s].n_train);
+            double m = amount_resolve(p->max_samples, c->vs[s].n_train);
             f->cost = (double)p->n_estimators * m * log2(m + 2.0) *
-                      config_amount_resolve(p->max_features, c->vs[s].nfeat);
+                      amount_resolve(p->max_features, c->vs[s].nfeat);
             a = b;
         }
     }

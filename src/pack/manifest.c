@@ -23,9 +23,9 @@ static int manifest_cfg_parameters(cJSON *inputs, const config *cfg)
     char amount[64], seed[32];
     snprintf(seed, sizeof seed, "%" PRIu64, cfg->seed);
     int ok = cJSON_AddNumberToObject(inputs, "n-estimators", cfg->n_estimators) != NULL;
-    config_amount_str(cfg->max_samples, amount, sizeof amount);
+    amount_str(cfg->max_samples, amount, sizeof amount);
     ok = ok && cJSON_AddStringToObject(inputs, "max-samples", amount) != NULL;
-    config_amount_str(cfg->max_features, amount, sizeof amount);
+    amount_str(cfg->max_features, amount, sizeof amount);
     ok = ok && cJSON_AddStringToObject(inputs, "max-features", amount) != NULL;
     ok = ok && cJSON_AddBoolToObject(inputs, "bootstrap", cfg->bootstrap) != NULL;
     ok = ok && cJSON_AddBoolToObject(inputs, "bootstrap-features", cfg->bootstrap_features) != NULL;

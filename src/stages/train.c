@@ -41,8 +41,8 @@ int stage_train(stage_ctx *ctx, err *e)
     log_info("training on seasons %d-%d: %d rows, %d races, %d features; %d trees of %d rows and "
              "%d features each",
              first, last, rows, races, t.nfeat, p.n_estimators,
-             config_amount_resolve(p.max_samples, rows > 0 ? rows : 1),
-             config_amount_resolve(p.max_features, t.nfeat));
+             amount_resolve(p.max_samples, rows > 0 ? rows : 1),
+             amount_resolve(p.max_features, t.nfeat));
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (model_train(&m, &t, first, last, &p, c->threads, e) != 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/fsutil.h"
+#include "config/tune_space.h"
 #include "ml/model.h"
 #include "stages/tune.h"
 
@@ -16,12 +17,12 @@ int tune_plan_make(stage_ctx *ctx, tune_plan *pl, err *e)
     if (c->tune == 0)
         return err_setk(e, ERR_INPUT, "input 'tune' is off (expected grid or random to search)");
     if (stage_test_last(ctx, &test, e) != 0 ||
-        space_parse(c->tune_space, "tune-space", &pl->sp, e) != 0)
+        tune_space_parse(c->tune_space, "tune-space", &pl->sp, e) != 0)
         return -1;
     pl->text = c->tune_space;
     pl->method = (space_method)c->tune;
     pl->trials = pl->method == SPACE_RANDOM ? c->tune_trials : 0;
-    pl->base = bagging_params_from_config(c);
+    pl->base = config_bagging_params(c);
     pl->first = c->season_first;
     pl->test_last = test;
     pl->test_first = c->backtest_first != 0 ? c->backtest_first : test;

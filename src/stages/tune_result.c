@@ -88,8 +88,8 @@ int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
         jsonbuild_add(o, "validation_score", numfmt_json(score), &oom);
         bagging_params p = tune_plan_params(pl, c);
         char samples[32], feats[32];
-        config_amount_str(p.max_samples, samples, sizeof samples);
-        config_amount_str(p.max_features, feats, sizeof feats);
+        amount_str(p.max_samples, samples, sizeof samples);
+        amount_str(p.max_features, feats, sizeof feats);
         log_info("tune: test season %d: chose configuration %d of %d (n-estimators %d, "
                  "max-samples %s, max-features %s, max-depth %d, bootstrap %s, "
                  "bootstrap-features %s): mean expected precision %.4f on %d-%d",
@@ -189,7 +189,7 @@ static int chosen_of(const tune_plan *pl, const cJSON *root, int season, double 
 int tune_params(stage_ctx *ctx, int season, bagging_params *out, err *e)
 {
     if (ctx->cfg->tune == 0) {
-        *out = bagging_params_from_config(ctx->cfg);
+        *out = config_bagging_params(ctx->cfg);
         return 0;
     }
     tune_plan pl;
