@@ -101,6 +101,7 @@ int main(int argc, char **argv)
     if (report_write(&ctx, rc == 0, &report_err) != 0)
         log_warn("could not write the step outputs or summary: %s", report_err.msg);
     store_close(ctx.st);
+    stage_ctx_release(&ctx);
     fs_give_to_workspace_owner(cfg.data_dir);
     if (rc != 0) {
         log_error("%s", e.msg);

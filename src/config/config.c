@@ -16,11 +16,14 @@
 /* Each parser reads `val` for option `name` into the field at `dst`. */
 typedef int (*opt_parser)(const char *name, const char *val, void *dst, err *e);
 
+/* A parser of a pair (a range, a shard I/N) writes int[2]; apply() copies
+ * the two into the fields at offset and offset2, wherever they are. */
 typedef struct {
     const char *name;
     const char *def;
     opt_parser parse;
     size_t offset;
+    size_t offset2; /* second field of a pair; 0 = a single field */
     const char *help;
 } opt_spec;
 
@@ -80,7 +83,7 @@ static int parse_range(const char *val, int allow_latest, int *a, int *b)
 
 static int p_seasons(const char *name, const char *val, void *dst, err *e)
 {
-    int *f = dst; /* season_first, season_last are adjacent */
+    int *f = dst; /* int[2]: first, last */
     if (parse_range(val, 1, &f[0], &f[1]) != 0)
         return BAD(e, name, val, "a season range A-B, A-latest or A, with 1950 <= A <= B");
     return 0;
@@ -315,7 +318,7 @@ INT_PARSER(p_validation, 1, 50, "a whole number of seasons from 1 to 50")
 
 #define SHARDS_MAX 1000
 
-/* "" or "I/N" into tune_shard, tune_shards (adjacent ints). */
+/* "" or "I/N" into int[2]: I, N. */
 static int p_shard(const char *name, const char *val, void *dst, err *e)
 {
     int *f = dst;
@@ -378,38 +381,38 @@ static int p_data_dir(const char *name, const char *val, void *dst, err *e)
     "n-estimators=50,200;max-samples=10,30,100;max-features=20,50,1.0;max-depth=0,4,8"
 
 static const opt_spec options[] = {
-    {"seasons", "1950-latest", p_seasons, OFF(season_first), "season range A-B, A-latest or A"},
-    {"test-season", "", p_season_opt, OFF(test_season), "held-out season (default: last of seasons)"},
-    {"backtest", "", p_backtest, OFF(backtest_first), "range of test seasons to backtest, e.g. 2015-2024"},
-    {"stages", "all", p_stages, OFF(stages), "comma list of " STAGE_LIST_MARK ", or all (tune only when tune is set)"},
-    {"mongodb-uri", "", p_mongo_uri, OFF(mongodb_uri), "MongoDB URI (secret); empty = embedded store in data-dir"},
-    {"mongodb-database", "f1", p_database, OFF(mongodb_database), "MongoDB database name"},
-    {"data-dir", ".f1-mlops", p_data_dir, OFF(data_dir), "store, stage outputs, model and zip"},
-    {"api-base-url", "https://api.jolpi.ca/ergast/f1", p_url, OFF(api_base_url), "Ergast-compatible API base URL"},
-    {"api-requests-per-second", "4", p_per_second, OFF(api_rate_per_second), "API pacing: burst requests per second"},
-    {"api-requests-per-hour", "500", p_per_hour, OFF(api_rate_per_hour), "API pacing: sustained requests per hour"},
-    {"wikipedia", "true", p_bool, OFF(wikipedia), "scrape race weather from Wikipedia"},
-    {"wikipedia-base-url", "", p_url_opt, OFF(wikipedia_base_url), "replace the scheme+host of article URLs (mirrors, tests)"},
-    {"refresh", "false", p_bool, OFF(refresh), "refetch everything even if stored"},
-    {"n-estimators", "200", p_estimators, OFF(n_estimators), "number of trees"},
-    {"max-samples", "10", p_amount, OFF(max_samples), "rows per tree: count or fraction"},
-    {"max-features", "50", p_amount, OFF(max_features), "features per tree: count or fraction"},
-    {"bootstrap", "true", p_bool, OFF(bootstrap), "draw rows with replacement"},
-    {"bootstrap-features", "true", p_bool, OFF(bootstrap_features), "draw features with replacement"},
-    {"max-depth", "0", p_depth, OFF(max_depth), "maximum tree depth, 0 = unlimited"},
-    {"seed", "0", p_seed, OFF(seed), "random seed"},
-    {"threads", "0", p_threads, OFF(threads), "training threads, 0 = all cores"},
-    {"artifact-name", "f1-model", p_artifact_name, OFF(artifact_name), "artifact name"},
-    {"retention-days", "", p_retention, OFF(retention_days), "artifact retention in days (1-90), empty = repository default"},
-    {"tune", "off", p_tune, OFF(tune), "model search: off, grid or random"},
-    {"tune-space", TUNE_SPACE_DEFAULT, p_tune_space, OFF(tune_space), "the parameter lists to search: name=v1,v2;..."},
-    {"tune-trials", "60", p_trials, OFF(tune_trials), "random search: configurations drawn from tune-space"},
-    {"tune-validation", "5", p_validation, OFF(tune_validation), "validation seasons before the test season"},
-    {"tune-shard", "", p_shard, OFF(tune_shard), "I/N: score only slice I of N (merge with stage tune-merge)"},
-    {"model-path", "", p_path_opt, OFF(model_path), "predict: model.json or a zip holding it (default: data-dir's)"},
-    {"predict-season", "", p_season_opt, OFF(predict_season), "predict: the race's season (default: the next race)"},
-    {"predict-round", "", p_round_opt, OFF(predict_round), "predict: the race's round (with predict-season)"},
-    {"predict-without-grid", "false", p_bool, OFF(predict_without_grid), "predict: go on with every car at the back when the grid is unknown"},
+    {"seasons", "1950-latest", p_seasons, OFF(season_first), OFF(season_last), "season range A-B, A-latest or A"},
+    {"test-season", "", p_season_opt, OFF(test_season), 0, "held-out season (default: last of seasons)"},
+    {"backtest", "", p_backtest, OFF(backtest_first), OFF(backtest_last), "range of test seasons to backtest, e.g. 2015-2024"},
+    {"stages", "all", p_stages, OFF(stages), 0, "comma list of " STAGE_LIST_MARK ", or all (tune only when tune is set)"},
+    {"mongodb-uri", "", p_mongo_uri, OFF(mongodb_uri), 0, "MongoDB URI (secret); empty = embedded store in data-dir"},
+    {"mongodb-database", "f1", p_database, OFF(mongodb_database), 0, "MongoDB database name"},
+    {"data-dir", ".f1-mlops", p_data_dir, OFF(data_dir), 0, "store, stage outputs, model and zip"},
+    {"api-base-url", "https://api.jolpi.ca/ergast/f1", p_url, OFF(api_base_url), 0, "Ergast-compatible API base URL"},
+    {"api-requests-per-second", "4", p_per_second, OFF(api_rate_per_second), 0, "API pacing: burst requests per second"},
+    {"api-requests-per-hour", "500", p_per_hour, OFF(api_rate_per_hour), 0, "API pacing: sustained requests per hour"},
+    {"wikipedia", "true", p_bool, OFF(wikipedia), 0, "scrape race weather from Wikipedia"},
+    {"wikipedia-base-url", "", p_url_opt, OFF(wikipedia_base_url), 0, "replace the scheme+host of article URLs (mirrors, tests)"},
+    {"refresh", "false", p_bool, OFF(refresh), 0, "refetch everything even if stored"},
+    {"n-estimators", "200", p_estimators, OFF(n_estimators), 0, "number of trees"},
+    {"max-samples", "10", p_amount, OFF(max_samples), 0, "rows per tree: count or fraction"},
+    {"max-features", "50", p_amount, OFF(max_features), 0, "features per tree: count or fraction"},
+    {"bootstrap", "true", p_bool, OFF(bootstrap), 0, "draw rows with replacement"},
+    {"bootstrap-features", "true", p_bool, OFF(bootstrap_features), 0, "draw features with replacement"},
+    {"max-depth", "0", p_depth, OFF(max_depth), 0, "maximum tree depth, 0 = unlimited"},
+    {"seed", "0", p_seed, OFF(seed), 0, "random seed"},
+    {"threads", "0", p_threads, OFF(threads), 0, "training threads, 0 = all cores"},
+    {"artifact-name", "f1-model", p_artifact_name, OFF(artifact_name), 0, "artifact name"},
+    {"retention-days", "", p_retention, OFF(retention_days), 0, "artifact retention in days (1-90), empty = repository default"},
+    {"tune", "off", p_tune, OFF(tune), 0, "model search: off, grid or random"},
+    {"tune-space", TUNE_SPACE_DEFAULT, p_tune_space, OFF(tune_space), 0, "the parameter lists to search: name=v1,v2;..."},
+    {"tune-trials", "60", p_trials, OFF(tune_trials), 0, "random search: configurations drawn from tune-space"},
+    {"tune-validation", "5", p_validation, OFF(tune_validation), 0, "validation seasons before the test season"},
+    {"tune-shard", "", p_shard, OFF(tune_shard), OFF(tune_shards), "I/N: score only slice I of N (merge with stage tune-merge)"},
+    {"model-path", "", p_path_opt, OFF(model_path), 0, "predict: model.json or a zip holding it (default: data-dir's)"},
+    {"predict-season", "", p_season_opt, OFF(predict_season), 0, "predict: the race's season (default: the next race)"},
+    {"predict-round", "", p_round_opt, OFF(predict_round), 0, "predict: the race's round (with predict-season)"},
+    {"predict-without-grid", "false", p_bool, OFF(predict_without_grid), 0, "predict: go on with every car at the back when the grid is unknown"},
 };
 
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -424,7 +427,14 @@ static const opt_spec *find_option(const char *name, size_t len)
 
 static int apply(config *c, const opt_spec *o, const char *val, err *e)
 {
-    return o->parse(o->name, val, (char *)c + o->offset, e);
+    if (o->offset2 == 0)
+        return o->parse(o->name, val, (char *)c + o->offset, e);
+    int pair[2];
+    if (o->parse(o->name, val, pair, e) != 0)
+        return -1;
+    memcpy((char *)c + o->offset, &pair[0], sizeof pair[0]);
+    memcpy((char *)c + o->offset2, &pair[1], sizeof pair[1]);
+    return 0;
 }
 
 int config_parse_value(const char *name, const char *val, void *dst, err *e)

@@ -130,6 +130,12 @@ int report_write(const stage_ctx *ctx, int ok, err *e)
     cJSON *coverage = report_load(&cov_file);
     cJSON *upload = report_upload(ctx, &files[1]);
     int failed = 0;
+    err got;
+    /* The stages' outputs first, as they were set. */
+    for (int i = 0; i < ctx->n_outputs; i++) {
+        err_clear(&got);
+        report_keep(outputs_set(ctx->outputs[i].name, ctx->outputs[i].value, &got), &got, &failed, e);
+    }
     report_outputs(files, metrics, upload, &failed, e);
 
     summary_run run = {
@@ -140,12 +146,10 @@ int report_write(const stage_ctx *ctx, int ok, err *e)
         .coverage = coverage,
         .upload = upload,
         .zip_path = files[1].exists ? files[1].path : NULL,
-        /* the predict stage's section is already in the file */
-        .room = summary_room(),
+        .sections = &ctx->summary,
     };
     buf md;
     buf_init(&md, SUMMARY_MAX);
-    err got;
     err_clear(&got);
     int rc = summary_render(&md, &run, &got);
     if (rc == 0)

@@ -1,5 +1,7 @@
 /* report: what a run tells GitHub at its end, success or failure: the step
- * outputs of spec §7 (outputs.h) and the job summary (summary.h).
+ * outputs (outputs.h) and the job summary (summary.h), each written once,
+ * by main, after the stages ran.  The stages never write either: they
+ * hand their outputs and summary sections to the context (stage.h).
  *
  * It reads what the stages left in data-dir, whichever step wrote it:
  * metrics.json, coverage.json, the zip, and upload.json (used only when its
@@ -9,7 +11,9 @@
  * expected-precision, hits, races, pole-precision, leader-precision (from
  * metrics.json; empty without it), artifact-id, artifact-url,
  * artifact-digest (empty when not uploaded).  Every output is always set so
- * a workflow can test for "". */
+ * a workflow can test for "".  The stages' own outputs (predict's
+ * predicted-winner, ...) come first, and their summary sections head the
+ * summary. */
 #ifndef F1_REPORT_REPORT_H
 #define F1_REPORT_REPORT_H
 

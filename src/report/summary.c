@@ -1,7 +1,6 @@
 #include "report/summary.h"
 
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -199,7 +198,10 @@ static int summary_coverage(buf *b, const summary_run *r, err *e)
 
 int summary_render(buf *out, const summary_run *r, err *e)
 {
-    size_t room = r->room > 0 && r->room < SUMMARY_MAX ? r->room : SUMMARY_MAX;
+    size_t earlier = r->sections != NULL ? r->sections->len : 0;
+    size_t room = earlier < SUMMARY_MAX ? SUMMARY_MAX - earlier : 0;
+    if (earlier > 0 && buf_append(out, r->sections->data, earlier, e) != 0)
+        return -1;
     buf head, tail;
     buf_init(&head, SUMMARY_MAX);
     buf_init(&tail, SUMMARY_MAX);
@@ -212,7 +214,7 @@ int summary_render(buf *out, const summary_run *r, err *e)
                 room);
         goto out;
     }
-    size_t limit = room - tail.len - SUMMARY_NOTE_RESERVE;
+    size_t limit = earlier + room - tail.len - SUMMARY_NOTE_RESERVE;
     if (buf_append(out, head.data, head.len, e) != 0 ||
         (r->metrics != NULL && summary_races(out, r->metrics, limit, e) != 0) ||
         buf_append(out, tail.data, tail.len, e) != 0)
@@ -222,15 +224,6 @@ out:
     buf_release(&head);
     buf_release(&tail);
     return rc;
-}
-
-size_t summary_room(void)
-{
-    const char *path = getenv("GITHUB_STEP_SUMMARY");
-    struct stat st;
-    if (path == NULL || path[0] == '\0' || stat(path, &st) != 0 || st.st_size < 0)
-        return SUMMARY_MAX;
-    return (size_t)st.st_size >= SUMMARY_MAX ? 1 : SUMMARY_MAX - (size_t)st.st_size;
 }
 
 int summary_append(const buf *md, err *e)

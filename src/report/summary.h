@@ -5,9 +5,11 @@
  * against the baselines, the artifact, the per-race table (predicted vs
  * actual winner), a Mermaid chart and table per season when backtesting,
  * and the data coverage.  Without metrics.json (say only `source` ran) it
- * shows what ran and the coverage it can find.  The runner drops a summary
- * over 1 MiB, so the rendering never exceeds SUMMARY_MAX bytes: when the
- * per-race table would overflow it is cut, with a note.  Table cells are
+ * shows what ran and the coverage it can find.  Sections the stages added
+ * (the predict stage's table) come first.  The summary is written once
+ * per step, and the runner drops one over 1 MiB, so the rendering never
+ * exceeds SUMMARY_MAX bytes: when the per-race table would overflow it is
+ * cut, with a note.  Table cells are
  * escaped (metrics_md_cell).  No state. */
 #ifndef F1_REPORT_SUMMARY_H
 #define F1_REPORT_SUMMARY_H
@@ -28,18 +30,14 @@ typedef struct {
     const cJSON *coverage; /* coverage.json, or NULL; the copy in metrics wins */
     const cJSON *upload;   /* upload.json for the current zip, or NULL */
     const char *zip_path;  /* the zip when it exists, else NULL */
-    size_t room;           /* most bytes to render; 0 = SUMMARY_MAX */
+    const buf *sections;   /* Markdown the stages added (stage_ctx.summary), or NULL */
 } summary_run;
 
-/* Renders the summary of run into out, which must be empty; on return
- * out->len <= run->room (SUMMARY_MAX when 0).  Returns 0 or -1 (out of
- * memory, or the parts other than the per-race table alone exceed it). */
+/* Renders the summary of run into out, which must be empty: the stages'
+ * sections, then the run's summary in what is left of SUMMARY_MAX; on
+ * return out->len <= SUMMARY_MAX.  Returns 0 or -1 (out of memory, or the
+ * parts other than the per-race table alone do not fit). */
 int summary_render(buf *out, const summary_run *run, err *e);
-
-/* What is left of SUMMARY_MAX after what this step already appended to
- * the GITHUB_STEP_SUMMARY file (the predict stage's section); SUMMARY_MAX
- * when it is unset or absent, at least 1. */
-size_t summary_room(void);
 
 /* Appends md to the GITHUB_STEP_SUMMARY file; nothing when it is unset.
  * Returns 0 or -1. */

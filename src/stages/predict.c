@@ -30,8 +30,6 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "data/feature_table.h"
-#include "report/outputs.h"
-#include "report/summary.h"
 #include "ml/model.h"
 #include "ml/numfmt.h"
 #include "ml/score.h"
@@ -176,14 +174,14 @@ static const char *grid_words(predict_grid g)
 
 /* predictions-next.csv, the summary table and the outputs; by[k] is the
  * row (of rows) ranked k + 1. */
-static int report(const stage_ctx *ctx, const predict_race *r, const model *m,
+static int report(stage_ctx *ctx, const predict_race *r, const model *m,
                   const prepared_row *rows, const double *pred, const int *by, err *e)
 {
     static const char *const head[9] = {"season", "round", "race_name", "driver_id", "driver_name",
                                         "constructor_id", "grid", "prediction", "rank"};
     buf csv, md;
     buf_init(&csv, 0);
-    buf_init(&md, SUMMARY_MAX / 4);
+    buf_init(&md, STAGE_SECTION_MAX);
     int n = r->entries.n, rc = -1;
     char season[16], round[16], grid[16], score[NUMFMT_MAX], rank[16], path[CFG_STR_MAX + 64];
     snprintf(season, sizeof season, "%d", r->season);
@@ -212,11 +210,11 @@ static int report(const stage_ctx *ctx, const predict_race *r, const model *m,
     }
     stage_path(ctx, FILE_PREDICT, path, sizeof path);
     if (fs_write_atomic(path, csv.data, csv.len, e) != 0 || buf_puts(&md, "\n", e) != 0 ||
-        summary_append(&md, e) != 0)
+        stage_summary_add(ctx, &md, e) != 0)
         goto out;
     numfmt_double(pred[by[0]], score);
-    if (outputs_set("predicted-winner", rows[by[0]].driver_id, e) != 0 ||
-        outputs_set("predicted-winner-score", score, e) != 0)
+    if (stage_output_set(ctx, "predicted-winner", rows[by[0]].driver_id, e) != 0 ||
+        stage_output_set(ctx, "predicted-winner-score", score, e) != 0)
         goto out;
     log_info("predict: %s wins the %d %s with score %s (of %d drivers); wrote %s",
              rows[by[0]].driver_id, r->season, r->race_name, score, n, path);
@@ -228,7 +226,7 @@ out:
 }
 
 /* Predicts and ranks the last n rows of all (the race), then reports. */
-static int rank_race(const stage_ctx *ctx, const predict_race *r, const model *m,
+static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
                      const prepared *all, err *e)
 {
     feature_table t = {0};

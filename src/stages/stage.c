@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -12,6 +13,34 @@
 void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n)
 {
     snprintf(out, n, "%s/%s", ctx->cfg->data_dir, name);
+}
+
+int stage_output_set(stage_ctx *ctx, const char *name, const char *value, err *e)
+{
+    int i = 0;
+    while (i < ctx->n_outputs && strcmp(ctx->outputs[i].name, name) != 0)
+        i++;
+    if (i == STAGE_OUTPUTS_MAX || strlen(name) >= sizeof ctx->outputs[i].name ||
+        strlen(value) >= sizeof ctx->outputs[i].value)
+        return err_set(e, "output '%s': no room for %zu bytes", name, strlen(value));
+    snprintf(ctx->outputs[i].name, sizeof ctx->outputs[i].name, "%s", name);
+    snprintf(ctx->outputs[i].value, sizeof ctx->outputs[i].value, "%s", value);
+    if (i == ctx->n_outputs)
+        ctx->n_outputs++;
+    return 0;
+}
+
+int stage_summary_add(stage_ctx *ctx, const buf *section, err *e)
+{
+    if (section->len > STAGE_SECTION_MAX)
+        return err_set(e, "a job summary section of %zu bytes (at most %zu)", section->len,
+                       STAGE_SECTION_MAX);
+    return buf_append(&ctx->summary, section->data ? section->data : "", section->len, e);
+}
+
+void stage_ctx_release(stage_ctx *ctx)
+{
+    buf_release(&ctx->summary);
 }
 
 typedef struct {

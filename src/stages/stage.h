@@ -14,6 +14,7 @@
 #define F1_STAGES_STAGE_H
 
 #include "config/config.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "store/store.h"
 
@@ -29,6 +30,17 @@
 
 /* Most stages a registry holds (stages/registry.h checks its count). */
 #define STAGE_MAX 32
+/* Most step outputs the stages set (the report layer adds its own). */
+#define STAGE_OUTPUTS_MAX 8
+/* Largest Markdown section one stage adds to the job summary: a quarter
+ * of the runner's 1 MiB (report/summary.h keeps the whole under it). */
+#define STAGE_SECTION_MAX ((size_t)256 << 10)
+
+/* A step output a stage sets, written with the others by the report. */
+typedef struct {
+    char name[64];
+    char value[1024];
+} stage_output;
 
 typedef struct {
     const config *cfg;
@@ -36,6 +48,12 @@ typedef struct {
     unsigned selected;            /* the stages this run runs: bit i = registry row i */
     int season_last;              /* resolved "latest" (0 until known) */
     double seconds[STAGE_MAX];    /* wall time of each stage run so far, by registry row */
+    /* What the stages hand to the job's report, which main writes once
+     * after the run (report/report.h): Markdown sections for the job
+     * summary, in run order, and step outputs. */
+    buf summary;
+    stage_output outputs[STAGE_OUTPUTS_MAX];
+    int n_outputs;
 } stage_ctx;
 
 typedef int (*stage_fn)(stage_ctx *ctx, err *e);
@@ -43,6 +61,20 @@ typedef int (*stage_fn)(stage_ctx *ctx, err *e);
 /* Resolves ctx->season_last when the config says "latest": the latest
  * season with stored results (needs ctx->st).  Returns -1 when unknown. */
 int stage_resolve_last_season(stage_ctx *ctx, err *e);
+
+/* Records step output name = value for the report (a later value of the
+ * same name replaces it).  Returns -1 when the value or the table is too
+ * big for the fixed storage. */
+int stage_output_set(stage_ctx *ctx, const char *name, const char *value, err *e);
+
+/* Appends a Markdown section (at most STAGE_SECTION_MAX bytes) to the job
+ * summary the report writes.  Returns -1 when it is too big or out of
+ * memory. */
+int stage_summary_add(stage_ctx *ctx, const buf *section, err *e);
+
+/* Frees what the context owns (the summary sections); the store is main's
+ * to close. */
+void stage_ctx_release(stage_ctx *ctx);
 
 /* Joins data-dir and a file name into out (size n). */
 void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n);
