@@ -18,7 +18,7 @@ the bundled Ergast CSV tables (tests/data/ergast-csv) directly:
 
 Feature definitions (mpts = 25,18,15,12,10,8,6,4,2,1 for positions 1-10,
 else 0; `position` is the finishing order, the API's position;
-finished = status "Finished", "Lapped" or "+N Lap(s)"; "earlier" = rows of
+finished = status "Finished", "Lapped" or starting with "+" ("+N Laps"); "earlier" = rows of
 races strictly before this one; NaN = missing, imputed by the learner):
   log_grid      ln(grid), a grid of 0 (pit lane) counting as the number of
                 entries of the race
@@ -46,8 +46,8 @@ races strictly before this one; NaN = missing, imputed by the learner):
                 circuit; NaN when he never raced there
   prev_share    his summed mpts in the previous season / the previous
                 season's maximum summed mpts of any driver; 0 when he did
-                not race then; NaN when there is no previous season in the
-                data (its maximum would be 0)
+                not race then; NaN when season - 1 is not in the data or
+                its maximum is 0
   season_rel    his mpts so far this season / the maximum of that among
                 this race's entrants; prev_share when that maximum is 0
                 (first race of a season)
@@ -81,7 +81,6 @@ FEATURES = ["log_grid", "g1", "g2", "g3", "g4", "g5_6", "g7_10", "q_gap_pct", "t
 GRID_ONLY = ["log_grid", "g1", "g2", "g3", "g4", "g5_6", "g7_10"]
 Q_CAP = 7.0
 TIE = 1e-9
-LAPPED = re.compile(r"^\+\d+ Laps?$")
 
 
 def mpts(position):
@@ -89,7 +88,8 @@ def mpts(position):
 
 
 def finished(status):
-    return status in ("Finished", "Lapped") or LAPPED.match(status) is not None
+    """Spec section 3's rule: "+..." covers Ergast's "+N Lap(s)"."""
+    return status in ("Finished", "Lapped") or status.startswith("+")
 
 
 def q_ms(text):
@@ -153,8 +153,10 @@ def build(df, qt):
     for a, b in zip(starts[:-1], starts[1:]):
         race = rows[a:b]
         if race[0]["year"] != season:
-            if season is not None:
-                d_prev, c_prev, have_prev = d_season, c_season, True
+            # The previous season is season - 1 itself, not merely the one
+            # before in the data.
+            have_prev = season is not None and race[0]["year"] == season + 1
+            d_prev, c_prev = (d_season, c_season) if have_prev else ({}, {})
             season = race[0]["year"]
             d_season, c_season, d_points = {}, {}, {}
         entries = b - a
