@@ -114,9 +114,12 @@ def load(csv_dir):
     status = rd("status")
     res = rd("results")[["raceId", "driverId", "constructorId", "grid", "positionOrder", "points",
                          "statusId"]]
+    # Equal positionOrders (shared cars of the 1950s) keep the file's order,
+    # as the replay server's stable sort serves them.
+    res = res.assign(file_row=np.arange(len(res)))
     df = (res.merge(races, on="raceId").merge(circuits, on="circuitId").merge(drivers, on="driverId")
           .merge(cons, on="constructorId").merge(status, on="statusId"))
-    df = df.sort_values(["year", "round", "positionOrder"], kind="stable").reset_index(drop=True)
+    df = df.sort_values(["year", "round", "positionOrder", "file_row"]).reset_index(drop=True)
     q = rd("qualifying")[["raceId", "driverId", "q1", "q2", "q3"]]
     qt = {}
     for row in q.itertuples(index=False):
@@ -389,9 +392,40 @@ def backtest(tab, feats, l2, first_train, seasons):
     return rows
 
 
-def season_range(text):
-    a, _, b = text.partition("-")
-    return int(a), int(b or a)
+def check_prepared(df, path):
+    """Exit status 0 when prepared.csv (written by `prepare` from the replay
+    of the same tables) holds the rows this tool reads, in the same order."""
+    prep = pd.read_csv(path, keep_default_na=False, dtype=str)
+    ours = pd.DataFrame({"season": df["year"], "round": df["round"], "driver_id": df["driverRef"],
+                         "constructor_id": df["constructorRef"], "grid": df["grid"],
+                         "position": df["positionOrder"], "points": df["points"].astype(float),
+                         "status": df["status"], "circuit_id": df["circuitRef"]})
+    ours = ours[ours["season"].between(int(prep["season"].min()), int(prep["season"].max()))]
+    theirs = prep[list(ours.columns)].copy()
+    for c in ("season", "round", "grid", "position"):
+        theirs[c] = theirs[c].astype(int)
+    theirs["points"] = theirs["points"].astype(float)
+    ours, theirs = ours.reset_index(drop=True), theirs.reset_index(drop=True)
+    if len(ours) != len(theirs):
+        print("prepared.csv has %d rows, the reference %d" % (len(theirs), len(ours)))
+        return 1
+    diff = (ours != theirs).any(axis=1)
+    if diff.any():
+        i = int(np.flatnonzero(diff)[0])
+        print("%d rows differ; first, row %d:\n%s\n%s" % (diff.sum(), i + 1, ours.iloc[i].to_dict(),
+                                                         theirs.iloc[i].to_dict()))
+        return 1
+    print("prepared.csv: the same %d rows" % len(ours))
+    return 0
+
+
+def season_list(text):
+    """ "1950,2003-2005" -> [1950, 2003, 2004, 2005]"""
+    out = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        out.extend(range(int(a), int(b or a) + 1))
+    return out
 
 
 def main():
@@ -400,14 +434,21 @@ def main():
     ap.add_argument("--l2", type=float, default=15.0)
     ap.add_argument("--train-from", type=int, default=2003)
     ap.add_argument("--features-out", help="write the features of --seasons to this CSV and stop")
-    ap.add_argument("--seasons", default="2003-2024", help="seasons --features-out writes")
+    ap.add_argument("--seasons", default="2003-2024",
+                    help="seasons --features-out writes, e.g. 1950,2003-2005")
+    ap.add_argument("--float-format", default="%.17g", help="of --features-out's numbers")
+    ap.add_argument("--check-prepared", metavar="CSV",
+                    help="compare the rows read with a prepared.csv of the same data and stop")
     args = ap.parse_args()
     df, qt = load(args.data)
+    if args.check_prepared:
+        return check_prepared(df, args.check_prepared)
     tab = build(df, qt)
     if args.features_out:
-        a, b = season_range(args.seasons)
-        out = subset(tab, a, b)[["season", "round", "driver_id"] + FEATURES]
-        out.to_csv(args.features_out, index=False, float_format="%.17g", na_rep="nan")
+        out = tab[tab["season"].isin(season_list(args.seasons))]
+        out = out[["season", "round", "driver_id"] + FEATURES]
+        out.to_csv(args.features_out, index=False, float_format=args.float_format, na_rep="nan",
+                   lineterminator="\n")
         return
     std, beta = fit(subset(tab, args.train_from, 2023), FEATURES, args.l2)
     print("fit %d-2023, l2=%g:" % (args.train_from, args.l2))
