@@ -71,7 +71,7 @@ It prints (about 7 s):
   backtest 2014-2024 mean 0.5658, pole 0.5244 (issue: 56.6%, 52.4%; ahead of pole in
   5 seasons, tied in 4, behind in 2); backtest 2006-2013 mean 0.5312, pole 0.5122
   (issue: 53.1%, 51.2%).  The choices the issue leaves open (NAN or 0 for a first
-  race, the denominator of d10_ahead_tm, ...) move beta(log_grid) by at most 0.002
+  race, the denominator of d10_ahead_tm, ...) move beta(log_grid) by about 0.002 at most
   and neither mean; q_gap_pct against each session's own best instead of the
   race's best moves it to -0.447 and 2006-2013 to 0.538, so the race's best it is.
 """
