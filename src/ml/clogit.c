@@ -41,80 +41,74 @@ static double dot(const double *a, const double *b, int d)
     return s;
 }
 
-/* Adds race [a, b)'s gradient (p_i - y_i) z_i to g (d) and, when H is not
- * NULL, its Hessian sum_i p_i (z_i - m)(z_i - m)^T (m = sum_i p_i z_i, the
- * covariance form: no cancellation) to H's upper triangle.  p holds the
- * race's probabilities, indexed from a; m is d scratch. */
-static void race_derivatives(const race_set *rs, int a, int b, const double *p, double *m,
-                             double *g, double *H)
-{
-    int d = rs->d;
-    memset(m, 0, (size_t)d * sizeof *m);
-    for (int i = a; i < b; i++) {
-        const double *zi = rs->z + (size_t)i * d;
-        double w = p[i] - rs->y[i];
-        for (int k = 0; k < d; k++) {
-            m[k] += p[i] * zi[k];
-            g[k] += w * zi[k];
-        }
-    }
-    if (H == NULL)
-        return;
-    for (int i = a; i < b; i++) {
-        const double *zi = rs->z + (size_t)i * d;
-        for (int k = 0; k < d; k++) {
-            double ck = p[i] * (zi[k] - m[k]);
-            for (int l = k; l < d; l++)
-                H[k * d + l] += ck * (zi[l] - m[l]);
-        }
-    }
-}
-
-/* L(beta) over rs with penalty l2; also its gradient into g and Hessian
- * into H (d * d, full) when they are not NULL (H needs g).  s is rows of
- * scratch (scores, then probabilities), m d of scratch.  Allocates nothing;
- * every sum runs in race and row order. */
-static double objective(const race_set *rs, const double *beta, double l2, double *s, double *m,
-                        double *g, double *H)
+/* L(beta) over rs with penalty l2, and its gradient into g (d).  Leaves
+ * each row's probability under beta in p (rows), which hessian() reads.
+ * Allocates nothing; every sum runs in race and row order. */
+static double loss_gradient(const race_set *rs, const double *beta, double l2, double *p, double *g)
 {
     int d = rs->d;
     double loss = 0.0;
-    if (g != NULL)
-        memset(g, 0, (size_t)d * sizeof *g);
-    if (H != NULL)
-        memset(H, 0, (size_t)d * d * sizeof *H);
+    memset(g, 0, (size_t)d * sizeof *g);
     for (int r = 0; r < rs->races; r++) {
         int a = rs->off[r], b = rs->off[r + 1];
-        double top = -INFINITY, target = 0.0;
+        double top = -INFINITY, target = 0.0, sum = 0.0;
         for (int i = a; i < b; i++) {
-            s[i] = dot(rs->z + (size_t)i * d, beta, d);
-            top = s[i] > top ? s[i] : top;
-            target += rs->y[i] * s[i];
+            p[i] = dot(rs->z + (size_t)i * d, beta, d);
+            top = p[i] > top ? p[i] : top;
+            target += rs->y[i] * p[i];
         }
-        double sum = 0.0;
         for (int i = a; i < b; i++) {
-            s[i] = exp(s[i] - top);
-            sum += s[i];
+            p[i] = exp(p[i] - top);
+            sum += p[i];
         }
         /* -sum_i y_i log p_i = log sum exp(s) - sum_i y_i s_i, as sum y = 1 */
         loss += top + log(sum) - target;
-        if (g == NULL)
-            continue;
-        for (int i = a; i < b; i++)
-            s[i] /= sum;
-        race_derivatives(rs, a, b, s, m, g, H);
+        for (int i = a; i < b; i++) {
+            const double *zi = rs->z + (size_t)i * d;
+            p[i] /= sum;
+            double w = p[i] - rs->y[i];
+            for (int k = 0; k < d; k++)
+                g[k] += w * zi[k];
+        }
     }
     loss += l2 * dot(beta, beta, d);
-    if (g != NULL)
-        for (int k = 0; k < d; k++)
-            g[k] += 2.0 * l2 * beta[k];
-    if (H != NULL)
-        for (int k = 0; k < d; k++) {
-            H[k * d + k] += 2.0 * l2;
-            for (int l = 0; l < k; l++)
-                H[k * d + l] = H[l * d + k];
-        }
+    for (int k = 0; k < d; k++)
+        g[k] += 2.0 * l2 * beta[k];
     return loss;
+}
+
+/* The Hessian at the beta whose probabilities p loss_gradient() left:
+ * 2 l2 I plus, per race, sum_i p_i (z_i - m)(z_i - m)^T with
+ * m = sum_i p_i z_i (the covariance form: no cancellation), into H (d * d,
+ * full).  m and c are d of scratch. */
+static void hessian(const race_set *rs, const double *p, double l2, double *restrict m,
+                    double *restrict c, double *restrict H)
+{
+    int d = rs->d;
+    memset(H, 0, (size_t)d * d * sizeof *H);
+    for (int r = 0; r < rs->races; r++) {
+        int a = rs->off[r], b = rs->off[r + 1];
+        memset(m, 0, (size_t)d * sizeof *m);
+        for (int i = a; i < b; i++)
+            for (int k = 0; k < d; k++)
+                m[k] += p[i] * rs->z[(size_t)i * d + k];
+        for (int i = a; i < b; i++) {
+            for (int k = 0; k < d; k++)
+                c[k] = rs->z[(size_t)i * d + k] - m[k];
+            /* upper triangle only; mirrored below */
+            for (int k = 0; k < d; k++) {
+                double ck = p[i] * c[k];
+                double *restrict row = H + (size_t)k * d;
+                for (int l = k; l < d; l++)
+                    row[l] += ck * c[l];
+            }
+        }
+    }
+    for (int k = 0; k < d; k++) {
+        H[k * d + k] += 2.0 * l2;
+        for (int l = 0; l < k; l++)
+            H[k * d + l] = H[l * d + k];
+    }
 }
 
 static double max_abs(const double *v, int d)
@@ -209,17 +203,17 @@ static void build_races(const clogit_data *d, double *z, double *y, int *off, ra
     *rs = (race_set){.d = nf, .rows = kept, .races = races, .z = z, .y = y, .off = off};
 }
 
-/* Scratch of a fit or a gradient: rows of z, y and s, d-vectors and the
+/* Scratch of a fit or a gradient: rows of z, y and p, d-vectors and the
  * d x d Hessian, in one allocation (doubles) plus the offsets (ints). */
 typedef struct {
-    double *z, *y, *s, *g, *H, *m, *step, *trial;
+    double *z, *y, *p, *g, *H, *m, *c, *step, *trial;
     int *off;
 } work;
 
 static int work_alloc(work *w, int n, int d, err *e)
 {
     size_t rows = (size_t)n, dd = (size_t)d;
-    w->z = malloc((rows * dd + 2 * rows + dd * dd + 4 * dd) * sizeof *w->z);
+    w->z = malloc((rows * dd + 2 * rows + dd * dd + 5 * dd) * sizeof *w->z);
     w->off = malloc((rows + 1) * sizeof *w->off);
     if (w->z == NULL || w->off == NULL) {
         free(w->z);
@@ -227,11 +221,12 @@ static int work_alloc(work *w, int n, int d, err *e)
         return err_set(e, "out of memory for a conditional logit on %d rows of %d features", n, d);
     }
     w->y = w->z + rows * dd;
-    w->s = w->y + rows;
-    w->H = w->s + rows;
+    w->p = w->y + rows;
+    w->H = w->p + rows;
     w->g = w->H + dd * dd;
     w->m = w->g + dd;
-    w->step = w->m + dd;
+    w->c = w->m + dd;
+    w->step = w->c + dd;
     w->trial = w->step + dd;
     return 0;
 }
@@ -276,12 +271,15 @@ static int check_params(const clogit_params *p, err *e)
     return 0;
 }
 
-/* Damped Newton from beta = 0 (m->beta) on rs; fills m's fit summary. */
+/* Damped Newton from beta = 0 (m->beta) on rs; fills m's fit summary.
+ * Each step costs one Hessian and one loss-and-gradient per step length
+ * tried; the accepted trial's gradient and probabilities are the next
+ * step's. */
 static int newton(clogit_model *m, const clogit_params *p, const race_set *rs, work *w, err *e)
 {
     int d = rs->d;
     double *beta = m->beta;
-    double loss = objective(rs, beta, p->l2, w->s, w->m, w->g, w->H);
+    double loss = loss_gradient(rs, beta, p->l2, w->p, w->g);
     double limit = p->tol * fmax(1.0, max_abs(w->g, d));
     int iter = 0;
     while (max_abs(w->g, d) > limit) {
@@ -290,6 +288,7 @@ static int newton(clogit_model *m, const clogit_params *p, const race_set *rs, w
                             "the conditional logit did not converge in %d Newton steps (max "
                             "|gradient| %g, wanted %g)",
                             iter, max_abs(w->g, d), limit);
+        hessian(rs, w->p, p->l2, w->m, w->c, w->H);
         if (cholesky(w->H, d) != 0)
             return err_setk(e, ERR_DATA,
                             "the conditional logit's Hessian is not positive definite at step %d "
@@ -298,9 +297,8 @@ static int newton(clogit_model *m, const clogit_params *p, const race_set *rs, w
         newton_step(w->H, w->g, d, w->step);
         double decrease = -dot(w->g, w->step, d); /* g^T H^-1 g >= 0 */
         int full_step = decrease <= ROUNDING_FLOOR * (1.0 + fabs(loss));
-        double t = 1.0, trial_loss = NAN;
-        int halvings = 0;
-        for (;; halvings++, t *= 0.5) {
+        double t = 1.0, trial_loss;
+        for (int halvings = 0;; halvings++, t *= 0.5) {
             if (halvings > MAX_HALVINGS)
                 return err_setk(e, ERR_DATA,
                                 "the conditional logit's line search failed at Newton step %d "
@@ -308,12 +306,12 @@ static int newton(clogit_model *m, const clogit_params *p, const race_set *rs, w
                                 iter + 1, loss);
             for (int k = 0; k < d; k++)
                 w->trial[k] = beta[k] + t * w->step[k];
-            trial_loss = objective(rs, w->trial, p->l2, w->s, w->m, NULL, NULL);
+            trial_loss = loss_gradient(rs, w->trial, p->l2, w->p, w->g);
             if (full_step || trial_loss <= loss - ARMIJO * t * decrease)
                 break;
         }
         memcpy(beta, w->trial, (size_t)d * sizeof *beta);
-        loss = objective(rs, beta, p->l2, w->s, w->m, w->g, w->H);
+        loss = trial_loss;
         iter++;
     }
     m->loss = loss;
@@ -332,10 +330,10 @@ int clogit_fit(clogit_model *m, const clogit_params *p, const clogit_data *d, er
     if (work_alloc(&w, d->n, d->nfeat, e) != 0)
         return -1;
     int rc = model_alloc(m, d->nfeat, e);
-    /* w.s is scratch for the medians before it holds scores */
+    /* w.p is scratch for the medians before it holds probabilities */
     if (rc == 0)
         rc = standardize_fit(d->x, d->stride, d->lo, d->n, d->nfeat, d->names, m->median, m->mean,
-                             m->sd, w.s, e);
+                             m->sd, w.p, e);
     if (rc == 0)
         rc = standardize_rows(d->x, d->stride, d->lo, d->n, d->nfeat, d->names, m->median, m->mean,
                               m->sd, w.z, e);
@@ -370,7 +368,7 @@ int clogit_gradient(const clogit_model *m, const clogit_data *d, const double *b
     if (rc == 0) {
         race_set rs;
         build_races(d, w.z, w.y, w.off, &rs);
-        *loss = objective(&rs, beta, m->l2, w.s, w.m, grad, NULL);
+        *loss = loss_gradient(&rs, beta, m->l2, w.p, grad);
     }
     work_release(&w);
     return rc;
