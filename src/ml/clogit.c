@@ -421,6 +421,8 @@ void clogit_softmax(const double *s, int n, double *p)
 int clogit_probabilities(const clogit_model *m, const clogit_data *d, double *score,
                          double *prob, err *e)
 {
+    if (d->n == 0)
+        return 0;
     if (check_data(d, 0, e) != 0 || clogit_score(m, d, prob, e) != 0)
         return -1;
     if (score != NULL)

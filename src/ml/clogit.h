@@ -105,8 +105,8 @@ void clogit_softmax(const double *s, int n, double *p);
 
 /* prob[k] = the model's win probability for row d->lo + k among its race's
  * rows of [lo, lo + n) (race ids as for the fit; won not used), and
- * score[k] its score when score is not NULL.  Fails like clogit_score, or
- * (ERR_DATA) when race ids decrease. */
+ * score[k] its score when score is not NULL; d->n = 0 does nothing.  Fails
+ * like clogit_score, or (ERR_DATA) when race ids decrease. */
 int clogit_probabilities(const clogit_model *m, const clogit_data *d, double *score,
                          double *prob, err *e);
 

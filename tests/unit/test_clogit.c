@@ -29,6 +29,9 @@ static struct {
     double won[MAX_ROWS], x[NF * MAX_ROWS];
 } T;
 
+/* The fit of the reference's settings on the training seasons (main). */
+static clogit_model ref;
+
 /* reference.tsv: median, mean, sd, beta per feature, and the loss. */
 static struct {
     double median[NF], mean[NF], sd[NF], beta[NF], loss;
@@ -142,49 +145,39 @@ static double norm2(const double *v, int n)
 
 static void test_reference(void)
 {
-    clogit_model m;
-    err e;
-    clogit_params p = ref_params();
     clogit_data d = rows_of(TRAIN_FIRST, TRAIN_LAST);
+    err e;
     CHECK_INT(d.n, 122); /* the reference's row count */
-    if (!fitted(&m, &p, &d))
-        return;
-    CHECK_INT(m.n_features, NF);
+    CHECK_INT(ref.n_features, NF);
     for (int j = 0; j < NF; j++) {
-        CHECK_NEAR(m.median[j], R.median[j], 1e-12 * fabs(R.median[j]));
-        CHECK_NEAR(m.mean[j], R.mean[j], 1e-12 * fabs(R.mean[j]));
-        CHECK_NEAR(m.sd[j], R.sd[j], 1e-12 * fabs(R.sd[j]));
-        CHECK_NEAR(m.beta[j], R.beta[j], 1e-6);
+        CHECK_NEAR(ref.median[j], R.median[j], 1e-12 * fabs(R.median[j]));
+        CHECK_NEAR(ref.mean[j], R.mean[j], 1e-12 * fabs(R.mean[j]));
+        CHECK_NEAR(ref.sd[j], R.sd[j], 1e-12 * fabs(R.sd[j]));
+        CHECK_NEAR(ref.beta[j], R.beta[j], 1e-6);
     }
-    CHECK_NEAR(m.loss, R.loss, 1e-9);
+    CHECK_NEAR(ref.loss, R.loss, 1e-9);
     /* the constant feature is ignored: sd 0, beta exactly 0 */
-    CHECK(m.sd[3] == 0.0 && m.mean[3] == 3.25 && m.beta[3] == 0.0);
-    CHECK(m.l2 == REF_L2);
+    CHECK(ref.sd[3] == 0.0 && ref.mean[3] == 3.25 && ref.beta[3] == 0.0);
+    CHECK(ref.l2 == REF_L2);
     /* 24 training races, one without a winner */
-    CHECK_INT(m.races, 23);
-    CHECK_MSG(m.iterations >= 2 && m.iterations <= 20, "Newton took %d steps", m.iterations);
+    CHECK_INT(ref.races, 23);
+    CHECK_MSG(ref.iterations >= 2 && ref.iterations <= 20, "Newton took %d steps", ref.iterations);
 
     /* the gradient at the returned beta is zero */
     double g[NF], loss;
-    CHECK_INT(clogit_gradient(&m, &d, m.beta, g, &loss, &e), 0);
+    CHECK_INT(clogit_gradient(&ref, &d, ref.beta, g, &loss, &e), 0);
     CHECK_MSG(fabs(g[0]) <= 1e-9 && fabs(g[1]) <= 1e-9 && fabs(g[2]) <= 1e-9 && fabs(g[3]) <= 1e-9,
               "gradient at beta: %g %g %g %g", g[0], g[1], g[2], g[3]);
-    CHECK(loss == m.loss);
-    clogit_release(&m);
-    CHECK(m.beta == NULL && m.n_features == 0);
+    CHECK(loss == ref.loss);
 }
 
 /* The analytic gradient agrees with central differences of the loss. */
 static void test_gradient_finite_differences(void)
 {
-    clogit_model m;
-    err e;
-    clogit_params p = ref_params();
     clogit_data d = rows_of(TRAIN_FIRST, TRAIN_LAST);
-    if (!fitted(&m, &p, &d))
-        return;
+    err e;
     double beta[NF] = {0.7, -1.2, 2.0, 0.3}, g[NF], loss;
-    CHECK_INT(clogit_gradient(&m, &d, beta, g, &loss, &e), 0);
+    CHECK_INT(clogit_gradient(&ref, &d, beta, g, &loss, &e), 0);
     CHECK(fabs(g[0]) > 1.0); /* far from the optimum */
     for (int k = 0; k < NF; k++) {
         double up[NF], down[NF], lu, ld, scratch[NF];
@@ -192,27 +185,22 @@ static void test_gradient_finite_differences(void)
         memcpy(down, beta, sizeof down);
         up[k] += 1e-5;
         down[k] -= 1e-5;
-        CHECK_INT(clogit_gradient(&m, &d, up, scratch, &lu, &e), 0);
-        CHECK_INT(clogit_gradient(&m, &d, down, scratch, &ld, &e), 0);
+        CHECK_INT(clogit_gradient(&ref, &d, up, scratch, &lu, &e), 0);
+        CHECK_INT(clogit_gradient(&ref, &d, down, scratch, &ld, &e), 0);
         CHECK_NEAR(g[k], (lu - ld) / 2e-5, 1e-6 * fmax(1.0, fabs(g[k])));
     }
-    clogit_release(&m);
 }
 
 /* ---- races without a winner, dead heats ---- */
 
 static void test_race_without_winner(void)
 {
-    clogit_model m;
-    err e;
-    clogit_params p = ref_params();
     clogit_data d = rows_of(TRAIN_FIRST, TRAIN_LAST);
-    if (!fitted(&m, &p, &d))
-        return;
+    err e;
     /* race 2002/6 has no winner: whatever its rows hold, the objective
      * under a fixed standardisation is the same */
     double g0[NF], g1[NF], l0, l1;
-    CHECK_INT(clogit_gradient(&m, &d, m.beta, g0, &l0, &e), 0);
+    CHECK_INT(clogit_gradient(&ref, &d, ref.beta, g0, &l0, &e), 0);
     double saved[NF * MAX_ROWS];
     memcpy(saved, T.x, sizeof saved);
     int changed = 0;
@@ -224,7 +212,7 @@ static void test_race_without_winner(void)
             changed++;
         }
     CHECK(changed >= 2);
-    CHECK_INT(clogit_gradient(&m, &d, m.beta, g1, &l1, &e), 0);
+    CHECK_INT(clogit_gradient(&ref, &d, ref.beta, g1, &l1, &e), 0);
     CHECK(l0 == l1 && memcmp(g0, g1, sizeof g0) == 0);
     memcpy(T.x, saved, sizeof saved);
 
@@ -233,22 +221,18 @@ static void test_race_without_winner(void)
     clogit_data none = d;
     none.won = won;
     clogit_model m2;
+    clogit_params p = ref_params();
     CHECK_INT(clogit_fit(&m2, &p, &none, &e), -1);
     CHECK(strstr(e.msg, "winner") != NULL);
     CHECK(m2.beta == NULL);
-    clogit_release(&m);
 }
 
 /* A dead heat of rows a and b counts each as half a win: the objective is
  * the mean of the two single-winner objectives. */
 static void test_dead_heat(void)
 {
-    clogit_model m;
-    err e;
-    clogit_params p = ref_params();
     clogit_data d = rows_of(TRAIN_FIRST, TRAIN_LAST);
-    if (!fitted(&m, &p, &d))
-        return;
+    err e;
     int a = -1, b = -1;
     for (int i = d.lo; i < d.lo + d.n; i++)
         if (T.race[i] == 200307 && T.won[i] == 1.0) {
@@ -261,18 +245,17 @@ static void test_dead_heat(void)
     if (b < 0)
         return;
     double beta[NF] = {0.3, -0.4, 0.9, 0.0}, gt[NF], ga[NF], gb[NF], lt, la, lb;
-    CHECK_INT(clogit_gradient(&m, &d, beta, gt, &lt, &e), 0);
+    CHECK_INT(clogit_gradient(&ref, &d, beta, gt, &lt, &e), 0);
     T.won[b] = 0.0;
-    CHECK_INT(clogit_gradient(&m, &d, beta, ga, &la, &e), 0);
+    CHECK_INT(clogit_gradient(&ref, &d, beta, ga, &la, &e), 0);
     T.won[b] = 1.0;
     T.won[a] = 0.0;
-    CHECK_INT(clogit_gradient(&m, &d, beta, gb, &lb, &e), 0);
+    CHECK_INT(clogit_gradient(&ref, &d, beta, gb, &lb, &e), 0);
     T.won[a] = 1.0;
     CHECK(la != lb);
     CHECK_NEAR(lt, (la + lb) / 2.0, 1e-12 * lt);
     for (int k = 0; k < NF; k++)
         CHECK_NEAR(gt[k], (ga[k] + gb[k]) / 2.0, 1e-12 * fmax(1.0, fabs(gt[k])));
-    clogit_release(&m);
 }
 
 /* ---- penalty, determinism, defaults ---- */
@@ -298,7 +281,7 @@ static void test_penalty_shrinks(void)
 
 static void test_deterministic(void)
 {
-    clogit_data d = rows_of(2001, 2005);
+    clogit_data d = rows_of(2002, 2005);
     clogit_params p = clogit_params_default();
     CHECK(p.l2 == 15.0 && p.max_iter == 100 && p.tol == 1e-10);
     clogit_model a, b;
@@ -311,30 +294,39 @@ static void test_deterministic(void)
     }
     CHECK(memcmp(a.beta, b.beta, 4 * NF * sizeof *a.beta) == 0);
     CHECK(a.loss == b.loss && a.iterations == b.iterations && a.races == b.races);
+    clogit_release(&b);
+
+    /* the rows copied into a table of their own fit to the same bits as
+     * the slice of the bigger table */
+    static double x[NF * MAX_ROWS];
+    for (int j = 0; j < NF; j++)
+        memcpy(x + j * d.n, T.x + j * MAX_ROWS + d.lo, (size_t)d.n * sizeof *x);
+    clogit_data copy = {.x = x, .stride = d.n, .nfeat = NF, .race = T.race + d.lo,
+                        .won = T.won + d.lo, .n = d.n};
+    if (fitted(&b, &p, &copy)) {
+        CHECK(memcmp(a.beta, b.beta, 4 * NF * sizeof *a.beta) == 0 && a.loss == b.loss);
+        clogit_release(&b);
+    }
     /* with the defaults the gradient is within tol of zero too */
     double g[NF], loss;
     CHECK_INT(clogit_gradient(&a, &d, a.beta, g, &loss, &e), 0);
     for (int k = 0; k < NF; k++)
         CHECK_MSG(fabs(g[k]) < 1e-8, "default fit: gradient %d is %g", k, g[k]);
     clogit_release(&a);
-    clogit_release(&b);
 }
 
 /* ---- scores and probabilities ---- */
 
 static void test_probabilities(void)
 {
-    clogit_model m;
     err e;
+    clogit_model m;
     clogit_params p = ref_params();
     CHECK_INT(clogit_fit(&m, &p, &(clogit_data){0}, &e), -1); /* empty data */
-    clogit_data d = rows_of(TRAIN_FIRST, TRAIN_LAST);
-    if (!fitted(&m, &p, &d))
-        return;
     clogit_data test = rows_of(2005, 2005);
     CHECK(test.n > 8);
     double score[MAX_ROWS], prob[MAX_ROWS];
-    CHECK_INT(clogit_probabilities(&m, &test, score, prob, &e), 0);
+    CHECK_INT(clogit_probabilities(&ref, &test, score, prob, &e), 0);
     int races = 0;
     for (int a = 0, b; a < test.n; a = b) {
         double sum = 0.0;
@@ -358,34 +350,35 @@ static void test_probabilities(void)
         for (int j = 0; j < NF; j++)
             v[j] = T.x[j * MAX_ROWS + test.lo + i];
         clogit_data row = {.x = v, .stride = 1, .nfeat = NF, .n = 1};
-        CHECK_INT(clogit_score(&m, &row, &s1, &e), 0);
+        CHECK_INT(clogit_score(&ref, &row, &s1, &e), 0);
         CHECK_MSG(s1 == score[i], "row %d: %.17g vs %.17g", i, s1, score[i]);
     }
 
     /* a missing value scores as the training median */
-    double miss[NF] = {2.0, NAN, 0.0, 3.25}, med[NF] = {2.0, m.median[1], 0.0, 3.25}, s_miss, s_med;
+    double miss[NF] = {2.0, NAN, 0.0, 3.25}, med[NF] = {2.0, ref.median[1], 0.0, 3.25}, s_miss, s_med;
     clogit_data row = {.x = miss, .stride = 1, .nfeat = NF, .n = 1};
-    CHECK_INT(clogit_score(&m, &row, &s_miss, &e), 0);
+    CHECK_INT(clogit_score(&ref, &row, &s_miss, &e), 0);
     row.x = med;
-    CHECK_INT(clogit_score(&m, &row, &s_med, &e), 0);
+    CHECK_INT(clogit_score(&ref, &row, &s_med, &e), 0);
     CHECK(s_miss == s_med);
     /* the constant feature contributes nothing, whatever its value */
     med[3] = 1e6;
-    CHECK_INT(clogit_score(&m, &row, &s_miss, &e), 0);
+    CHECK_INT(clogit_score(&ref, &row, &s_miss, &e), 0);
     CHECK(s_miss == s_med);
     /* infinite values are errors, as are scores that overflow */
     med[3] = INFINITY;
-    CHECK_INT(clogit_score(&m, &row, &s_miss, &e), -1);
+    CHECK_INT(clogit_score(&ref, &row, &s_miss, &e), -1);
     CHECK(strstr(e.msg, "infinite") != NULL);
     med[3] = 3.25;
     med[1] = 1e308;
-    m.sd[1] = 1e-300;
-    CHECK_INT(clogit_score(&m, &row, &s_miss, &e), -1);
+    double sd = ref.sd[1];
+    ref.sd[1] = 1e-300;
+    CHECK_INT(clogit_score(&ref, &row, &s_miss, &e), -1);
     CHECK(strstr(e.msg, "overflow") != NULL);
+    ref.sd[1] = sd;
     /* wrong width */
     row.nfeat = NF - 1;
-    CHECK_INT(clogit_score(&m, &row, &s_miss, &e), -1);
-    clogit_release(&m);
+    CHECK_INT(clogit_score(&ref, &row, &s_miss, &e), -1);
 }
 
 static void test_softmax_extremes(void)
@@ -516,33 +509,28 @@ static void check_hostile(const clogit_model *good, const char *key, cJSON *item
 
 static void test_json_hostile(void)
 {
-    clogit_model m;
     err e;
-    clogit_params p = clogit_params_default();
-    clogit_data d = rows_of(TRAIN_FIRST, TRAIN_LAST);
-    if (!fitted(&m, &p, &d))
-        return;
     const double five[5] = {1, 2, 3, 4, 5}, three[3] = {1, 2, 3};
     const double nan4[4] = {0, NAN, 0, 0}, inf4[4] = {0, 0, 0, INFINITY}, neg4[4] = {1, 1, -1, 1};
-    check_hostile(&m, "beta", NULL, NF, "'beta'");
-    check_hostile(&m, "beta", cJSON_CreateDoubleArray(five, 5), NF, "'beta'");
-    check_hostile(&m, "mean", cJSON_CreateDoubleArray(three, 3), NF, "'mean'");
-    check_hostile(&m, "beta", cJSON_CreateDoubleArray(nan4, 4), NF, "'beta' entry 1");
-    check_hostile(&m, "median", cJSON_CreateDoubleArray(inf4, 4), NF, "'median' entry 3");
-    check_hostile(&m, "sd", cJSON_CreateDoubleArray(neg4, 4), NF, "'sd' entry 2");
-    check_hostile(&m, "sd", cJSON_CreateString("1,2,3,4"), NF, "'sd'");
-    check_hostile(&m, "median", NULL, NF, "'median'");
-    check_hostile(&m, "l2", cJSON_CreateNumber(0.0), NF, "'l2'");
-    check_hostile(&m, "l2", cJSON_CreateNumber(NAN), NF, "'l2'");
-    check_hostile(&m, "l2", cJSON_CreateString("15"), NF, "'l2'");
-    check_hostile(&m, "loss", cJSON_CreateNumber(-1.0), NF, "'loss'");
-    check_hostile(&m, "loss", NULL, NF, "'loss'");
-    check_hostile(&m, "iterations", cJSON_CreateNumber(2.5), NF, "'iterations'");
-    check_hostile(&m, "races", cJSON_CreateNumber(1e10), NF, "'races'");
-    check_hostile(&m, "races", cJSON_CreateTrue(), NF, "'races'");
+    check_hostile(&ref, "beta", NULL, NF, "'beta'");
+    check_hostile(&ref, "beta", cJSON_CreateDoubleArray(five, 5), NF, "'beta'");
+    check_hostile(&ref, "mean", cJSON_CreateDoubleArray(three, 3), NF, "'mean'");
+    check_hostile(&ref, "beta", cJSON_CreateDoubleArray(nan4, 4), NF, "'beta' entry 1");
+    check_hostile(&ref, "median", cJSON_CreateDoubleArray(inf4, 4), NF, "'median' entry 3");
+    check_hostile(&ref, "sd", cJSON_CreateDoubleArray(neg4, 4), NF, "'sd' entry 2");
+    check_hostile(&ref, "sd", cJSON_CreateString("1,2,3,4"), NF, "'sd'");
+    check_hostile(&ref, "median", NULL, NF, "'median'");
+    check_hostile(&ref, "l2", cJSON_CreateNumber(0.0), NF, "'l2'");
+    check_hostile(&ref, "l2", cJSON_CreateNumber(NAN), NF, "'l2'");
+    check_hostile(&ref, "l2", cJSON_CreateString("15"), NF, "'l2'");
+    check_hostile(&ref, "loss", cJSON_CreateNumber(-1.0), NF, "'loss'");
+    check_hostile(&ref, "loss", NULL, NF, "'loss'");
+    check_hostile(&ref, "iterations", cJSON_CreateNumber(2.5), NF, "'iterations'");
+    check_hostile(&ref, "races", cJSON_CreateNumber(1e10), NF, "'races'");
+    check_hostile(&ref, "races", cJSON_CreateTrue(), NF, "'races'");
     /* another width than the caller's features */
-    check_hostile(&m, "l2", cJSON_CreateNumber(15.0), NF + 1, "have 5 entries");
-    check_hostile(&m, "beta", cJSON_CreateArray(), 0, "'beta' is missing or empty");
+    check_hostile(&ref, "l2", cJSON_CreateNumber(15.0), NF + 1, "have 5 entries");
+    check_hostile(&ref, "beta", cJSON_CreateArray(), 0, "'beta' is missing or empty");
 
     /* text that parses to infinities, and not an object at all */
     cJSON *inf = cJSON_Parse("{\"l2\": 1e999, \"iterations\": 1, \"races\": 1, \"loss\": 1, "
@@ -562,7 +550,6 @@ static void test_json_hostile(void)
     clogit_release(&bad);
     cJSON_Delete(inf);
     cJSON_Delete(arr);
-    clogit_release(&m);
 }
 
 /* ---- standardisation on hand-worked numbers ---- */
@@ -667,6 +654,10 @@ int main(void)
         CHECK_MSG(0, "cannot read data/clogit/races.csv and reference.tsv (run from tests/)");
         return check_done();
     }
+    clogit_params p = ref_params();
+    clogit_data train = rows_of(TRAIN_FIRST, TRAIN_LAST);
+    if (!fitted(&ref, &p, &train))
+        return check_done();
     test_reference();
     test_gradient_finite_differences();
     test_race_without_winner();
@@ -680,5 +671,7 @@ int main(void)
     test_json_hostile();
     test_standardize();
     test_median_matches_sort();
+    clogit_release(&ref);
+    CHECK(ref.beta == NULL && ref.n_features == 0);
     return check_done();
 }
