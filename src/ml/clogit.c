@@ -27,7 +27,7 @@ clogit_params clogit_params_default(void)
  * rows [off[r], off[r + 1]) of z (row-major, d features per row) with
  * target weights y (1/k for each of k winners, else 0). */
 typedef struct {
-    int d, rows, races;
+    int d, races;
     const double *z; /* rows * d */
     const double *y; /* rows */
     const int *off;  /* races + 1 */
@@ -200,7 +200,7 @@ static void build_races(const clogit_data *d, double *z, double *y, int *off, ra
         }
         off[++races] = kept;
     }
-    *rs = (race_set){.d = nf, .rows = kept, .races = races, .z = z, .y = y, .off = off};
+    *rs = (race_set){.d = nf, .races = races, .z = z, .y = y, .off = off};
 }
 
 /* Scratch of a fit or a gradient: rows of z, y and p, d-vectors and the
@@ -392,7 +392,8 @@ int clogit_score(const clogit_model *m, const clogit_data *d, double *out, err *
         const double *col = d->x + (size_t)j * d->stride + d->lo;
         for (int i = 0; i < d->n; i++) {
             if (isinf(col[i]))
-                return err_setk(e, ERR_DATA, "feature %d of row %d is infinite", j, d->lo + i);
+                return err_setk(e, ERR_DATA, "feature '%.200s' (column %d) of row %d is infinite",
+                                d->names ? d->names[j] : "?", j, d->lo + i);
             out[i] += standardize_value(col[i], m->median[j], m->mean[j], m->sd[j]) * m->beta[j];
         }
     }
