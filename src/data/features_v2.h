@@ -61,7 +61,7 @@
 #define F1_DATA_FEATURES_V2_H
 
 #include "core/err.h"
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "data/prepared.h"
 #include "data/qualifying.h"
 
