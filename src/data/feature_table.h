@@ -54,7 +54,7 @@ typedef struct {
 } feature_table;
 
 /* The fixed feature names, in order (FEATURES_NFIXED of them). */
-extern const char *const features_fixed_names[FEATURES_NFIXED];
+extern const char *const feature_table_fixed_names[FEATURES_NFIXED];
 
 /* Builds features for every row of p.  One-hot columns (nat_*, race_*)
  * are chosen by counting rows of the training seasons only: seasons in

@@ -10,7 +10,7 @@
 #include "data/intern.h"
 #include "data/nationality.h"
 
-const char *const features_fixed_names[FEATURES_NFIXED] = {
+const char *const feature_table_fixed_names[FEATURES_NFIXED] = {
     "season", "round", "grid", "driver_experience", "constructor_experience", "driver_recent_wins",
     "driver_recent_dnfs", "driver_recent_form", "constructor_recent_form", "age", "is_home",
     "weather_hot", "weather_warm", "weather_cold", "weather_dry", "weather_wet", "weather_cloudy",
@@ -301,7 +301,7 @@ static int copy_names(const prepared *p, const feature_onehot *oh, feature_table
 {
     for (int j = 0; j < t->nfeat; j++) {
         const char *name =
-            j < FEATURES_NFIXED ? features_fixed_names[j] : oh->names[j - FEATURES_NFIXED];
+            j < FEATURES_NFIXED ? feature_table_fixed_names[j] : oh->names[j - FEATURES_NFIXED];
         t->names[j] = strdup(name);
         if (t->names[j] == NULL)
             return err_set(e, "features: out of memory");

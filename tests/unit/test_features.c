@@ -319,7 +319,7 @@ static void test_onehot(void)
         CHECK_STR(t.names[FEATURES_NFIXED + 3], "race_united_states_grand_prix_west");
     }
     for (int j = 0; j < FEATURES_NFIXED; j++)
-        CHECK_STR(t.names[j], features_fixed_names[j]);
+        CHECK_STR(t.names[j], feature_table_fixed_names[j]);
     CHECK_STR(t.names[0], "season");
     CHECK_STR(t.names[10], "is_home");
     CHECK_STR(t.names[16], "weather_cloudy");
