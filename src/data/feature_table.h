@@ -1,4 +1,4 @@
-/* features: the feature table of docs/pipeline.md §3 built from prepared rows.
+/* feature_table: the feature table of docs/pipeline.md §3 built from prepared rows.
  *
  * feature_table_build() owns nothing of its input; the table it fills owns its
  * arrays and names, released by feature_table_release() (no-op on a zeroed

@@ -109,7 +109,7 @@ static int parse_date(const char *s, int *y, int *m, int *d)
     return 0;
 }
 
-/* Whole years from dob to date; 0 when either is missing (see features.h). */
+/* Whole years from dob to date; 0 when either is missing (see feature_table.h). */
 static int age_years(const char *dob, const char *date)
 {
     int by, bm, bd, ry, rm, rd;

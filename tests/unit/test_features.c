@@ -1,4 +1,4 @@
-/* Tests for data/features (docs/pipeline.md §3) on hand-made prepared tables whose
+/* Tests for data/feature_table (docs/pipeline.md §3) on hand-made prepared tables whose
  * expected values are worked out by hand in the comments: windows at their
  * edges, a driver's first race, a shared car and a constructor's two cars
  * (neither sees the other's current row), grid 0, a race with more than
