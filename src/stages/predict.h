@@ -13,7 +13,7 @@
  * time is left out (a warning says so), an entry without driverId or
  * constructorId, or a driver twice in the qualifying, is an error.
  *
- * A predict_race owns its entries and qualifying table (predict_race_free;
+ * A predict_race owns its entries and qualifying table (predict_race_release;
  * zeroed struct: no-op). */
 #ifndef F1_STAGES_PREDICT_H
 #define F1_STAGES_PREDICT_H
@@ -50,7 +50,8 @@ typedef struct {
  * has no such race. */
 int predict_fetch(const config *c, int season, int round, predict_race *out, err *e);
 
-void predict_race_free(predict_race *r);
+/* Frees what *r owns; *r itself stays the caller's (a zeroed struct or NULL: no-op). */
+void predict_race_release(predict_race *r);
 
 /* How the summary and the log name the grid a prediction used: "starting
  * grid", "qualifying order", or (unknown: predict-without-grid puts every
