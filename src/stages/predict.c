@@ -15,7 +15,8 @@
  * out) that prepared.csv holds: its prepared weather, as evaluate saw it.
  * An unknown grid is an error unless
  * predict-without-grid: then the entries of the previous race start at
- * the back of the grid.
+ * the back of the grid.  The log and the summary name the grid used
+ * (predict_grid_name: starting grid, qualifying order, back of the grid).
  *
  * Writes data-dir/predictions-next.csv (season, round, race_name,
  * driver_id, driver_name, constructor_id, grid, prediction, rank; by
