@@ -12,14 +12,16 @@
 #      build context); HEAD's action.yml not running `image: Dockerfile`
 #      (e.g. a release commit); no `## [X.Y.Z]` section in CHANGELOG.md
 #      (the release notes come from it); F1_VERSION in src/core/version.h
-#      other than X.Y.Z (the program writes it into every model); tag vX.Y.Z already on REMOTE
-#      (released versions are immutable) or REMOTE unreachable; crane (which
-#      reads the digest) or docker (buildx with PLATFORMS) missing;
+#      other than X.Y.Z (the program writes it into every model); tag
+#      vX.Y.Z already on REMOTE (released versions are immutable) or REMOTE
+#      unreachable; crane (which reads the digest) or docker (buildx with
+#      PLATFORMS) missing; BUILDX_FLAGS without PLATFORMS;
 #   2. builds the Dockerfile (BASE_IMAGE passed as a build argument when
 #      set) labelled org.opencontainers.image.{version,revision,source,created}
 #      and pushes IMAGE:X.Y.Z, IMAGE:X.Y and IMAGE:X: `docker build` +
 #      `docker push`, or with PLATFORMS `docker buildx build --platform
-#      PLATFORMS --push` (plus BUILDX_FLAGS, e.g. the attestations);
+#      PLATFORMS --push` (plus BUILDX_FLAGS, e.g. the attestations, each
+#      left out with a note when this buildx does not know it);
 #   3. reads the pushed manifest's digest back from the registry (crane
 #      digest: the registry's answer, not the local builder's idea of it) and
 #      checks that the three tags name that same manifest;
@@ -64,7 +66,7 @@ minor="$major.${BASH_REMATCH[2]}"
 dirty=$(git status --porcelain)
 [ -z "$dirty" ] || die "the working tree is not clean (commit or remove these first):
 $dirty"
-head=$(git rev-parse --verify HEAD^{commit})
+head=$(git rev-parse --verify 'HEAD^{commit}')
 git show "$head:action.yml" | grep -q '^  image: Dockerfile$' ||
     die "action.yml at HEAD does not run 'image: Dockerfile' (a release commit cannot be released again): release from the development branch"
 grep -q "^## \[$VERSION\]" CHANGELOG.md 2>/dev/null ||
@@ -80,8 +82,21 @@ fi
 [ -z "$remote_tag" ] || die "tag $tag already exists on $REMOTE: released versions are immutable, release a new version instead"
 
 command -v docker >/dev/null || die "docker is not installed"
+buildx_flags=()
 if [ -n "$PLATFORMS" ]; then
     docker buildx version >/dev/null 2>&1 || die "PLATFORMS is set but docker buildx is not available"
+    # Attestation flags (--provenance, --sbom) exist from buildx 0.10 on: one
+    # this buildx does not know is left out with a note, not a failure.
+    help=$(docker buildx build --help 2>&1)
+    for f in $BUILDX_FLAGS; do
+        if grep -qE -- "[[:space:]]${f%%=*}[[:space:]]" <<<"$help"; then
+            buildx_flags+=("$f")
+        else
+            say "this docker buildx has no ${f%%=*}: building without '$f'"
+        fi
+    done
+elif [ -n "$BUILDX_FLAGS" ]; then
+    die "BUILDX_FLAGS ('$BUILDX_FLAGS') needs PLATFORMS: only the buildx build takes them"
 fi
 "$CRANE" version >/dev/null 2>&1 ||
     die "crane is needed to read the pushed digest: go install github.com/google/go-containerregistry/cmd/crane@v0.22.1"
@@ -110,10 +125,8 @@ refs=("$IMAGE:$VERSION" "$IMAGE:$minor" "$IMAGE:$major")
 
 if [ -n "$PLATFORMS" ]; then
     say "building $IMAGE $VERSION for $PLATFORMS with buildx and pushing ${refs[*]}"
-    # BUILDX_FLAGS is split on spaces on purpose: it holds whole flags.
-    # shellcheck disable=SC2086
     docker buildx build --platform "$PLATFORMS" --push "${build_args[@]}" \
-        "${refs[@]/#/--tag=}" $BUILDX_FLAGS .
+        "${refs[@]/#/--tag=}" "${buildx_flags[@]}" .
 else
     say "building $IMAGE:$VERSION"
     docker build "${build_args[@]}" --tag "${refs[0]}" .

@@ -9,9 +9,10 @@
 #     action.yml's image line, pinning the digest the registry reports; no
 #     branch moved (REMOTE's nor the checkout's);
 #   - refusals (1.0.0 again, 1.0, v1.0.0, a dirty tree, an untracked file, a
-#     version without its CHANGELOG section, a release commit): non-zero, a
+#     version without its CHANGELOG section, a release commit, BUILDX_FLAGS
+#     without PLATFORMS, a program of another version): non-zero, a
 #     message saying why, nothing built, registry and REMOTE unchanged;
-#   - release 1.1.0 after a new commit: v1 and v1.1 move, v1.0.0 and v1.0
+#   - release 1.1.0 after new commits: v1 and v1.1 move, v1.0.0 and v1.0
 #     (and the 1.0.0 image) do not; its release notes (tools/release-notes.sh);
 #   - a consumer workflow under act with `uses: ./f1`, f1 a checkout of v1:
 #     act pulls the pinned image from the registry, builds nothing, and a
@@ -63,6 +64,14 @@ mkdir -p "$src"
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
     [ -e "$f" ] && cp -P --parents "$f" "$src/"
 done)
+# The repository's own changelog names the program's version (the release
+# refuses otherwise); the test's copy gets its own, at version 1.0.0, so the
+# test does not depend on which versions the project has released.
+program=$(sed -n 's/^#define F1_VERSION "\(.*\)"$/\1/p' "$ROOT/src/core/version.h")
+check "CHANGELOG.md has a section for the program's version ($program)" grep -q "^## \[$program\] - " "$ROOT/CHANGELOG.md"
+sed -i 's/^#define F1_VERSION ".*"$/#define F1_VERSION "1.0.0"/' "$src/src/core/version.h"
+printf '# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-12-04\n\n### Added\n- The release test'"'"'s first version.\n' \
+    >"$src/CHANGELOG.md"
 git -C "$src" init -q -b main && git -C "$src" add -A && git -C "$src" commit -qm "f1-mlops as tested"
 git clone -q --bare "$src" "$remote"
 git clone -q "$remote" "$co"
@@ -119,17 +128,18 @@ check_eq "the checkout is still clean" "$(git -C "$co" status --porcelain)" ""
 check_eq "main's action.yml still builds the Dockerfile" "$(pinned_line main)" "  image: Dockerfile"
 
 # --- refusals -----------------------------------------------------------------------
-# refused NAME VERSION MESSAGE-REGEX: make release fails saying why, before
+# refused NAME VERSION MESSAGE-REGEX [make variables...]: make release fails saying why, before
 # building, and changes neither the registry nor REMOTE.
 refused() {
     local name=$1 version=$2 pattern=$3 before_tags before_reg log="$WORK/refused-$1.log" rc
+    shift 3
     before_tags=$(tags_on_remote)
     before_reg=$(registry_tags)
-    release "$log" "$version"
+    release "$log" "$version" "$@"
     rc=$?
     check "refused ($name): non-zero exit" test "$rc" -ne 0
     check "refused ($name): says why" grep -qE "^release: .*$pattern" "$log"
-    [ "$rc" -ne 0 ] && grep -qE "$pattern" "$log" || tail -n 5 "$log"
+    if [ "$rc" -eq 0 ] || ! grep -qE "$pattern" "$log"; then tail -n 5 "$log"; fi
     check "refused ($name): built nothing" sh -c "! grep -q '^release: building' '$log'"
     check_eq "refused ($name): REMOTE's tags unchanged" "$(tags_on_remote)" "$before_tags"
     check_eq "refused ($name): registry unchanged" "$(registry_tags)" "$before_reg"
@@ -149,20 +159,19 @@ refused release-commit 1.0.1 "does not run 'image: Dockerfile'"
 git -C "$co" checkout -q main
 check_eq "1.0.0's image unchanged after the refusals" "$("$CRANE" digest "$IMAGE:1.0.0" 2>/dev/null)" "$digest1"
 
-# --- release 1.1.0 after a new commit ---------------------------------------------------
+# --- release 1.1.0 after new commits ---------------------------------------------------
 python3 - "$co" <<'EOF'
-import re, sys
-root = sys.argv[1]
-p = root + "/CHANGELOG.md"
+import sys
+p = sys.argv[1] + "/CHANGELOG.md"
 s = open(p).read()
-s = s.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.0] - 2026-12-05\n\n### Changed\n- The release test's second version.\n", 1)
-open(p, "w").write(s)
-p = root + "/src/core/version.h"
-s = open(p).read()
-open(p, "w").write(re.sub(r'#define F1_VERSION "[^"]*"', '#define F1_VERSION "1.1.0"', s))
+open(p, "w").write(s.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.0] - 2026-12-05\n\n### Changed\n- The release test's second version.\n", 1))
 EOF
+git -C "$co" commit -qam "Changelog for 1.1.0"
+refused program-version 1.1.0 'src/core/version.h says F1_VERSION "1.0.0", not "1.1.0"'
+sed -i 's/^#define F1_VERSION ".*"$/#define F1_VERSION "1.1.0"/' "$co/src/core/version.h"
 git -C "$co" commit -qam "Version 1.1.0 for the release test" && git -C "$co" push -q origin main
 main1=$(git -C "$co" rev-parse HEAD)
+refused buildx-flags-alone 1.1.0 "BUILDX_FLAGS .* needs PLATFORMS" "BUILDX_FLAGS=--sbom=true"
 tag100=$(git --git-dir="$remote" rev-parse refs/tags/v1.0.0)
 release "$WORK/release-1.1.0.log" 1.1.0
 rc=$?
@@ -191,13 +200,14 @@ check_eq "REMOTE's main is the new commit, not a release commit" "$(git --git-di
 (cd "$co" && bash tools/release-notes.sh 1.1.0) >"$WORK/notes-1.1.0.md" 2>"$WORK/notes.err"
 check_eq "release notes 1.1.0: exit code" "$?" 0
 check "notes: the CHANGELOG section" grep -qx -- "- The release test's second version." "$WORK/notes-1.1.0.md"
-check "notes: not the previous version's section" sh -c "! grep -q 'The first release' '$WORK/notes-1.1.0.md'"
+check "notes: not the previous version's section" sh -c "! grep -q 'first version' '$WORK/notes-1.1.0.md'"
 check "notes: changes since v1.0.0" grep -qx "### Changes since v1.0.0" "$WORK/notes-1.1.0.md"
-check_eq "notes: exactly the new commit" "$(grep -c '^- .*([0-9a-f]*)$' "$WORK/notes-1.1.0.md")" 1
-check "notes: the new commit's subject" grep -q "^- Version 1.1.0 for the release test (" "$WORK/notes-1.1.0.md"
+check_eq "notes: exactly the two new commits" "$(grep -c '^- .*([0-9a-f]*)$' "$WORK/notes-1.1.0.md")" 2
+check "notes: the new commits' subjects" grep -q "^- Version 1.1.0 for the release test (" "$WORK/notes-1.1.0.md"
 check "notes: the pinned image and digest" grep -qx "docker://$IMAGE:1.1.0@$digest2" "$WORK/notes-1.1.0.md"
 (cd "$co" && bash tools/release-notes.sh 1.0.0) >"$WORK/notes-1.0.0.md" 2>>"$WORK/notes.err"
 check "notes 1.0.0: a first release" grep -qx "### Changes (first release)" "$WORK/notes-1.0.0.md"
+check "notes 1.0.0: its CHANGELOG section" grep -qx -- "- The release test's first version." "$WORK/notes-1.0.0.md"
 check "notes 1.0.0: its own digest" grep -qx "docker://$IMAGE:1.0.0@$digest1" "$WORK/notes-1.0.0.md"
 (cd "$co" && bash tools/release-notes.sh 1.2.0) >/dev/null 2>"$WORK/notes-missing.err"
 check "notes for an unreleased version: refused" test "$?" -ne 0
