@@ -50,8 +50,11 @@ cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     docker ps -aq --filter name=act-bench-release | xargs -r docker rm -f >/dev/null 2>&1
     [ -n "${IMAGE:-}" ] && docker images -q "$IMAGE" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1
-    # the one-off bases and every image built on them (their stages carry the label)
-    docker images -aq --filter "label=f1-mlops.bench=$nonce" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1
+    # the one-off bases and every image built on them (their stages carry the
+    # label); a parent goes only once its children have, hence the passes
+    for _ in 1 2 3; do
+        docker images -aq --filter "label=f1-mlops.bench=$nonce" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1
+    done
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -153,7 +156,7 @@ echo "bench/release: uses: ./ (Dockerfile), $BUILD_RUNS run(s), empty build cach
 : >"$DIR/dockerfile.times"
 for i in $(seq "$BUILD_RUNS"); do
     base="f1-mlops-bench-base:$nonce-$i"
-    printf 'FROM %s\nLABEL f1-mlops.bench=%s\n' "$BASE" "$nonce" | docker build -q -t "$base" - >/dev/null ||
+    printf 'FROM %s\nLABEL f1-mlops.bench=%s\n' "$BASE" "$nonce" | docker build -q -t "$base" - >"$DIR/base-build.log" 2>&1 ||
         die "cannot make the one-off base image"
     sed -i "s|^ARG BASE_IMAGE=.*|ARG BASE_IMAGE=$base|" "$dev/Dockerfile"
     timed_act "$dev" "$DIR/act-dockerfile-$i.log" >>"$DIR/dockerfile.times" || die "Dockerfile run $i failed"
