@@ -49,7 +49,8 @@ BUILDX_FLAGS=${BUILDX_FLAGS:-}
 GOBIN_DIR=$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin
 CRANE=${CRANE:-$(command -v crane || echo "$GOBIN_DIR/crane")}
 
-cd "$(git rev-parse --show-toplevel 2>/dev/null)" || die "not inside a git checkout"
+top=$(git rev-parse --show-toplevel 2>/dev/null) || die "not inside a git checkout"
+cd "$top"
 
 # --- 1. refusals (nothing built or pushed yet) ------------------------------------
 semver='^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$'
