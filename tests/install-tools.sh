@@ -19,7 +19,7 @@ fi
 act_bin="$(go env GOPATH)/bin/act"
 if ! "$act_bin" --version 2>/dev/null | grep -q "version ${ACT_VERSION#v}\$"; then
     echo "installing act $ACT_VERSION"
-    GOFLAGS= go install "github.com/nektos/act@$ACT_VERSION"
+    GOFLAGS='' go install "github.com/nektos/act@$ACT_VERSION"
 fi
 
 if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
