@@ -78,8 +78,9 @@ lint: all unit
 # clang's static analyser on every file of src/, two at a time; any report
 # is an error (-analyzer-werror).  Part of make lint.
 ANALYZER ?= clang
+ANALYZE_SRC ?= $(SRC) src/main.c
 analyze:
-	@printf '%s\n' $(SRC) src/main.c | xargs -P 2 -I{} \
+	@printf '%s\n' $(ANALYZE_SRC) | xargs -P 2 -I{} \
 		$(ANALYZER) --analyze --analyzer-output text -Xclang -analyzer-werror \
 		$(ALL_CFLAGS) -o /dev/null {}
 

@@ -130,6 +130,23 @@ printf '#!/usr/bin/env bash\nunused=1\n' >"$WORK/sh/unused.sh"
 (cd "$WORK/sh" && shellcheck -f gcc unused.sh) >"$WORK/out" 2>&1
 check "shellcheck: an unused variable is reported" says "[SC2034]"
 
+# --- the analyser's and actionlint's settings report what they should -------
+mkdir -p "$WORK/an"
+printf '#include <stddef.h>\nint f(int *p);\nint f(int *p)\n{\n    if (p == NULL)\n        return *p;\n    return 0;\n}\n' \
+    >"$WORK/an/null.c"
+make -s -C "$ROOT" analyze ANALYZE_SRC="$WORK/an/null.c" >"$WORK/out" 2>&1
+check_eq "analyze: a null dereference fails" "$?" 2
+check "analyze: the dereference is named by file and line" says "$WORK/an/null.c:6:16: error: Dereference of null pointer"
+gopath=$(go env GOPATH 2>/dev/null || /usr/local/go/bin/go env GOPATH 2>/dev/null)
+ACTIONLINT=$(PATH="$PATH:$gopath/bin" command -v actionlint)
+mkdir -p "$WORK/wf"
+# shellcheck disable=SC2016  # a workflow expression, for actionlint
+printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.nope }}"\n' \
+    >"$WORK/wf/bad.yml"
+"${ACTIONLINT:-actionlint}" "$WORK/wf/bad.yml" >"$WORK/out" 2>&1
+check_eq "actionlint: a workflow with an unknown context property fails" "$?" 1
+check "actionlint: the property is named" says 'property "nope" is not defined'
+
 # --- every check of make lint on the repository ---------------------------
 for c in layers duplicates shellcheck actionlint analyze; do
     if bash "$ROOT/tests/lint.sh" "$c" >"$WORK/lint-$c.out" 2>&1; then
