@@ -1,7 +1,7 @@
 /* fuzz_config: any bytes as a command line.
  *
  * The input, split at NUL and newline bytes, becomes argv[1..] of
- * config_load (argv[0] is the program name); INPUT_* variables are left
+ * config_load and then stage_select, as main does (argv[0] is the program name); INPUT_* variables are left
  * as the fuzzer's environment has them.  What must hold: no crash, no
  * leak, and a configuration that loads obeys the rules config.h and the
  * spec state (seasons from 1950 in order, a test season inside the range
@@ -13,17 +13,18 @@
 #include <mongoc/mongoc.h>
 
 #include "config/config.h"
+#include "stages/registry.h"
 #include "fuzz_util.h"
 
 /* The rules every loaded configuration obeys. */
-static void check_loaded(const config *c)
+static void check_loaded(const config *c, unsigned selected)
 {
+    if (selected == 0 || (selected >> STAGE_COUNT) != 0)
+        abort();
     if (c->season_first < 1950 || (c->season_last != 0 && c->season_last < c->season_first))
         abort();
     if (c->test_season != 0 &&
         (c->test_season <= c->season_first || (c->season_last != 0 && c->test_season > c->season_last)))
-        abort();
-    if (c->stages == 0 || (c->stages & ~(unsigned)STAGE_ALL) != 0)
         abort();
     if (c->n_estimators < 1 || c->max_depth < 0 || c->threads < 0 || !(c->api_rate_per_second > 0) ||
         c->api_rate_per_hour < 1 || c->retention_days < 0 || c->retention_days > 90)
@@ -33,9 +34,9 @@ static void check_loaded(const config *c)
         strnlen(c->api_base_url, CFG_STR_MAX) == CFG_STR_MAX)
         abort();
     char amount[64];
-    config_amount_str(c->max_samples, amount, (int)sizeof amount);
-    if (amount[0] == '\0' || config_amount_resolve(c->max_features, 7) < 1 ||
-        config_amount_resolve(c->max_features, 7) > 7)
+    amount_str(c->max_samples, amount, (int)sizeof amount);
+    if (amount[0] == '\0' || amount_resolve(c->max_features, 7) < 1 ||
+        amount_resolve(c->max_features, 7) > 7)
         abort();
 }
 
@@ -71,8 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     config c;
     int help = 0;
     err e;
-    if (config_load(&c, argc, argv, &help, &e) == 0 && !help)
-        check_loaded(&c);
+    unsigned selected = 0;
+    if (config_load(&c, argc, argv, &help, &e) == 0 && !help && stage_select(&c, &selected, &e) == 0)
+        check_loaded(&c, selected);
     /* forget this input's masked secrets (the logger keeps a bounded list) */
     log_shutdown();
 out:

@@ -3,7 +3,7 @@
  *
  * main() is the only place that exits: it loads the configuration, opens
  * the store when a selected stage needs it, runs the selected stages in
- * order, writes the step outputs and job summary, and maps a failure to one
+ * the registry's order (stages/registry.h), writes the step outputs and job summary, and maps a failure to one
  * ::error:: annotation and a named exit code (core/err.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,27 +17,9 @@
 #include "core/err.h"
 #include "core/fsutil.h"
 #include "core/log.h"
-#include "gha/report.h"
-#include "pipeline/stage.h"
+#include "report/report.h"
+#include "stages/registry.h"
 #include "store/store.h"
-
-static const struct {
-    const char *name;
-    unsigned bit;
-    stage_fn fn;
-    int own_groups; /* opens a ::group:: per entity itself (groups cannot nest) */
-} stages[STAGE_COUNT] = { /* by stage index; config_stage_run_index gives the order */
-    {"source", STAGE_SOURCE, stage_source, 1},
-    {"prepare", STAGE_PREPARE, stage_prepare, 0},
-    {"features", STAGE_FEATURES, stage_features, 0},
-    {"train", STAGE_TRAIN, stage_train, 0},
-    {"evaluate", STAGE_EVALUATE, stage_evaluate, 0},
-    {"package", STAGE_PACKAGE, stage_package, 0},
-    {"upload", STAGE_UPLOAD, stage_upload, 0},
-    {"tune", STAGE_TUNE, stage_tune, 0},
-    {"tune-merge", STAGE_TUNE_MERGE, stage_tune_merge, 0},
-    {"predict", STAGE_PREDICT, stage_predict, 0},
-};
 
 /* libmongoc logs to stderr on its own; route its warnings through our
  * logger so masked secrets are redacted, and drop its chatter. */
@@ -66,35 +48,26 @@ static int open_store(const config *cfg, store **out, err *e)
     return *out ? 0 : -1;
 }
 
-/* The store is needed by source and prepare, and by the tune stages when
- * shards pass their scores through MongoDB. */
-static int needs_store(const config *cfg)
-{
-    return (cfg->stages & (STAGE_SOURCE | STAGE_PREPARE)) ||
-           (cfg->mongodb_uri[0] != '\0' && cfg->tune_shards > 0 && (cfg->stages & STAGE_TUNE)) ||
-           (cfg->mongodb_uri[0] != '\0' && (cfg->stages & STAGE_TUNE_MERGE));
-}
-
 static int run(const config *cfg, stage_ctx *ctx, err *e)
 {
     if (fs_mkdirs(cfg->data_dir, e) != 0)
         return err_wrap(e, "input 'data-dir'");
-    if (needs_store(cfg) && open_store(cfg, &ctx->st, e) != 0)
+    if (stage_needs_store(cfg, ctx->selected) && open_store(cfg, &ctx->st, e) != 0)
         return -1;
-    for (int k = 0; k < STAGE_COUNT; k++) {
-        int i = config_stage_run_index(k);
-        if (!(cfg->stages & stages[i].bit))
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        const stage_def *s = &stage_defs[i];
+        if (!(ctx->selected & (1u << i)))
             continue;
-        if (!stages[i].own_groups)
-            log_group_begin("%s", stages[i].name);
+        if (!s->own_groups)
+            log_group_begin("%s", s->name);
         double t0 = now_seconds();
-        int rc = stages[i].fn(ctx, e);
+        int rc = s->fn(ctx, e);
         ctx->seconds[i] = now_seconds() - t0;
-        log_info("%s: %s in %.3f s", stages[i].name, rc == 0 ? "done" : "failed", ctx->seconds[i]);
-        if (!stages[i].own_groups)
+        log_info("%s: %s in %.3f s", s->name, rc == 0 ? "done" : "failed", ctx->seconds[i]);
+        if (!s->own_groups)
             log_group_end();
         if (rc != 0)
-            return err_wrap(e, "stage '%s'", stages[i].name);
+            return err_wrap(e, "stage '%s'", s->name);
     }
     return 0;
 }
@@ -109,22 +82,26 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     mongoc_init();
     mongoc_log_set_handler(mongo_log, NULL);
-    if (config_load(&cfg, argc, argv, &help, &e) != 0) {
+    stage_ctx ctx = {.cfg = &cfg};
+    if (config_load(&cfg, argc, argv, &help, &e) != 0 ||
+        (!help && stage_select(&cfg, &ctx.selected, &e) != 0)) {
         log_error("%s", e.msg);
         code = ERR_INPUT;
         goto out;
     }
     if (help) {
-        config_print_help();
+        char names[256];
+        stage_names(names, sizeof names);
+        config_print_help(names);
         goto out;
     }
-    stage_ctx ctx = {.cfg = &cfg};
     int rc = run(&cfg, &ctx, &e);
     err report_err;
     err_clear(&report_err);
     if (report_write(&ctx, rc == 0, &report_err) != 0)
         log_warn("could not write the step outputs or summary: %s", report_err.msg);
     store_close(ctx.st);
+    stage_ctx_release(&ctx);
     fs_give_to_workspace_owner(cfg.data_dir);
     if (rc != 0) {
         log_error("%s", e.msg);

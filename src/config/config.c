@@ -10,16 +10,20 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "config/tune_space.h"
 #include "ml/space.h"
 
 /* Each parser reads `val` for option `name` into the field at `dst`. */
 typedef int (*opt_parser)(const char *name, const char *val, void *dst, err *e);
 
+/* A parser of a pair (a range, a shard I/N) writes int[2]; apply() copies
+ * the two into the fields at offset and offset2, wherever they are. */
 typedef struct {
     const char *name;
     const char *def;
     opt_parser parse;
     size_t offset;
+    size_t offset2; /* second field of a pair; 0 = a single field */
     const char *help;
 } opt_spec;
 
@@ -79,7 +83,7 @@ static int parse_range(const char *val, int allow_latest, int *a, int *b)
 
 static int p_seasons(const char *name, const char *val, void *dst, err *e)
 {
-    int *f = dst; /* season_first, season_last are adjacent */
+    int *f = dst; /* int[2]: first, last */
     if (parse_range(val, 1, &f[0], &f[1]) != 0)
         return BAD(e, name, val, "a season range A-B, A-latest or A, with 1950 <= A <= B");
     return 0;
@@ -109,61 +113,20 @@ static int p_season_opt(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
-/* Indexed by stage bit (config.h). */
-static const char *const stage_names[] = {
-    "source", "prepare", "features", "train", "evaluate", "package", "upload", "tune", "tune-merge",
-    "predict"};
-#define STAGE_LIST "source,prepare,features,tune,tune-merge,train,evaluate,package,upload,predict"
-
-/* Run order, by index: tuning chooses the parameters train uses. */
-static const int run_indexes[] = {0, 1, 2, 7, 8, 3, 4, 5, 6, 9};
-
-int config_stage_run_index(int k)
+static int p_copy(const char *val, void *dst, size_t n)
 {
-    if (k < 0 || k >= (int)(sizeof run_indexes / sizeof *run_indexes))
+    if (strlen(val) >= n)
         return -1;
-    return run_indexes[k];
+    strcpy(dst, val);
+    return 0;
 }
 
-const char *config_stage_name(int index)
-{
-    if (index < 0 || index >= (int)(sizeof stage_names / sizeof *stage_names))
-        return NULL;
-    return stage_names[index];
-}
-
+/* The text only: which names exist and how they combine is the stage
+ * registry's (stages/registry.h), above this layer. */
 static int p_stages(const char *name, const char *val, void *dst, err *e)
 {
-    unsigned *f = dst;
-    *f = 0;
-    char tmp[256];
-    if (val[0] == '\0' || strlen(val) >= sizeof tmp)
-        return BAD(e, name, val, "'all' or a comma list of " STAGE_LIST);
-    strcpy(tmp, val);
-    char *save = NULL;
-    for (char *tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        while (isspace((unsigned char)*tok))
-            tok++;
-        char *end = tok + strlen(tok);
-        while (end > tok && isspace((unsigned char)end[-1]))
-            *--end = '\0';
-        if (strcmp(tok, "all") == 0) {
-            *f |= STAGE_ALL;
-            continue;
-        }
-        size_t i;
-        for (i = 0; i < sizeof stage_names / sizeof *stage_names; i++)
-            if (strcmp(tok, stage_names[i]) == 0)
-                break;
-        if (i == sizeof stage_names / sizeof *stage_names)
-            return err_setk(e, ERR_INPUT,
-                            "input '%s': unknown stage '%s' (expected 'all' or a comma list of "
-                            STAGE_LIST ")",
-                            name, tok);
-        *f |= 1u << i;
-    }
-    if (*f == 0)
-        return BAD(e, name, val, "at least one stage");
+    if (val[0] == '\0' || p_copy(val, dst, sizeof ((config *)0)->stages) != 0)
+        return BAD(e, name, val, "'all' or a comma list of stage names, at most 255 characters");
     return 0;
 }
 
@@ -176,14 +139,6 @@ static int p_bool(const char *name, const char *val, void *dst, err *e)
         *f = 0;
     else
         return BAD(e, name, val, "true or false");
-    return 0;
-}
-
-static int p_copy(const char *val, void *dst, size_t n)
-{
-    if (strlen(val) >= n)
-        return -1;
-    strcpy(dst, val);
     return 0;
 }
 
@@ -313,7 +268,7 @@ static int p_seed(const char *name, const char *val, void *dst, err *e)
 
 static int p_amount(const char *name, const char *val, void *dst, err *e)
 {
-    cfg_amount *a = dst;
+    amount *a = dst;
     const char *allowed = "a whole number >= 1 or a fraction in (0, 1] such as 0.5 or 1.0";
     if (strchr(val, '.') == NULL) {
         long v;
@@ -350,9 +305,9 @@ static int p_tune(const char *name, const char *val, void *dst, err *e)
 static int p_tune_space(const char *name, const char *val, void *dst, err *e)
 {
     space s;
-    if (space_parse(val, name, &s, e) != 0)
+    if (tune_space_parse(val, name, &s, e) != 0)
         return -1;
-    space_free(&s);
+    space_release(&s);
     if (p_copy(val, dst, CFG_STR_MAX) != 0)
         return err_setk(e, ERR_INPUT, "input '%s': longer than %d bytes", name, CFG_STR_MAX - 1);
     return 0;
@@ -363,7 +318,7 @@ INT_PARSER(p_validation, 1, 50, "a whole number of seasons from 1 to 50")
 
 #define SHARDS_MAX 1000
 
-/* "" or "I/N" into tune_shard, tune_shards (adjacent ints). */
+/* "" or "I/N" into int[2]: I, N. */
 static int p_shard(const char *name, const char *val, void *dst, err *e)
 {
     int *f = dst;
@@ -420,42 +375,44 @@ static int p_data_dir(const char *name, const char *val, void *dst, err *e)
 }
 
 #define OFF(f) offsetof(config, f)
+/* Where config_print_help puts the stage names it is given. */
+#define STAGE_LIST_MARK "{stages}"
 #define TUNE_SPACE_DEFAULT \
     "n-estimators=50,200;max-samples=10,30,100;max-features=20,50,1.0;max-depth=0,4,8"
 
 static const opt_spec options[] = {
-    {"seasons", "1950-latest", p_seasons, OFF(season_first), "season range A-B, A-latest or A"},
-    {"test-season", "", p_season_opt, OFF(test_season), "held-out season (default: last of seasons)"},
-    {"backtest", "", p_backtest, OFF(backtest_first), "range of test seasons to backtest, e.g. 2015-2024"},
-    {"stages", "all", p_stages, OFF(stages), "comma list of " STAGE_LIST ", or all (tune only when tune is set)"},
-    {"mongodb-uri", "", p_mongo_uri, OFF(mongodb_uri), "MongoDB URI (secret); empty = embedded store in data-dir"},
-    {"mongodb-database", "f1", p_database, OFF(mongodb_database), "MongoDB database name"},
-    {"data-dir", ".f1-mlops", p_data_dir, OFF(data_dir), "store, stage outputs, model and zip"},
-    {"api-base-url", "https://api.jolpi.ca/ergast/f1", p_url, OFF(api_base_url), "Ergast-compatible API base URL"},
-    {"api-requests-per-second", "4", p_per_second, OFF(api_rate_per_second), "API pacing: burst requests per second"},
-    {"api-requests-per-hour", "500", p_per_hour, OFF(api_rate_per_hour), "API pacing: sustained requests per hour"},
-    {"wikipedia", "true", p_bool, OFF(wikipedia), "scrape race weather from Wikipedia"},
-    {"wikipedia-base-url", "", p_url_opt, OFF(wikipedia_base_url), "replace the scheme+host of article URLs (mirrors, tests)"},
-    {"refresh", "false", p_bool, OFF(refresh), "refetch everything even if stored"},
-    {"n-estimators", "200", p_estimators, OFF(n_estimators), "number of trees"},
-    {"max-samples", "10", p_amount, OFF(max_samples), "rows per tree: count or fraction"},
-    {"max-features", "50", p_amount, OFF(max_features), "features per tree: count or fraction"},
-    {"bootstrap", "true", p_bool, OFF(bootstrap), "draw rows with replacement"},
-    {"bootstrap-features", "true", p_bool, OFF(bootstrap_features), "draw features with replacement"},
-    {"max-depth", "0", p_depth, OFF(max_depth), "maximum tree depth, 0 = unlimited"},
-    {"seed", "0", p_seed, OFF(seed), "random seed"},
-    {"threads", "0", p_threads, OFF(threads), "training threads, 0 = all cores"},
-    {"artifact-name", "f1-model", p_artifact_name, OFF(artifact_name), "artifact name"},
-    {"retention-days", "", p_retention, OFF(retention_days), "artifact retention in days (1-90), empty = repository default"},
-    {"tune", "off", p_tune, OFF(tune), "model search: off, grid or random"},
-    {"tune-space", TUNE_SPACE_DEFAULT, p_tune_space, OFF(tune_space), "the parameter lists to search: name=v1,v2;..."},
-    {"tune-trials", "60", p_trials, OFF(tune_trials), "random search: configurations drawn from tune-space"},
-    {"tune-validation", "5", p_validation, OFF(tune_validation), "validation seasons before the test season"},
-    {"tune-shard", "", p_shard, OFF(tune_shard), "I/N: score only slice I of N (merge with stage tune-merge)"},
-    {"model-path", "", p_path_opt, OFF(model_path), "predict: model.json or a zip holding it (default: data-dir's)"},
-    {"predict-season", "", p_season_opt, OFF(predict_season), "predict: the race's season (default: the next race)"},
-    {"predict-round", "", p_round_opt, OFF(predict_round), "predict: the race's round (with predict-season)"},
-    {"predict-without-grid", "false", p_bool, OFF(predict_without_grid), "predict: go on with every car at the back when the grid is unknown"},
+    {"seasons", "1950-latest", p_seasons, OFF(season_first), OFF(season_last), "season range A-B, A-latest or A"},
+    {"test-season", "", p_season_opt, OFF(test_season), 0, "held-out season (default: last of seasons)"},
+    {"backtest", "", p_backtest, OFF(backtest_first), OFF(backtest_last), "range of test seasons to backtest, e.g. 2015-2024"},
+    {"stages", "all", p_stages, OFF(stages), 0, "comma list of " STAGE_LIST_MARK ", or all (tune only when tune is set)"},
+    {"mongodb-uri", "", p_mongo_uri, OFF(mongodb_uri), 0, "MongoDB URI (secret); empty = embedded store in data-dir"},
+    {"mongodb-database", "f1", p_database, OFF(mongodb_database), 0, "MongoDB database name"},
+    {"data-dir", ".f1-mlops", p_data_dir, OFF(data_dir), 0, "store, stage outputs, model and zip"},
+    {"api-base-url", "https://api.jolpi.ca/ergast/f1", p_url, OFF(api_base_url), 0, "Ergast-compatible API base URL"},
+    {"api-requests-per-second", "4", p_per_second, OFF(api_rate_per_second), 0, "API pacing: burst requests per second"},
+    {"api-requests-per-hour", "500", p_per_hour, OFF(api_rate_per_hour), 0, "API pacing: sustained requests per hour"},
+    {"wikipedia", "true", p_bool, OFF(wikipedia), 0, "scrape race weather from Wikipedia"},
+    {"wikipedia-base-url", "", p_url_opt, OFF(wikipedia_base_url), 0, "replace the scheme+host of article URLs (mirrors, tests)"},
+    {"refresh", "false", p_bool, OFF(refresh), 0, "refetch everything even if stored"},
+    {"n-estimators", "200", p_estimators, OFF(n_estimators), 0, "number of trees"},
+    {"max-samples", "10", p_amount, OFF(max_samples), 0, "rows per tree: count or fraction"},
+    {"max-features", "50", p_amount, OFF(max_features), 0, "features per tree: count or fraction"},
+    {"bootstrap", "true", p_bool, OFF(bootstrap), 0, "draw rows with replacement"},
+    {"bootstrap-features", "true", p_bool, OFF(bootstrap_features), 0, "draw features with replacement"},
+    {"max-depth", "0", p_depth, OFF(max_depth), 0, "maximum tree depth, 0 = unlimited"},
+    {"seed", "0", p_seed, OFF(seed), 0, "random seed"},
+    {"threads", "0", p_threads, OFF(threads), 0, "training threads, 0 = all cores"},
+    {"artifact-name", "f1-model", p_artifact_name, OFF(artifact_name), 0, "artifact name"},
+    {"retention-days", "", p_retention, OFF(retention_days), 0, "artifact retention in days (1-90), empty = repository default"},
+    {"tune", "off", p_tune, OFF(tune), 0, "model search: off, grid or random"},
+    {"tune-space", TUNE_SPACE_DEFAULT, p_tune_space, OFF(tune_space), 0, "the parameter lists to search: name=v1,v2;..."},
+    {"tune-trials", "60", p_trials, OFF(tune_trials), 0, "random search: configurations drawn from tune-space"},
+    {"tune-validation", "5", p_validation, OFF(tune_validation), 0, "validation seasons before the test season"},
+    {"tune-shard", "", p_shard, OFF(tune_shard), OFF(tune_shards), "I/N: score only slice I of N (merge with stage tune-merge)"},
+    {"model-path", "", p_path_opt, OFF(model_path), 0, "predict: model.json or a zip holding it (default: data-dir's)"},
+    {"predict-season", "", p_season_opt, OFF(predict_season), 0, "predict: the race's season (default: the next race)"},
+    {"predict-round", "", p_round_opt, OFF(predict_round), 0, "predict: the race's round (with predict-season)"},
+    {"predict-without-grid", "false", p_bool, OFF(predict_without_grid), 0, "predict: go on with every car at the back when the grid is unknown"},
 };
 
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -470,7 +427,14 @@ static const opt_spec *find_option(const char *name, size_t len)
 
 static int apply(config *c, const opt_spec *o, const char *val, err *e)
 {
-    return o->parse(o->name, val, (char *)c + o->offset, e);
+    if (o->offset2 == 0)
+        return o->parse(o->name, val, (char *)c + o->offset, e);
+    int pair[2];
+    if (o->parse(o->name, val, pair, e) != 0)
+        return -1;
+    memcpy((char *)c + o->offset, &pair[0], sizeof pair[0]);
+    memcpy((char *)c + o->offset2, &pair[1], sizeof pair[1]);
+    return 0;
 }
 
 int config_parse_value(const char *name, const char *val, void *dst, err *e)
@@ -481,33 +445,11 @@ int config_parse_value(const char *name, const char *val, void *dst, err *e)
     return o->parse(o->name, val, dst, e);
 }
 
-/* The tune stages against the others. */
-static int validate_tune(const config *c, err *e)
-{
-    if (c->tune == 0 && (c->stages & (STAGE_TUNE | STAGE_TUNE_MERGE)))
-        return err_setk(e, ERR_INPUT,
-                        "input 'stages': stage '%s' needs input 'tune' set to grid or random",
-                        c->stages & STAGE_TUNE ? "tune" : "tune-merge");
-    if ((c->stages & STAGE_TUNE) && (c->stages & STAGE_TUNE_MERGE))
-        return err_setk(e, ERR_INPUT,
-                        "input 'stages': 'tune' and 'tune-merge' together (expected 'tune' alone to "
-                        "search in one job, or 'tune' with tune-shard I/N in N jobs and "
-                        "'tune-merge' in a later one)");
-    if (c->tune_shards > 0 &&
-        (c->stages & (STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_TUNE_MERGE)))
-        return err_setk(e, ERR_INPUT,
-                        "input 'tune-shard': a shard job scores only its slice (expected stages "
-                        "ending with tune, e.g. 'source,prepare,tune'; train in the job that "
-                        "runs tune-merge)");
-    return 0;
-}
-
-/* Cross-input rules, once every value is known. */
+/* Cross-input rules, once every value is known (the rules on the stages
+ * selected are stage_select's, stages/registry.c). */
 static int validate(const config *c, err *e)
 {
     int last = c->season_last;
-    if (validate_tune(c, e) != 0)
-        return -1;
     if (c->predict_round != 0 && c->predict_season == 0)
         return err_setk(e, ERR_INPUT,
                         "input 'predict-round': a round needs input 'predict-season' (expected both, "
@@ -522,11 +464,6 @@ static int validate(const config *c, err *e)
                             "input 'test-season': invalid value '%d' (expected a season after %d, so at "
                             "least one training season remains)",
                             c->test_season, c->season_first);
-    } else if (last != 0 && last <= c->season_first && c->backtest_first == 0 &&
-               (c->stages & (STAGE_TRAIN | STAGE_EVALUATE))) {
-        return err_setk(e, ERR_INPUT,
-                        "input 'seasons': a single season leaves no training season before the test "
-                        "season (expected a range A-B with A < B)");
     }
     if (c->backtest_first != 0) {
         if (c->backtest_first <= c->season_first || (last != 0 && c->backtest_last > last))
@@ -591,54 +528,32 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
         if (apply(c, o, val, e) != 0)
             return -1;
     }
-    /* "all" searches too when asked to, unless a shard or merge job. */
-    if ((c->stages & STAGE_ALL) == STAGE_ALL && c->tune != 0 && c->tune_shards == 0 &&
-        !(c->stages & STAGE_TUNE_MERGE))
-        c->stages |= STAGE_TUNE;
     return validate(c, e);
 }
 
-void config_print_help(void)
+void config_print_help(const char *stage_list)
 {
     printf("usage: f1-mlops [--input value ...]\n\n"
            "Every input can also be given as the environment variable INPUT_<NAME>\n"
            "(upper case, hyphens kept), as the GitHub Actions runner passes them.\n\n");
-    for (size_t i = 0; i < NOPTIONS; i++)
-        printf("  --%-26s %s (default: %s)\n", options[i].name, options[i].help,
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const char *help = options[i].help, *mark = strstr(help, STAGE_LIST_MARK);
+        int head = mark ? (int)(mark - help) : (int)strlen(help);
+        printf("  --%-26s %.*s%s%s (default: %s)\n", options[i].name, head, help,
+               mark ? stage_list : "", mark ? mark + strlen(STAGE_LIST_MARK) : "",
                options[i].def[0] ? options[i].def : "empty");
-}
-
-int config_test_season(const config *c)
-{
-    if (c->test_season != 0)
-        return c->test_season;
-    return c->season_last;
-}
-
-void config_amount_str(cfg_amount a, char *out, int n)
-{
-    if (!a.is_fraction) {
-        snprintf(out, (size_t)n, "%d", (int)a.value);
-        return;
-    }
-    /* The shortest of 15-17 digits that reads back exactly: "0.1", not
-     * "0.10000000000000001"; a trailing ".0" keeps 1.0 a fraction. */
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(out, (size_t)n, "%.*g%s", digits, a.value, a.value == 1.0 ? ".0" : "");
-        if (strtod(out, NULL) == a.value)
-            return;
     }
 }
 
-int config_amount_resolve(cfg_amount a, int avail)
+bagging_params config_bagging_params(const config *c)
 {
-    int k = a.is_fraction ? (int)(a.value * avail) : (int)a.value;
-    /* scikit-learn rejects a count above what is available; a small season
-     * range would then fail on the default max-features, so we clamp (the
-     * README documents this difference). */
-    if (k > avail)
-        k = avail;
-    if (k < 1)
-        k = 1;
-    return k;
+    return (bagging_params){
+        .n_estimators = c->n_estimators,
+        .max_samples = c->max_samples,
+        .max_features = c->max_features,
+        .bootstrap = c->bootstrap,
+        .bootstrap_features = c->bootstrap_features,
+        .max_depth = c->max_depth,
+        .seed = c->seed,
+    };
 }

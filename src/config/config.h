@@ -1,7 +1,7 @@
 /* config: the one run configuration, filled once from the command line and
  * INPUT_* environment variables, validated, then read-only.
  *
- * Every input of the pipeline contract (spec §0) plus the API pacing lives
+ * Every input of the pipeline contract (docs/pipeline.md §0) plus the API pacing lives
  * here.  config_load() owns nothing on the heap: strings are copied into
  * fixed arrays, so a config needs no freeing and can be copied by value.
  * Adding an input = one row in the option table in config.c, one field
@@ -12,32 +12,10 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "ml/amount.h"
+#include "ml/bagging.h"
 
 #define CFG_STR_MAX 1024
-
-/* Stage bits, in pipeline order. */
-enum {
-    STAGE_SOURCE = 1 << 0,
-    STAGE_PREPARE = 1 << 1,
-    STAGE_FEATURES = 1 << 2,
-    STAGE_TRAIN = 1 << 3,
-    STAGE_EVALUATE = 1 << 4,
-    STAGE_PACKAGE = 1 << 5,
-    STAGE_UPLOAD = 1 << 6,
-    STAGE_ALL = (1 << 7) - 1,  /* what "all" selects; plus tune when input tune is set */
-    /* Later additions, run in the order of main.c's table:
-     * source, prepare, features, tune, tune-merge, train, ... */
-    STAGE_TUNE = 1 << 7,
-    STAGE_TUNE_MERGE = 1 << 8,
-    STAGE_PREDICT = 1 << 9     /* runs last; never part of "all" */
-};
-
-/* A count (>= 1) or a fraction in (0, 1] of the available rows/features,
- * as scikit-learn reads an int or a float. */
-typedef struct {
-    int is_fraction;
-    double value;
-} cfg_amount;
 
 typedef struct {
     int season_first;        /* >= 1950 */
@@ -45,7 +23,7 @@ typedef struct {
     int test_season;         /* 0 = last season of the range */
     int backtest_first;      /* 0 = no backtest */
     int backtest_last;
-    unsigned stages;         /* STAGE_* bits */
+    char stages[256];        /* the `stages` input as given: stages/registry.h parses it */
     char mongodb_uri[CFG_STR_MAX];      /* empty = embedded store; secret */
     char mongodb_database[128];
     char data_dir[CFG_STR_MAX];
@@ -56,8 +34,8 @@ typedef struct {
     double api_rate_per_second;         /* request pacing */
     int api_rate_per_hour;
     int n_estimators;
-    cfg_amount max_samples;
-    cfg_amount max_features;
+    amount max_samples;
+    amount max_features;
     int bootstrap;
     int bootstrap_features;
     int max_depth;                      /* 0 = unlimited */
@@ -66,7 +44,7 @@ typedef struct {
     char artifact_name[256];
     int retention_days;                 /* 0 = not set */
     int tune;                           /* 0 = off, else a space_method (ml/space.h) */
-    char tune_space[CFG_STR_MAX];       /* parses with space_parse */
+    char tune_space[CFG_STR_MAX];       /* parses with tune_space_parse */
     int tune_trials;                    /* random search: configurations drawn */
     int tune_validation;                /* validation seasons before each test season */
     int tune_shard;                     /* 1..tune_shards: this job's slice; 0 = all */
@@ -86,33 +64,19 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e);
 
 /* Parses `val` as input `name` would be parsed (the same checks and
  * message) into dst, the type of that input's config field (int for
- * n-estimators, max-depth, bootstrap...; cfg_amount for max-samples and
+ * n-estimators, max-depth, bootstrap...; amount for max-samples and
  * max-features).  For parsers of composite inputs (tune-space) that list
  * values of other inputs.  Returns -1 (ERR_INPUT) on a bad value or an
  * unknown name. */
 int config_parse_value(const char *name, const char *val, void *dst, err *e);
 
-/* The name of the stage whose STAGE_* bit is 1 << index, or NULL past the
- * last stage (a static string). */
-const char *config_stage_name(int index);
+/* Prints the input table with defaults (for --help); stage_list (the
+ * stage names in run order, comma-separated) completes the row of input
+ * `stages`, whose names the config layer does not know. */
+void config_print_help(const char *stage_list);
 
-/* The index (as for config_stage_name) of the k-th stage in the order the
- * stages run: source, prepare, features, tune, tune-merge, train,
- * evaluate, package, upload, predict; -1 past the last. */
-int config_stage_run_index(int k);
-
-/* Prints the input table with defaults (for --help). */
-void config_print_help(void);
-
-/* The season the test set is taken from (resolves 0 = last of range);
- * season_last must already be resolved. */
-int config_test_season(const config *c);
-
-/* Canonical text of an amount ("10" or "0.5"), for model files and logs. */
-void config_amount_str(cfg_amount a, char *out, int n);
-
-/* Number of rows/features an amount selects out of `avail`: at least 1,
- * at most avail. */
-int config_amount_resolve(cfg_amount a, int avail);
+/* The model parameters the run's inputs give (tune may replace them:
+ * stages/tune.h). */
+bagging_params config_bagging_params(const config *c);
 
 #endif

@@ -7,20 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ml/rng.h"
-
-bagging_params bagging_params_from_config(const config *c)
-{
-    return (bagging_params){
-        .n_estimators = c->n_estimators,
-        .max_samples = c->max_samples,
-        .max_features = c->max_features,
-        .bootstrap = c->bootstrap,
-        .bootstrap_features = c->bootstrap_features,
-        .max_depth = c->max_depth,
-        .seed = c->seed,
-    };
-}
+#include "core/rng.h"
 
 int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int nfeat, err *e)
 {
@@ -29,8 +16,8 @@ int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int
         return err_setk(e, ERR_DATA, "nothing to train on (%d rows, %d features)", nrows, nfeat);
     d->nrows = nrows;
     d->nfeat = nfeat;
-    d->m = config_amount_resolve(p->max_samples, nrows);
-    d->k = config_amount_resolve(p->max_features, nfeat);
+    d->m = amount_resolve(p->max_samples, nrows);
+    d->k = amount_resolve(p->max_features, nfeat);
     int most = d->m > d->k ? d->m : d->k;
     d->rows = malloc((size_t)d->m * sizeof *d->rows);
     d->feats = malloc((size_t)d->k * sizeof *d->feats);
@@ -209,7 +196,7 @@ static int presort_if_useful(const bagging_params *p, const double *x, int strid
                              int nfeat, int **out, err *e)
 {
     *out = NULL;
-    if (!tree_presort_pays(config_amount_resolve(p->max_samples, nrows), stride))
+    if (!tree_presort_pays(amount_resolve(p->max_samples, nrows), stride))
         return 0;
     int *order = malloc((size_t)stride * (size_t)nfeat * sizeof *order);
     if (order == NULL)
@@ -254,14 +241,8 @@ int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const
     }
     free(presorted);
     if (rc != 0)
-        bagging_free(b);
+        bagging_release(b);
     return rc;
-}
-
-int bagging_fit(bagging *b, const bagging_params *p, const double *x, const double *y,
-                int nrows, int nfeat, int threads, err *e)
-{
-    return bagging_fit_rows(b, p, x, y, nrows, 0, nrows, nfeat, threads, e);
 }
 
 void bagging_predict(const bagging *b, const double *x, int nrows, int first, int n, double *out)
@@ -274,12 +255,12 @@ void bagging_predict(const bagging *b, const double *x, int nrows, int first, in
     }
 }
 
-void bagging_free(bagging *b)
+void bagging_release(bagging *b)
 {
     if (b == NULL)
         return;
     for (int t = 0; t < b->n_trees; t++)
-        tree_free(&b->trees[t]);
+        tree_release(&b->trees[t]);
     free(b->trees);
     memset(b, 0, sizeof *b);
 }

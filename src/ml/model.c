@@ -69,7 +69,7 @@ int model_train(model *m, const feature_table *t, int first, int last, const bag
     if (rc == 0)
         rc = bagging_fit_rows(&m->bag, p, t->x, t->won, t->nrows, lo, n, t->nfeat, threads, e);
     if (rc != 0)
-        model_free(m);
+        model_release(m);
     return rc;
 }
 
@@ -104,8 +104,8 @@ static int put(cJSON *obj, const char *key, cJSON *item)
 cJSON *model_params_json(const bagging_params *p)
 {
     char samples[64], features[64], seed[32];
-    config_amount_str(p->max_samples, samples, sizeof samples);
-    config_amount_str(p->max_features, features, sizeof features);
+    amount_str(p->max_samples, samples, sizeof samples);
+    amount_str(p->max_features, features, sizeof features);
     snprintf(seed, sizeof seed, "%" PRIu64, p->seed);
     cJSON *o = cJSON_CreateObject();
     if (o == NULL || put(o, "n-estimators", cJSON_CreateNumber(p->n_estimators)) != 0 ||
@@ -169,12 +169,8 @@ fail:
 int model_write(const model *m, const char *path, err *e)
 {
     cJSON *root = model_json(m);
-    char *text = root ? cJSON_PrintUnformatted(root) : NULL;
+    int rc = jsonfile_write(path, root, JSONFILE_COMPACT, e);
     cJSON_Delete(root);
-    if (text == NULL)
-        return err_set(e, "out of memory writing '%s'", path);
-    int rc = fs_write_atomic(path, text, strlen(text), e);
-    free(text);
     return rc;
 }
 
@@ -201,9 +197,9 @@ static int get_bool(const cJSON *obj, const char *key, int *out, err *e)
     return 0;
 }
 
-/* "10" (a count) or "0.5" (a fraction in (0, 1]), as config_amount_str
+/* "10" (a count) or "0.5" (a fraction in (0, 1]), as amount_str
  * writes them. */
-static int get_amount(const cJSON *obj, const char *key, cfg_amount *out, err *e)
+static int get_amount(const cJSON *obj, const char *key, amount *out, err *e)
 {
     const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
     char *end = NULL;
@@ -375,19 +371,19 @@ int model_read(const char *path, model *m, err *e)
     int rc = read_model(root, m, e);
     cJSON_Delete(root);
     if (rc != 0) {
-        model_free(m);
+        model_release(m);
         return err_wrap(e, "model file '%s'", path);
     }
     return 0;
 }
 
-void model_free(model *m)
+void model_release(model *m)
 {
     if (m == NULL)
         return;
     for (int j = 0; j < m->nfeat && m->features; j++)
         free(m->features[j]);
     free(m->features);
-    bagging_free(&m->bag);
+    bagging_release(&m->bag);
     memset(m, 0, sizeof *m);
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "ml/score.h"
 #include "ml/tree.h"
 
@@ -137,7 +137,7 @@ out:
 static int needs_presort(const search_job *j, int n_train)
 {
     for (int c = 0; c < j->n_configs; c++)
-        if (tree_presort_pays(config_amount_resolve(j->configs[c].max_samples, n_train), n_train))
+        if (tree_presort_pays(amount_resolve(j->configs[c].max_samples, n_train), n_train))
             return 1;
     return 0;
 }
@@ -160,7 +160,7 @@ static int prepare_season(search_ctx *c, int s, double *scratch, err *e)
     vseason *v = &c->vs[s];
     feature_table t = {0};
     int rc = -1;
-    if (features_build(&v->view, j->first, v->season - 1, &t, e) != 0)
+    if (feature_table_build(&v->view, j->first, v->season - 1, &t, e) != 0)
         goto out;
     /* The view ends with the season's rows; training rows are those of
      * [first, season-1] (rows before `first` would be skipped, as
@@ -196,7 +196,7 @@ static int prepare_season(search_ctx *c, int s, double *scratch, err *e)
     }
     rc = 0;
 out:
-    features_free(&t);
+    feature_table_release(&t);
     return rc;
 }
 
@@ -238,11 +238,11 @@ typedef struct {
  * resolves the amounts the same way). */
 static int draw_key_cmp(const bagging_params *a, const bagging_params *b, const vseason *v)
 {
-    int ka[4] = {config_amount_resolve(a->max_samples, v->n_train),
-                 config_amount_resolve(a->max_features, v->nfeat), a->bootstrap,
+    int ka[4] = {amount_resolve(a->max_samples, v->n_train),
+                 amount_resolve(a->max_features, v->nfeat), a->bootstrap,
                  a->bootstrap_features};
-    int kb[4] = {config_amount_resolve(b->max_samples, v->n_train),
-                 config_amount_resolve(b->max_features, v->nfeat), b->bootstrap,
+    int kb[4] = {amount_resolve(b->max_samples, v->n_train),
+                 amount_resolve(b->max_features, v->nfeat), b->bootstrap,
                  b->bootstrap_features};
     for (int i = 0; i < 4; i++)
         if (ka[i] != kb[i])
@@ -324,9 +324,9 @@ static void make_families(search_ctx *c, int *block, keyed *order)
                           .depth_of = depth_of + a, .lims = lims + a};
             family_depths(f, j);
             const bagging_params *p = &j->configs[members[b - 1]];
-            double m = config_amount_resolve(p->max_samples, c->vs[s].n_train);
+            double m = amount_resolve(p->max_samples, c->vs[s].n_train);
             f->cost = (double)p->n_estimators * m * log2(m + 2.0) *
-                      config_amount_resolve(p->max_features, c->vs[s].nfeat);
+                      amount_resolve(p->max_features, c->vs[s].nfeat);
             a = b;
         }
     }
@@ -368,7 +368,7 @@ static int score_member(search_ctx *c, const family *f, int m, const double *sum
         return -1;
     c->r->expected[(size_t)f->members[m] * c->j->n_seasons + f->s] =
         sc.expected_hits / sc.n_races;
-    score_free(&sc);
+    score_release(&sc);
     return 0;
 }
 
@@ -404,7 +404,7 @@ static int run_family(search_ctx *c, int task, double *pred, err *e)
             for (int k = 0; k < f->n_lims; k++)
                 sums[(size_t)k * v->n_val + r] += vals[k];
         }
-        tree_free(&tr);
+        tree_release(&tr);
         for (; m < f->n_members && c->j->configs[f->members[m]].n_estimators == t + 1; m++)
             if (score_member(c, f, m, sums, pred, e) != 0)
                 goto out;
@@ -469,11 +469,11 @@ out:
     free(block);
     free(order);
     if (rc != 0)
-        search_result_free(r);
+        search_result_release(r);
     return rc;
 }
 
-void search_result_free(search_result *r)
+void search_result_release(search_result *r)
 {
     if (r == NULL)
         return;

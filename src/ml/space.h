@@ -1,17 +1,8 @@
-/* space: the model configurations a search tries (input `tune-space`), as
- * a grid of parameter lists, and the order that says which of two equally
- * good configurations is simpler.
- *
- * Text: `name=value,value,...` entries separated by `;`, spaces allowed
- * around every token, e.g.
- *   n-estimators=50,200,800; max-samples=10,100,0.1,0.5; max-depth=0..8/4
- * Names are the inputs n-estimators, max-samples, max-features, max-depth,
- * bootstrap and bootstrap-features, each at most once; every value is
- * checked as that input checks it (config_parse_value).  `A..B` lists the
- * whole numbers A to B and `A..B/S` every S-th of them (n-estimators,
- * max-depth, and counts of max-samples / max-features).  A value listed
- * twice is an error (counts would lie).  A parameter the space does not
- * name keeps the run's own input value; the seed is never searched.
+/* space: the model configurations a search tries, as a grid of parameter
+ * lists, and the order that says which of two equally good configurations
+ * is simpler.  The lists come from input `tune-space`, parsed in the
+ * config layer (config/tune_space.h).  A parameter the space does not
+ * list keeps the run's own value; the seed is never searched.
  *
  * Configurations are numbered in mixed radix, the first varying slowest:
  * bootstrap-features, bootstrap, max-features, max-samples, max-depth,
@@ -20,13 +11,12 @@
  * max-depth) are thus neighbours, which a search exploits and a shard's
  * contiguous slice keeps together.
  *
- * A space owns its value lists (space_free; zeroed struct or NULL: no-op). */
+ * A space owns its value lists (space_release; zeroed struct or NULL: no-op). */
 #ifndef F1_ML_SPACE_H
 #define F1_ML_SPACE_H
 
 #include <stdint.h>
 
-#include "config/config.h"
 #include "core/err.h"
 #include "ml/bagging.h"
 
@@ -50,15 +40,10 @@ extern const char *const space_names[SPACE_NPARAMS];
 
 typedef struct {
     int n[SPACE_NPARAMS];           /* values listed; 0 = not searched */
-    cfg_amount *v[SPACE_NPARAMS];   /* whole-number parameters: is_fraction 0 */
+    amount *v[SPACE_NPARAMS];       /* whole-number parameters: is_fraction 0 */
 } space;
 
 typedef enum { SPACE_GRID = 1, SPACE_RANDOM = 2 } space_method;
-
-/* Parses text into *s.  On a malformed text returns -1 (ERR_INPUT) with a
- * message naming `input`, the offending entry or value and what is
- * allowed; *s is then empty. */
-int space_parse(const char *text, const char *input, space *s, err *e);
 
 /* The number of configurations of the grid: the product of the list
  * lengths (below 2^63, as every list is bounded by its input's range). */
@@ -88,6 +73,7 @@ int space_configs(const space *s, space_method method, int trials, uint64_t seed
  * with replacement. */
 int space_simpler(const bagging_params *a, const bagging_params *b, int rows, int feats);
 
-void space_free(space *s);
+/* Frees what *s owns; *s itself stays the caller's (a zeroed struct or NULL: no-op). */
+void space_release(space *s);
 
 #endif

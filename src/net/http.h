@@ -54,6 +54,7 @@ typedef struct http_client http_client;
 http_client *http_new_clocked(const http_opts *o, const pacer_clock *clock, err *e);
 /* Same with the real clock. */
 http_client *http_new(const http_opts *o, err *e);
+/* Frees c and everything it owns (NULL: no-op). */
 void http_free(http_client *c);
 
 /* Attempts actually sent by this client so far (each retry counts). */
@@ -84,12 +85,6 @@ typedef struct {
  * max_429, body over max_body, valid() rejecting every body); out->body is
  * then empty and out->status holds the last status received (0 if none). */
 int http_do(http_client *c, const http_req *r, http_resp *out, err *e);
-
-/* GET url and require a 2xx answer.  Returns 0 with the body appended to
- * *body (the caller's buf; caller releases it), or -1 with e naming the
- * URL and the status (ERR_NETWORK) on any failure or non-2xx status. */
-int http_get_ok(http_client *c, const char *url, int (*valid)(const buf *, void *), void *vctx,
-                buf *body, err *e);
 
 /* Copies url into out (size n, always NUL-terminated) as it may be shown:
  * the query string is dropped when it may hold a credential (sig=,

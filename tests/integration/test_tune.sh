@@ -56,6 +56,8 @@ check_eq "grid: 3 validation seasons before 2012" "$(j "$T" 'd["chosen"][0]["val
 check_eq "model.json has the chosen parameters" "$(j "$WORK/single/model.json" 'd["parameters"]')" \
     "$(j "$T" 'd["chosen"][0]["parameters"]')"
 check_eq "metrics.json records the chosen parameters" "$(j "$M" 'd["tune"]["chosen"]["parameters"] == d["parameters"]')" True
+check_eq "metrics.json: timings of every stage before evaluate, tune included, in run order" \
+    "$(j "$M" 'list(d["timings"])')" "['features', 'tune', 'train']"
 check_eq "metrics.json: a validation score per configuration" "$(j "$M" 'len(d["tune"]["configurations"])')" 8
 check_eq "metrics.json: the chosen one has the best validation score" \
     "$(j "$M" 'd["tune"]["chosen"]["validation_score"] == max(c["validation_score"] for c in d["tune"]["configurations"])')" True

@@ -11,7 +11,7 @@
 #include "core/fsutil.h"
 #include "ml/bagging.h"
 #include "ml/model.h"
-#include "ml/rng.h"
+#include "core/rng.h"
 
 enum { N = 500, F = 8 };
 
@@ -132,20 +132,20 @@ static void test_threads_same_model(void)
     err e;
     for (int k = 0; k < 3; k++) {
         bagging b;
-        CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, threads[k], &e), 0);
+        CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, threads[k], &e), 0);
         char name[32];
         snprintf(name, sizeof name, "model-%d.json", threads[k]);
         text[k] = model_text(&b, &p, dir, name);
-        bagging_free(&b);
+        bagging_release(&b);
     }
     CHECK(text[0] && text[1] && text[2]);
     CHECK(text[0] && text[1] && strcmp(text[0], text[1]) == 0);
     CHECK(text[0] && text[2] && strcmp(text[0], text[2]) == 0);
     p.seed = 1;
     bagging b;
-    CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, 2, &e), 0);
+    CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, 2, &e), 0);
     text[3] = model_text(&b, &p, dir, "model-seed1.json");
-    bagging_free(&b);
+    bagging_release(&b);
     CHECK(text[0] && text[3] && strcmp(text[0], text[3]) != 0);
     for (int k = 0; k < 4; k++)
         free(text[k]);
@@ -171,15 +171,15 @@ static void test_slice_in_place(void)
     err e;
     for (int k = 0; k < 3; k++) {
         bagging a, b;
-        CHECK_INT(bagging_fit(&a, &ps[k], xs, ys, NS, F, 2, &e), 0);
+        CHECK_INT(bagging_fit_rows(&a, &ps[k], xs, ys, NS, 0, NS, F, 2, &e), 0);
         CHECK_INT(bagging_fit_rows(&b, &ps[k], X, Y, N, LO, NS, F, 2, &e), 0);
         char *ta = model_text(&a, &ps[k], dir, "copy.json");
         char *tb = model_text(&b, &ps[k], dir, "slice.json");
         CHECK_MSG(ta && tb && strcmp(ta, tb) == 0, "params %d: slice model differs", k);
         free(ta);
         free(tb);
-        bagging_free(&a);
-        bagging_free(&b);
+        bagging_release(&a);
+        bagging_release(&b);
     }
     /* and a slice that would need rows past the table is refused */
     bagging c;
@@ -195,7 +195,7 @@ static void test_trees_use_drawn_features(void)
     bagging_params p = params(12, 50, 0, 1, 3, 0, 0);
     bagging b;
     err e;
-    CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, 0, &e), 0);
+    CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, 0, &e), 0);
     CHECK_INT(b.n_trees, 12);
     bagging_draws d;
     CHECK_INT(bagging_draws_init(&d, &p, N, F, &e), 0);
@@ -230,9 +230,9 @@ static void test_trees_use_drawn_features(void)
     bagging_predict(&b, X, N, N - 3, 3, tail);
     CHECK(memcmp(tail, pred + N - 3, sizeof tail) == 0);
     bagging_draws_release(&d);
-    bagging_free(&b);
-    bagging_free(&b);
-    bagging_free(NULL);
+    bagging_release(&b);
+    bagging_release(&b);
+    bagging_release(NULL);
 }
 
 /* With every row once and every feature, each tree fits the training
@@ -244,11 +244,11 @@ static void test_full_sample_fits(void)
     bagging_params p = params(5, 1.0, 1, 0, 1.0, 1, 0);
     bagging b;
     err e;
-    CHECK_INT(bagging_fit(&b, &p, x, y, 6, 2, 3, &e), 0);
+    CHECK_INT(bagging_fit_rows(&b, &p, x, y, 6, 0, 6, 2, 3, &e), 0);
     double pred[6];
     bagging_predict(&b, x, 6, 0, 6, pred);
     CHECK(memcmp(pred, y, sizeof y) == 0);
-    bagging_free(&b);
+    bagging_release(&b);
 }
 
 static void test_rejects(void)
@@ -258,11 +258,11 @@ static void test_rejects(void)
     bagging_params p = params(2, 1.0, 1, 1, 1.0, 1, 1);
     bagging b;
     err e;
-    CHECK_INT(bagging_fit(&b, &p, x, y, 2, 1, 1, &e), -1);
+    CHECK_INT(bagging_fit_rows(&b, &p, x, y, 2, 0, 2, 1, 1, &e), -1);
     CHECK(strstr(e.msg, "not a finite number") != NULL);
     CHECK(b.trees == NULL);
     p.n_estimators = 0;
-    CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, 1, &e), -1);
+    CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, 1, &e), -1);
 }
 
 int main(void)

@@ -8,8 +8,8 @@
 #include "metrics_fixture.h"
 
 #include "core/log.h"
-#include "gha/filecmd.h"
-#include "gha/outputs.h"
+#include "report/filecmd.h"
+#include "report/outputs.h"
 
 #define MAX_PAIRS 16
 

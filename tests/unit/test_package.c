@@ -14,9 +14,9 @@
 #include "core/jsonfile.h"
 #include "core/log.h"
 #include "core/version.h"
-#include "pipeline/archive.h"
-#include "pipeline/package.h"
-#include "pipeline/stage.h"
+#include "core/archive.h"
+#include "stages/package.h"
+#include "stages/registry.h"
 
 static const char *const members[PACKAGE_MEMBERS] = {
     "model.json", "metrics.json", "predictions.csv", "MODEL_CARD.md", "manifest.json",

@@ -1,11 +1,12 @@
-/* Tests for the prepare stage (spec §2, coverage.json of METRICS.md) and
+/* Tests for the prepare stage (docs/pipeline.md §2, coverage.json of METRICS.md) and
  * the season resolution it shares with features: an embedded store in a
  * temp dir is filled with hand-made race documents (as the API nests
  * them) and weather records, and prepared.csv / coverage.json are checked
  * row by row: order by (season, round) numerically, rows in the API's
  * order, names, cleaning and categories, seasons kept, weather statuses.
  * Then: "latest", test-season, backtest, wikipedia=false, an empty store,
- * and the features stage on the result (with and without the store). */
+ * the features stage on the result (with and without the store), and
+ * qualifying.csv from hand-made (and hostile) qualifying documents. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +22,9 @@
 #include "core/fsutil.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
-#include "data/features.h"
+#include "data/feature_table.h"
 #include "data/prepared.h"
-#include "pipeline/seasons.h"
-#include "pipeline/stage.h"
+#include "stages/registry.h"
 #include "store/store.h"
 
 /* One result entry as the API nests it. */
@@ -222,7 +222,7 @@ static void test_prepare_rows(const char *dir, store *st)
         CHECK_STR(r->status, "Retired");
         CHECK_INT(r->position, 2);
     }
-    prepared_free(&p);
+    prepared_release(&p);
 
     char *text = slurp(path);
     const char *head = "season,round,race_name,race_date,driver_id,driver_name,driver_dob,"
@@ -252,7 +252,7 @@ static void test_prepare_rows(const char *dir, store *st)
     CHECK_INT(stage_features(&ctx, &e), 0);
     snprintf(path, sizeof path, "%s/features.csv", dir);
     feature_table t;
-    CHECK_INT(features_read(path, &t, &e), 0);
+    CHECK_INT(feature_table_read(path, &t, &e), 0);
     CHECK_INT(t.nrows, 8);
     CHECK_INT(t.nfeat, FEATURES_NFIXED);
     /* Schumacher's 2001 round 1 row (row 6): two earlier rows of his
@@ -264,7 +264,7 @@ static void test_prepare_rows(const char *dir, store *st)
         CHECK_INT(t.x[4 * 8 + 6], 3);
         CHECK_INT(t.x[2 * 8 + 5], 2); /* raikkonen's grid 0 -> 2 rows */
     }
-    features_free(&t);
+    feature_table_release(&t);
 }
 
 /* What each option set must give: the last season covered and the
@@ -295,7 +295,7 @@ static void test_seasons_options(const char *dir, store *st)
     for (size_t k = 0; k < sizeof season_runs / sizeof season_runs[0]; k++) {
         CHECK_INT(run_prepare(dir, st, season_runs[k].opts, &ctx, &cfg, &e), 0);
         int last = 0;
-        CHECK_INT(seasons_test_last(&ctx, &last, &e), 0);
+        CHECK_INT(stage_test_last(&ctx, &last, &e), 0);
         CHECK_INT(last, season_runs[k].last);
         cJSON *cov = jsonfile_load(path, 0, &e);
         CHECK_INT(jsonfile_num(cov, "seasons.0", -1), season_runs[k].first);
@@ -311,7 +311,7 @@ static void test_seasons_options(const char *dir, store *st)
     CHECK_INT(prepared_read(path, &p, &e), 0);
     for (int i = 0; i < p.n; i++)
         CHECK_STR(p.rows[i].weather, "unknown");
-    prepared_free(&p);
+    prepared_release(&p);
 
     /* Without the store (a later job), features resolves "latest" from
      * prepared.csv: 2001, so the training season is 2000. */
@@ -415,8 +415,8 @@ static void test_one_listing_each(const char *dir, store *st)
         int lists;
         const char *colls;
     } runs[] = {
-        {{"--seasons", "1999-2001"}, 2, "weather;results;"},
-        {{"--seasons", "1999-2001", "--wikipedia", "false"}, 1, "results;"},
+        {{"--seasons", "1999-2001"}, 3, "weather;results;qualifying;"},
+        {{"--seasons", "1999-2001", "--wikipedia", "false"}, 2, "results;qualifying;"},
     };
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         counting_store c = {{&counting_ops, "counting"}, st, 0, 0, ""};
@@ -462,6 +462,67 @@ static void test_bad_entry(void)
     rm_tree(dir);
 }
 
+/* One qualifying document: a race with QualifyingResults entries. */
+#define QUALI(season, round, entries) \
+    "{\"season\":\"" season "\",\"round\":\"" round "\",\"raceName\":\"R\",\"QualifyingResults\":[" entries "]}"
+#define QROW(pos, id, times) \
+    "{\"number\":\"1\",\"position\":\"" pos "\",\"Driver\":{\"driverId\":\"" id "\"}," \
+    "\"Constructor\":{\"constructorId\":\"c\"}" times "}"
+
+/* qualifying.csv: the covered seasons' entries sorted, times in ms, a time
+ * that is no lap time left out (and counted in a warning), a race without
+ * results yet included; an entry without driverId or a driver twice fails. */
+static void test_qualifying(void)
+{
+    char dir[] = "/tmp/f1-test-prepare-quali.XXXXXX";
+    err e;
+    store *st = open_temp_store(dir);
+    if (st == NULL)
+        return;
+    const char *races[] = {RACE("2000", "1", "Australian Grand Prix", "2000-03-12", "albert_park",
+                                "Australia",
+                                RESULT("1", "michael_schumacher", "Michael", "Schumacher",
+                                       "1969-01-03", "German", "ferrari", "Ferrari", "3", "58", "10",
+                                       "Finished"))};
+    put_docs(st, "results", races, 1);
+    const char *quali[] = {
+        QUALI("2000", "1",
+              QROW("1", "michael_schumacher", ",\"Q1\":\"1:30.556\",\"Q2\":\"1:29.1\"") ","
+              QROW("2", "barrichello", ",\"Q1\":\"1:2x.3\",\"Q2\":\"NaN\",\"Q3\":\"1:28.000\"") ","
+              QROW("3", "coulthard", ",\"Q1\":90000,\"Q2\":\"0:00.000\",\"Q3\":\"99999:00.0\"")),
+        QUALI("2000", "2", QROW("1", "hakkinen", ",\"Q1\":\"75.5\"")),
+        QUALI("1999", "16", QROW("1", "hakkinen", ",\"Q1\":\"1:37.470\"")),
+    };
+    put_docs(st, "qualifying", quali, 3);
+    config cfg;
+    stage_ctx ctx;
+    const char *opts[] = {"--seasons", "2000", NULL};
+    CHECK_INT(run_prepare(dir, st, opts, &ctx, &cfg, &e), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/qualifying.csv", dir);
+    char *text = slurp(path);
+    CHECK_STR(text, "season,round,driver_id,q1_ms,q2_ms,q3_ms\n"
+                    "2000,1,barrichello,,,88000\n"
+                    "2000,1,coulthard,,,\n"
+                    "2000,1,michael_schumacher,90556,89100,\n"
+                    "2000,2,hakkinen,75500,,\n");
+    free(text);
+
+    const char *no_id[] = {QUALI("2000", "3", QROW("1", "", ",\"Q1\":\"1:30.000\""))};
+    put_docs(st, "qualifying", no_id, 1);
+    CHECK_INT(run_prepare(dir, st, opts, &ctx, &cfg, &e), -1);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK_MSG(strstr(e.msg, "qualifying of 2000 round 3: entry 1 has no driverId") != NULL, "msg: %s",
+              e.msg);
+    const char *twice[] = {QUALI("2000", "3", QROW("1", "a", "") "," QROW("2", "a", ""))};
+    put_docs(st, "qualifying", twice, 1);
+    CHECK_INT(run_prepare(dir, st, opts, &ctx, &cfg, &e), -1);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK_MSG(strstr(e.msg, "driver 'a' has two entries in 2000 round 3") != NULL, "msg: %s", e.msg);
+    store_close(st);
+    rm_tree(dir);
+}
+
 int main(void)
 {
     log_set_quiet(1);
@@ -478,6 +539,7 @@ int main(void)
     rm_tree(dir);
     test_empty_store();
     test_bad_entry();
+    test_qualifying();
     log_shutdown();
     return check_done();
 }

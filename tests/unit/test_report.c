@@ -1,4 +1,4 @@
-/* report: the step outputs of spec §7 and the summary, from what the stages
+/* report: the step outputs of docs/pipeline.md §7 and the summary, from what the stages
  * left in data-dir; an upload record of another zip is not reported. */
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -9,8 +9,8 @@
 
 #include "config/config.h"
 #include "core/log.h"
-#include "gha/report.h"
-#include "pipeline/stage.h"
+#include "report/report.h"
+#include "stages/registry.h"
 
 static char dir[64];
 static char out_path[128], sum_path[128];
@@ -39,13 +39,28 @@ static char *run_report(int ok, char **summary)
     remove(out_path);
     remove(sum_path);
     stage_ctx ctx = {.cfg = &cfg};
-    ctx.seconds[4] = 0.5;
     err e;
     err_clear(&e);
+    CHECK_MSG(stage_select(&cfg, &ctx.selected, &e) == 0, "stage_select: %s", e.msg);
+    ctx.seconds[STAGE_IDX_EVALUATE] = 0.5;
+    /* what a stage hands to the report: an output and a summary section */
+    buf section;
+    buf_init(&section, 0);
+    CHECK_INT(buf_puts(&section, "## A stage's section\n\n", &e), 0);
+    CHECK_INT(stage_summary_add(&ctx, &section, &e), 0);
+    CHECK_INT(stage_output_set(&ctx, "predicted-winner", "first", &e), 0);
+    CHECK_INT(stage_output_set(&ctx, "predicted-winner", "norris", &e), 0); /* replaced */
+    buf_release(&section);
     CHECK_MSG(report_write(&ctx, ok, &e) == 0, "report_write: %s", e.msg);
+    stage_ctx_release(&ctx);
     *summary = fixture_read(sum_path, NULL);
     char *text = fixture_read(out_path, NULL);
     CHECK(text != NULL && *summary != NULL);
+    /* written once: the stage's section heads the summary, the stage's
+     * output comes first, once, with its last value; stages in run order */
+    CHECK(*summary && strncmp(*summary, "## A stage's section\n\n# f1-mlops", 32) == 0);
+    CHECK(*summary && strstr(*summary, "evaluate (0.50 s), package (not reached)") != NULL);
+    CHECK(text && strncmp(text, "predicted-winner=norris\n", 24) == 0 && strstr(text + 1, "predicted-winner=") == NULL);
     return text ? text : calloc(1, 1);
 }
 

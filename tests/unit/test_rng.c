@@ -2,7 +2,7 @@
  * reproducibility, and the ranges and spread of the uniform draws. */
 #include "check.h"
 
-#include "ml/rng.h"
+#include "core/rng.h"
 
 static void test_reference_sequence(void)
 {

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include "config/tune_space.h"
 #include "ml/space.h"
 
 #define EXAMPLE \
@@ -23,7 +24,7 @@ static void test_parse_and_grid(void)
     space s;
     err e;
     err_clear(&e);
-    CHECK_INT(space_parse(EXAMPLE, "tune-space", &s, &e), 0);
+    CHECK_INT(tune_space_parse(EXAMPLE, "tune-space", &s, &e), 0);
     CHECK_INT(space_size(&s), 3 * 4 * 3 * 3 * 2);
     CHECK_INT(s.n[SPACE_N_ESTIMATORS], 3);
     CHECK_INT(s.n[SPACE_MAX_SAMPLES], 4);
@@ -63,7 +64,7 @@ static void test_parse_and_grid(void)
     CHECK_INT(p0.bootstrap, 1);
     CHECK_INT(space_params(&s, 215, &b).bootstrap, 0);
     free(idx);
-    space_free(&s);
+    space_release(&s);
 }
 
 static void test_ranges(void)
@@ -71,21 +72,21 @@ static void test_ranges(void)
     space s;
     err e;
     const char *text = " max-depth = 0..8/4 ; n-estimators=10..13; max-samples=5..6,0.5 ";
-    CHECK_INT(space_parse(text, "x", &s, &e), 0);
+    CHECK_INT(tune_space_parse(text, "x", &s, &e), 0);
     CHECK_INT(s.n[SPACE_MAX_DEPTH], 3);
     CHECK_NEAR(s.v[SPACE_MAX_DEPTH][2].value, 8, 0);
     CHECK_INT(s.n[SPACE_N_ESTIMATORS], 4);
     CHECK_NEAR(s.v[SPACE_N_ESTIMATORS][3].value, 13, 0);
     CHECK_INT(s.n[SPACE_MAX_SAMPLES], 3);
     CHECK_INT(space_size(&s), 36);
-    space_free(&s);
+    space_release(&s);
 }
 
 static void test_random(void)
 {
     space s;
     err e;
-    CHECK_INT(space_parse(EXAMPLE, "tune-space", &s, &e), 0);
+    CHECK_INT(tune_space_parse(EXAMPLE, "tune-space", &s, &e), 0);
     uint64_t *a, *b, *c;
     int na, nb, nc;
     CHECK_INT(space_configs(&s, SPACE_RANDOM, 50, 1, "tune-space", &a, &na, &e), 0);
@@ -111,9 +112,9 @@ static void test_random(void)
     CHECK_INT(na, 216);
     CHECK_INT(a[215], 215);
     free(a);
-    space_free(&s);
+    space_release(&s);
     /* A space too large for a grid is fine for random search. */
-    CHECK_INT(space_parse("n-estimators=1..1000;max-depth=0..200;max-features=1..60", "tune-space",
+    CHECK_INT(tune_space_parse("n-estimators=1..1000;max-depth=0..200;max-features=1..60", "tune-space",
                           &s, &e), 0);
     CHECK_INT(space_configs(&s, SPACE_GRID, 0, 0, "tune-space", &a, &na, &e), -1);
     CHECK_INT(e.kind, ERR_INPUT);
@@ -129,7 +130,7 @@ static void test_random(void)
     }
     CHECK_MSG(ok, "random draws stay within the ranges");
     free(a);
-    space_free(&s);
+    space_release(&s);
 }
 
 static void bad(const char *text, const char *want)
@@ -137,7 +138,7 @@ static void bad(const char *text, const char *want)
     space s;
     err e;
     err_clear(&e);
-    int rc = space_parse(text, "tune-space", &s, &e);
+    int rc = tune_space_parse(text, "tune-space", &s, &e);
     CHECK_MSG(rc == -1 && e.kind == ERR_INPUT && strstr(e.msg, "input 'tune-space'") != NULL &&
                   strstr(e.msg, want) != NULL,
               "'%s' rejected naming the input and '%s': got rc %d '%s'", text, want, rc, e.msg);
@@ -178,12 +179,12 @@ static void test_simpler(void)
     b.max_depth = 30;
     CHECK(space_simpler(&a, &b, 1000, 60) > 0);
     b.max_depth = 0;
-    a.max_samples = (cfg_amount){1, 0.1}; /* 100 of 1000 rows */
-    b.max_samples = (cfg_amount){0, 50};
+    a.max_samples = (amount){1, 0.1}; /* 100 of 1000 rows */
+    b.max_samples = (amount){0, 50};
     CHECK(space_simpler(&a, &b, 1000, 60) > 0);
-    b.max_samples = (cfg_amount){0, 100};
+    b.max_samples = (amount){0, 100};
     CHECK_INT(space_simpler(&a, &b, 1000, 60), 0);
-    a.max_features = (cfg_amount){1, 1.0};
+    a.max_features = (amount){1, 1.0};
     CHECK(space_simpler(&a, &b, 1000, 60) > 0); /* 60 features > 50 */
     CHECK(space_simpler(&a, &b, 1000, 40) == 0); /* both 40 */
     a.bootstrap = 0;

@@ -9,10 +9,16 @@
 #include "check.h"
 #include "metrics_fixture.h"
 
-#include "gha/summary.h"
-#include "pipeline/stage.h"
+#include "report/summary.h"
+#include "stages/registry.h"
 
-static double seconds[STAGE_COUNT] = {1.5, 0.25, 0.5, 2.0, 0.75, 0.1, 0};
+/* What `all` selects. */
+#define STAGES_ALL \
+    (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
+
+static double seconds[STAGE_COUNT] = {[STAGE_IDX_SOURCE] = 1.5, [STAGE_IDX_PREPARE] = 0.25,
+                                      [STAGE_IDX_FEATURES] = 0.5, [STAGE_IDX_TRAIN] = 2.0,
+                                      [STAGE_IDX_EVALUATE] = 0.75, [STAGE_IDX_PACKAGE] = 0.1};
 
 static char *render(const summary_run *r, size_t *len)
 {
@@ -47,7 +53,7 @@ static int count(const char *s, const char *needle)
 static void test_plain_run(void)
 {
     cJSON *m = fixture_metrics(4, 0, "Grand | Prix\nof Pipes");
-    summary_run r = {.ok = 1, .stages = STAGE_ALL & ~STAGE_UPLOAD, .seconds = seconds, .metrics = m};
+    summary_run r = {.ok = 1, .stages = STAGES_ALL & ~STAGE_UPLOAD, .seconds = seconds, .metrics = m};
     char *md = render(&r, NULL);
     CHECK(strstr(md, "| **model** | 0.650 | 0.620 | 0.900 | 15 / 24 |") != NULL);
     CHECK(strstr(md, "| pole baseline (grid 1 wins) | 0.500 |") != NULL);
@@ -70,6 +76,19 @@ static void test_plain_run(void)
     CHECK(strstr(md, "**Stages run in this step:** tune, train, upload\n") != NULL);
     free(md);
     cJSON_Delete(m);
+}
+
+/* Every stage a step runs is listed in run order with its time. */
+static void test_every_stage_timed(void)
+{
+    double t[STAGE_COUNT];
+    for (int i = 0; i < STAGE_COUNT; i++)
+        t[i] = i + 1;
+    summary_run r = {.ok = 1, .stages = (1u << STAGE_COUNT) - 1, .seconds = t};
+    CHECK_INT(STAGE_COUNT, 10);
+    CHECK(renders(&r, "**Stages run in this step:** source (1.00 s), prepare (2.00 s), features (3.00 s), "
+                      "tune (4.00 s), tune-merge (5.00 s), train (6.00 s), evaluate (7.00 s), "
+                      "package (8.00 s), upload (9.00 s), predict (10.00 s)\n"));
 }
 
 static void test_backtest_chart(void)
@@ -114,45 +133,41 @@ static void test_huge_table(void)
     cJSON_Delete(m);
 }
 
-/* What the step already wrote (predict's section) counts against the
- * runner's 1 MiB: the rendering fits in what is left. */
+/* The stages' sections (predict's) count against the runner's 1 MiB:
+ * they come first, and the rendering fits in what is left. */
 static void test_room_after_earlier_sections(void)
 {
-    char path[] = "/tmp/f1-test-summary.XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    close(fd);
-    CHECK_INT(setenv("GITHUB_STEP_SUMMARY", path, 1), 0);
-    CHECK_INT(summary_room(), SUMMARY_MAX);
     size_t earlier = 900u << 10;
+    buf sections;
+    buf_init(&sections, 0);
+    err e;
+    err_clear(&e);
     char *fill = malloc(earlier);
     memset(fill, 'x', earlier);
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL && fwrite(fill, 1, earlier, f) == earlier);
-    if (f)
-        fclose(f);
+    CHECK_INT(buf_append(&sections, fill, earlier, &e), 0);
     free(fill);
-    size_t room = summary_room();
-    CHECK_INT(room, SUMMARY_MAX - earlier);
+    size_t room = SUMMARY_MAX - earlier;
     cJSON *m = fixture_metrics(5000, 0, NULL);
-    summary_run r = {.ok = 1, .stages = STAGE_EVALUATE, .metrics = m, .room = room};
+    summary_run r = {.ok = 1, .stages = STAGE_EVALUATE, .metrics = m, .sections = &sections};
     size_t len = 0;
     char *md = render(&r, &len);
-    CHECK_MSG(len <= room && len > room - 4096, "%zu bytes in a room of %zu", len, room);
-    CHECK(strstr(md, "Table cut after") != NULL);
+    CHECK_MSG(len <= SUMMARY_MAX && len - earlier > room - 4096, "%zu bytes in a room of %zu",
+              len - earlier, room);
+    CHECK(memcmp(md, sections.data, earlier) == 0 && strncmp(md + earlier, "# f1-mlops", 10) == 0);
+    CHECK(strstr(md + earlier, "Table cut after") != NULL);
     free(md);
-    /* a file already at the limit leaves no room: rendering fails, it is
+    /* sections already at the limit leave no room: rendering fails, it is
      * not cut to nothing */
-    CHECK_INT(truncate(path, (off_t)SUMMARY_MAX + 10), 0);
-    CHECK_INT(summary_room(), 1);
-    r.room = summary_room();
+    buf_reset(&sections);
+    fill = malloc(SUMMARY_MAX + 10);
+    memset(fill, 'x', SUMMARY_MAX + 10);
+    CHECK_INT(buf_append(&sections, fill, SUMMARY_MAX + 10, &e), 0);
+    free(fill);
     buf b;
     buf_init(&b, 0);
-    err e;
     CHECK_INT(summary_render(&b, &r, &e), -1);
     buf_release(&b);
-    unsetenv("GITHUB_STEP_SUMMARY");
-    unlink(path);
+    buf_release(&sections);
     cJSON_Delete(m);
 }
 
@@ -160,7 +175,7 @@ static void test_failed_and_no_metrics(void)
 {
     cJSON *cov = cJSON_Parse("{\"seasons\": [1950, 1951], \"races\": 15, \"rows\": 300,"
                              " \"weather\": {\"found\": 3, \"missing\": 4, \"error\": 5, \"none\": 6}}");
-    double t[STAGE_COUNT] = {3.25, 0, 0, 0, 0, 0, 0};
+    double t[STAGE_COUNT] = {[STAGE_IDX_SOURCE] = 3.25};
     summary_run r = {.ok = 0, .stages = STAGE_SOURCE | STAGE_PREPARE, .seconds = t, .coverage = cov};
     char *md = render(&r, NULL);
     CHECK(strstr(md, "The run failed") != NULL);
@@ -226,6 +241,7 @@ static void test_append(void)
 int main(void)
 {
     test_plain_run();
+    test_every_stage_timed();
     test_backtest_chart();
     test_huge_table();
     test_failed_and_no_metrics();

@@ -10,15 +10,24 @@
 
 #include "config/config.h"
 #include "core/fsutil.h"
-#include "pipeline/tune.h"
+#include "stages/registry.h"
+#include "stages/tune.h"
+
+/* What `all` selects. */
+#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
 
 static char dir[64];
+/* The stages the last load selected. */
+static unsigned selected;
 
+/* Loads as main does: the inputs, then the stages they select. */
 static int load(config *c, err *e, int argc, char **argv)
 {
     int help;
     err_clear(e);
-    return config_load(c, argc, argv, &help, e);
+    if (config_load(c, argc, argv, &help, e) != 0)
+        return -1;
+    return stage_select(c, &selected, e);
 }
 
 #define LOAD(c, e, ...)                                              \
@@ -33,12 +42,12 @@ static void test_inputs(void)
     err e;
     CHECK_INT(LOAD(&c, &e, "--seed", "1"), 0);
     CHECK_INT(c.tune, 0);
-    CHECK_INT(c.stages, STAGE_ALL); /* no tune stage unless asked */
+    CHECK_INT(selected, STAGES_ALL); /* no tune stage unless asked */
     CHECK_INT(c.tune_validation, 5);
     CHECK_INT(LOAD(&c, &e, "--tune", "grid"), 0);
-    CHECK_INT(c.stages, STAGE_ALL | STAGE_TUNE);
+    CHECK_INT(selected, STAGES_ALL | STAGE_TUNE);
     CHECK_INT(LOAD(&c, &e, "--tune", "random", "--stages", "all,tune-merge"), 0);
-    CHECK_INT(c.stages, STAGE_ALL | STAGE_TUNE_MERGE); /* a merge job does not search again */
+    CHECK_INT(selected, STAGES_ALL | STAGE_TUNE_MERGE); /* a merge job does not search again */
     CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-shard", "2/4", "--stages", "prepare,tune"), 0);
     CHECK_INT(c.tune_shard, 2);
     CHECK_INT(c.tune_shards, 4);
@@ -100,7 +109,7 @@ static void test_choose(void)
     CHECK_INT(tune_choose(&pl, &sc, 2010, &score), 2);
     x[2] += 1e-9; /* really better */
     CHECK_INT(tune_choose(&pl, &sc, 2010, &score), 1);
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     /* Too many validation seasons for the range. */
     char *argv[] = {"f1-mlops", "--data-dir", dir, "--seasons", "2000-2005", "--tune", "grid",
                     "--tune-validation", "5", "--stages", "tune"};
@@ -150,8 +159,8 @@ static void test_shards(void)
     save(&c, &pl, 2, 3, x, "other data");
     CHECK_INT(collect(&c, &pl, got, &shards, &e), -1);
     CHECK(strstr(e.msg, "another prepared.csv") != NULL);
-    tune_plan_free(&pl);
-    tune_plan_free(&opl);
+    tune_plan_release(&pl);
+    tune_plan_release(&opl);
 }
 
 static void test_params(void)
@@ -170,12 +179,12 @@ static void test_params(void)
     CHECK_INT(p.n_estimators, 10);
     CHECK_INT(p.max_depth, 0);
     CHECK_INT(tune_params(&ctx, 2009, &p, &e), -1); /* not a test season of the plan */
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     /* Other inputs: tune.json does not answer them. */
     CHECK_INT(plan(&c, &pl, "n-estimators=5,10;max-depth=0,4", &e), 0);
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), -1);
     CHECK_MSG(strstr(e.msg, "'space' differs") != NULL, "%s", e.msg);
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     c.tune = 0; /* off: the inputs' own */
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
     CHECK_INT(p.n_estimators, 200);

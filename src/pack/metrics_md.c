@@ -1,0 +1,105 @@
+#include "pack/metrics_md.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "core/jsonfile.h"
+
+#define MD_DASH "–"
+
+/* A number as text with fmt, or a dash when it is missing (NAN). */
+static const char *md_num(char *out, size_t n, const char *fmt, double v)
+{
+    if (isnan(v))
+        snprintf(out, n, "%s", MD_DASH);
+    else
+        snprintf(out, n, fmt, v);
+    return out;
+}
+
+int metrics_md_cell(buf *out, const char *s, err *e)
+{
+    for (const char *p = s; *p; p++) {
+        const char *rep = NULL;
+        char one[2] = {*p, '\0'};
+        if (*p == '|')
+            rep = "\\|";
+        else if (*p == '\n' || *p == '\r')
+            rep = " ";
+        if (buf_puts(out, rep ? rep : one, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One row: label | precision | expected | top-3 | hits / races, read from
+ * the object at path (e.g. "model" or "baselines.pole"). */
+static int md_score_row(buf *out, const char *label, const cJSON *obj, err *e)
+{
+    char p[32], x[32], t[32], h[32], r[32];
+    return buf_printf(out, e, "| %s | %s | %s | %s | %s / %s |\n", label,
+                      md_num(p, sizeof p, "%.3f", jsonfile_num(obj, "precision", NAN)),
+                      md_num(x, sizeof x, "%.3f", jsonfile_num(obj, "expected_precision", NAN)),
+                      md_num(t, sizeof t, "%.3f", jsonfile_num(obj, "top3_hit_rate", NAN)),
+                      md_num(h, sizeof h, "%g", jsonfile_num(obj, "hits", NAN)),
+                      md_num(r, sizeof r, "%g", jsonfile_num(obj, "races", NAN)));
+}
+
+int metrics_md_baselines(buf *out, const cJSON *metrics, err *e)
+{
+    if (buf_puts(out, "| predictor | precision | expected precision | top-3 hit rate | hits / races |\n"
+                      "|---|---:|---:|---:|---:|\n", e) != 0 ||
+        md_score_row(out, "**model**", jsonfile_get(metrics, "model"), e) != 0 ||
+        md_score_row(out, "pole baseline (grid 1 wins)", jsonfile_get(metrics, "baselines.pole"), e) != 0 ||
+        md_score_row(out, "leader baseline (season points leader wins)",
+                     jsonfile_get(metrics, "baselines.leader"), e) != 0)
+        return -1;
+    return buf_puts(out, "\nPrecision = hits / races (the predicted winner won). Expected precision "
+                         "counts a race whose winner is among k tied top scores as 1/k. "
+                         "Leader hits can be fractional when leaders tie.\n", e);
+}
+
+int metrics_md_backtest(buf *out, const cJSON *metrics, err *e)
+{
+    const cJSON *seasons = jsonfile_get(metrics, "backtest.seasons");
+    if (!cJSON_IsArray(seasons))
+        return 0;
+    if (buf_puts(out, "| season | races | model precision | expected precision | top-3 hit rate | "
+                      "pole precision | leader precision |\n|---:|---:|---:|---:|---:|---:|---:|\n", e) != 0)
+        return -1;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, seasons)
+    {
+        char a[32], b[32], c[32], d[32], f[32], g[32], h[32];
+        if (buf_printf(out, e, "| %s | %s | %s | %s | %s | %s | %s |\n",
+                       md_num(a, sizeof a, "%.0f", jsonfile_num(s, "season", NAN)),
+                       md_num(b, sizeof b, "%g", jsonfile_num(s, "model.races", NAN)),
+                       md_num(c, sizeof c, "%.3f", jsonfile_num(s, "model.precision", NAN)),
+                       md_num(d, sizeof d, "%.3f", jsonfile_num(s, "model.expected_precision", NAN)),
+                       md_num(f, sizeof f, "%.3f", jsonfile_num(s, "model.top3_hit_rate", NAN)),
+                       md_num(g, sizeof g, "%.3f", jsonfile_num(s, "pole.precision", NAN)),
+                       md_num(h, sizeof h, "%.3f", jsonfile_num(s, "leader.precision", NAN))) != 0)
+            return -1;
+    }
+    const cJSON *mean = jsonfile_get(metrics, "backtest.mean");
+    char c[32], d[32], f[32], g[32], h[32];
+    return buf_printf(out, e, "| **mean** | | %s | %s | %s | %s | %s |\n",
+                      md_num(c, sizeof c, "%.3f", jsonfile_num(mean, "precision", NAN)),
+                      md_num(d, sizeof d, "%.3f", jsonfile_num(mean, "expected_precision", NAN)),
+                      md_num(f, sizeof f, "%.3f", jsonfile_num(mean, "top3_hit_rate", NAN)),
+                      md_num(g, sizeof g, "%.3f", jsonfile_num(mean, "pole_precision", NAN)),
+                      md_num(h, sizeof h, "%.3f", jsonfile_num(mean, "leader_precision", NAN)));
+}
+
+int metrics_md_span(buf *out, const cJSON *metrics, err *e)
+{
+    char a[32], b[32], c[32], d[32], t[32], f[32], g[32];
+    return buf_printf(out, e, "training seasons %s–%s (%s races, %s rows); test season %s (%s races, %s rows)",
+                      md_num(a, sizeof a, "%.0f", jsonfile_num(metrics, "data.train_seasons.0", NAN)),
+                      md_num(b, sizeof b, "%.0f", jsonfile_num(metrics, "data.train_seasons.1", NAN)),
+                      md_num(c, sizeof c, "%.0f", jsonfile_num(metrics, "data.train_races", NAN)),
+                      md_num(d, sizeof d, "%.0f", jsonfile_num(metrics, "data.train_rows", NAN)),
+                      md_num(t, sizeof t, "%.0f", jsonfile_num(metrics, "test_season", NAN)),
+                      md_num(f, sizeof f, "%.0f", jsonfile_num(metrics, "data.test_races", NAN)),
+                      md_num(g, sizeof g, "%.0f", jsonfile_num(metrics, "data.test_rows", NAN)));
+}

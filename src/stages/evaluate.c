@@ -1,0 +1,440 @@
+/* The evaluate stage (docs/pipeline.md §5): model.json, features.csv and prepared.csv
+ * -> metrics.json and predictions.csv (shapes: metrics_json and write_predictions below).
+ *
+ * The test season is scored with the model train wrote.  When
+ * backtesting, every earlier backtest season T is scored with a model
+ * trained here, in memory, on features built from prepared.csv with the
+ * training seasons [first, T-1] (so prepared.csv must reach the last
+ * backtest season), with the saved model's parameters.  Predictions are
+ * kept per prepared row; scoring is score.h's. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/fsutil.h"
+#include "core/jsonbuild.h"
+#include "core/jsonfile.h"
+#include "core/log.h"
+#include "core/version.h"
+#include "ml/model.h"
+#include "ml/numfmt.h"
+#include "ml/score.h"
+#include "stages/registry.h"
+#include "stages/stage.h"
+#include "stages/tune.h"
+
+#define METRICS_FORMAT_VERSION 1
+
+typedef struct {
+    int season;
+    int train_first, train_last;
+    int train_rows, train_races, test_rows, test_races;
+    int nfeat;
+    score sc;
+} season_eval;
+
+/* Predicts the rows of `season` in t into pred[] at the index of the
+ * matching prepared row: both files list the season's rows in the same
+ * order (features are built row by row from prepared.csv). */
+static int predict_season(const model *m, const feature_table *t, const prepared *p, int season,
+                          double *pred, err *e)
+{
+    int first = -1, n = 0;
+    for (int i = 0; i < t->nrows; i++)
+        if (t->season[i] == season) {
+            if (first < 0)
+                first = i;
+            else if (i != first + n)
+                return err_setk(e, ERR_DATA, "features.csv is not in season order");
+            n++;
+        }
+    if (n == 0)
+        return err_setk(e, ERR_DATA,
+                        "features.csv has no rows of test season %d (rerun the features stage "
+                        "with the same seasons)",
+                        season);
+    double *out = malloc((size_t)n * sizeof *out);
+    if (out == NULL)
+        return err_set(e, "out of memory predicting season %d", season);
+    model_predict(m, t, first, n, out);
+    int k = 0;
+    for (int i = 0; i < p->n; i++) {
+        const prepared_row *r = &p->rows[i];
+        if (r->season != season)
+            continue;
+        if (k == n || r->round != t->round[first + k] ||
+            strcmp(r->driver_id, t->driver_id[first + k]) != 0)
+            break;
+        pred[i] = out[k++];
+    }
+    free(out);
+    int pn = 0;
+    for (int i = 0; i < p->n; i++)
+        pn += p->rows[i].season == season;
+    if (k != n || pn != n)
+        return err_setk(e, ERR_DATA,
+                        "features.csv and prepared.csv disagree on the rows of season %d (rerun "
+                        "the features stage)",
+                        season);
+    return 0;
+}
+
+/* Scores `season` with model m.  The training rows and races come from
+ * train when given (t then holds only the season's rows), else from t. */
+static int evaluate_with(season_eval *ev, const model *m, const feature_table *t,
+                         const prepared *p, int season, const season_count *train, double *pred,
+                         err *e)
+{
+    ev->season = season;
+    ev->train_first = m->train_first;
+    ev->train_last = m->train_last;
+    ev->nfeat = t->nfeat;
+    if (train != NULL) {
+        ev->train_rows = train->rows;
+        ev->train_races = train->races;
+    } else {
+        model_season_counts(t, m->train_first, m->train_last, &ev->train_rows, &ev->train_races);
+    }
+    model_season_counts(t, season, season, &ev->test_rows, &ev->test_races);
+    if (predict_season(m, t, p, season, pred, e) != 0 ||
+        score_season(&ev->sc, p, season, pred, m->params.seed, e) != 0)
+        return -1;
+    const score *s = &ev->sc;
+    double n = s->n_races;
+    log_info("season %d: model precision %.3f (%g of %d races), expected %.3f, top-3 %.3f; "
+             "pole %.3f, leader %.3f",
+             season, s->hits / n, s->hits, s->n_races, s->expected_hits / n, s->top3_hits / n,
+             s->pole_hits / n, s->leader_hits / n);
+    return 0;
+}
+
+/* A backtest season before the test season: features with its own
+ * training seasons, a fresh model with the given parameters. */
+static int backtest_season(season_eval *ev, const model *saved, const bagging_params *params,
+                           const prepared *p, int season, int threads, double *pred, err *e)
+{
+    feature_table t = {0};
+    model m = {0};
+    int rc = -1;
+    if (feature_table_build(p, saved->train_first, season - 1, &t, e) != 0 ||
+        model_train(&m, &t, saved->train_first, season - 1, params, threads, e) != 0 ||
+        evaluate_with(ev, &m, &t, p, season, NULL, pred, e) != 0) {
+        err_wrap(e, "backtest season %d", season);
+        goto out;
+    }
+    rc = 0;
+out:
+    model_release(&m);
+    feature_table_release(&t);
+    return rc;
+}
+
+/* ---- metrics.json ---- */
+
+static cJSON *model_block(const score *s, int *oom)
+{
+    double n = s->n_races;
+    cJSON *o = cJSON_CreateObject();
+    jsonbuild_add(o, "precision", cJSON_CreateNumber(s->hits / n), oom);
+    jsonbuild_add(o, "expected_precision", cJSON_CreateNumber(s->expected_hits / n), oom);
+    jsonbuild_add(o, "top3_hit_rate", cJSON_CreateNumber(s->top3_hits / n), oom);
+    jsonbuild_add(o, "races", cJSON_CreateNumber(n), oom);
+    jsonbuild_add(o, "hits", cJSON_CreateNumber(s->hits), oom);
+    return o;
+}
+
+static cJSON *baseline_block(double hits, int races, int *oom)
+{
+    cJSON *o = cJSON_CreateObject();
+    jsonbuild_add(o, "precision", cJSON_CreateNumber(hits / races), oom);
+    jsonbuild_add(o, "races", cJSON_CreateNumber(races), oom);
+    jsonbuild_add(o, "hits", cJSON_CreateNumber(hits), oom);
+    return o;
+}
+
+static cJSON *id_or_null(const prepared *p, int row)
+{
+    return row < 0 ? cJSON_CreateNull() : cJSON_CreateString(p->rows[row].driver_id);
+}
+
+/* The race's leaders as one string ("a, b" when tied), or null. */
+static cJSON *leaders_json(const score *s, const score_race *r, const prepared *p)
+{
+    if (r->n_leaders == 0)
+        return cJSON_CreateNull();
+    buf b;
+    buf_init(&b, 0);
+    int failed = 0;
+    for (int i = 0; i < r->n_leaders && !failed; i++)
+        failed = buf_printf(&b, NULL, "%s%s", i ? ", " : "",
+                            p->rows[s->leader_rows[r->leader_first + i]].driver_id) != 0;
+    cJSON *item = failed ? NULL : cJSON_CreateString(b.data);
+    buf_release(&b);
+    return item;
+}
+
+static cJSON *race_json(const score *s, const score_race *r, const prepared *p,
+                        const double *pred, int *oom)
+{
+    const prepared_row *h = &p->rows[r->first];
+    cJSON *o = cJSON_CreateObject();
+    jsonbuild_add(o, "season", cJSON_CreateNumber(h->season), oom);
+    jsonbuild_add(o, "round", cJSON_CreateNumber(h->round), oom);
+    jsonbuild_add(o, "race_name", cJSON_CreateString(h->race_name), oom);
+    jsonbuild_add(o, "predicted", id_or_null(p, r->predicted), oom);
+    jsonbuild_add(o, "predicted_score", numfmt_json(pred[r->predicted]), oom);
+    cJSON *actual = jsonbuild_add(o, "actual", cJSON_CreateArray(), oom);
+    for (int i = r->first; i < r->first + r->n; i++)
+        if (p->rows[i].position == 1)
+            jsonbuild_add(actual, NULL, cJSON_CreateString(p->rows[i].driver_id), oom);
+    jsonbuild_add(o, "hit", cJSON_CreateBool(r->hit == 1.0), oom);
+    jsonbuild_add(o, "expected_hit", cJSON_CreateNumber(r->expected_hit), oom);
+    jsonbuild_add(o, "pole", id_or_null(p, r->pole), oom);
+    jsonbuild_add(o, "leader", leaders_json(s, r, p), oom);
+    return o;
+}
+
+static cJSON *backtest_json(const season_eval *ev, int n, int *oom)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *seasons = jsonbuild_add(o, "seasons", cJSON_CreateArray(), oom);
+    double sum[5] = {0};
+    for (int i = 0; i < n; i++) {
+        const score *s = &ev[i].sc;
+        cJSON *so = jsonbuild_add(seasons, NULL, cJSON_CreateObject(), oom);
+        jsonbuild_add(so, "season", cJSON_CreateNumber(ev[i].season), oom);
+        jsonbuild_add(so, "model", model_block(s, oom), oom);
+        jsonbuild_add(so, "pole", baseline_block(s->pole_hits, s->n_races, oom), oom);
+        jsonbuild_add(so, "leader", baseline_block(s->leader_hits, s->n_races, oom), oom);
+        sum[0] += s->hits / s->n_races;
+        sum[1] += s->expected_hits / s->n_races;
+        sum[2] += s->top3_hits / s->n_races;
+        sum[3] += s->pole_hits / s->n_races;
+        sum[4] += s->leader_hits / s->n_races;
+    }
+    static const char *const keys[5] = {"precision", "expected_precision", "top3_hit_rate",
+                                        "pole_precision", "leader_precision"};
+    cJSON *mean = jsonbuild_add(o, "mean", cJSON_CreateObject(), oom);
+    for (int k = 0; k < 5; k++)
+        jsonbuild_add(mean, keys[k], cJSON_CreateNumber(sum[k] / n), oom);
+    return o;
+}
+
+static cJSON *data_json(const season_eval *last, cJSON *coverage, int *oom)
+{
+    int seasons[2] = {last->train_first, last->train_last};
+    cJSON *o = cJSON_CreateObject();
+    jsonbuild_add(o, "train_seasons", cJSON_CreateIntArray(seasons, 2), oom);
+    jsonbuild_add(o, "train_rows", cJSON_CreateNumber(last->train_rows), oom);
+    jsonbuild_add(o, "train_races", cJSON_CreateNumber(last->train_races), oom);
+    jsonbuild_add(o, "test_rows", cJSON_CreateNumber(last->test_rows), oom);
+    jsonbuild_add(o, "test_races", cJSON_CreateNumber(last->test_races), oom);
+    jsonbuild_add(o, "features", cJSON_CreateNumber(last->nfeat), oom);
+    jsonbuild_add(o, "coverage", coverage ? coverage : cJSON_CreateNull(), oom);
+    return o;
+}
+
+static cJSON *timings_json(const stage_ctx *ctx, int *oom)
+{
+    cJSON *o = cJSON_CreateObject();
+    /* Every stage this run ran before this one, in run order. */
+    for (int i = 0; i < STAGE_IDX_EVALUATE; i++)
+        if (ctx->selected & (1u << i))
+            jsonbuild_add(o, stage_defs[i].name, cJSON_CreateNumber(ctx->seconds[i]), oom);
+    return o;
+}
+
+/* Builds metrics.json; takes ownership of coverage (may be NULL). */
+static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_eval *ev, int n,
+                           int backtest, const prepared *p, const double *pred, cJSON *coverage)
+{
+    int oom = 0;
+    const season_eval *last = &ev[n - 1];
+    const score *s = &last->sc;
+    cJSON *root = cJSON_CreateObject();
+    jsonbuild_add(root, "format_version", cJSON_CreateNumber(METRICS_FORMAT_VERSION), &oom);
+    jsonbuild_add(root, "tool_version", cJSON_CreateString(F1_VERSION), &oom);
+    jsonbuild_add(root, "test_season", cJSON_CreateNumber(last->season), &oom);
+    jsonbuild_add(root, "model", model_block(s, &oom), &oom);
+    cJSON *base = jsonbuild_add(root, "baselines", cJSON_CreateObject(), &oom);
+    jsonbuild_add(base, "pole", baseline_block(s->pole_hits, s->n_races, &oom), &oom);
+    jsonbuild_add(base, "leader", baseline_block(s->leader_hits, s->n_races, &oom), &oom);
+    cJSON *races = jsonbuild_add(root, "races", cJSON_CreateArray(), &oom);
+    for (int i = 0; i < s->n_races; i++)
+        jsonbuild_add(races, NULL, race_json(s, &s->races[i], p, pred, &oom), &oom);
+    jsonbuild_add(root, "backtest", backtest ? backtest_json(ev, n, &oom) : cJSON_CreateNull(),
+                  &oom);
+    jsonbuild_add(root, "data", data_json(last, coverage, &oom), &oom);
+    jsonbuild_add(root, "parameters", model_params_json(&m->params), &oom);
+    jsonbuild_add(root, "timings", timings_json(ctx, &oom), &oom);
+    if (oom) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* ---- predictions.csv ---- */
+
+static int write_predictions(const char *path, const score *s, const prepared *p,
+                             const double *pred, err *e)
+{
+    static const char *const header[7] = {"season", "round", "race_name", "driver_id",
+                                          "prediction", "rank", "position"};
+    buf b;
+    buf_init(&b, 0);
+    int *by_rank = calloc((size_t)(s->n_rows > 0 ? s->n_rows : 1), sizeof *by_rank);
+    int rc = -1;
+    if (by_rank == NULL) {
+        err_set(e, "out of memory writing '%s'", path);
+        goto out;
+    }
+    if (csv_put_row(&b, header, 7, e) != 0)
+        goto out;
+    for (int k = 0; k < s->n_races; k++) {
+        const score_race *r = &s->races[k];
+        for (int i = r->first; i < r->first + r->n; i++)
+            by_rank[s->rank[i - s->row_first] - 1] = i;
+        for (int j = 0; j < r->n; j++) {
+            const prepared_row *row = &p->rows[by_rank[j]];
+            char season[16], round[16], prediction[NUMFMT_MAX], rank[16], position[16];
+            snprintf(season, sizeof season, "%d", row->season);
+            snprintf(round, sizeof round, "%d", row->round);
+            numfmt_double(pred[by_rank[j]], prediction);
+            snprintf(rank, sizeof rank, "%d", j + 1);
+            snprintf(position, sizeof position, "%d", row->position);
+            const char *fields[7] = {season,     round, row->race_name, row->driver_id,
+                                     prediction, rank,  position};
+            if (csv_put_row(&b, fields, 7, e) != 0)
+                goto out;
+        }
+    }
+    rc = fs_write_atomic(path, b.data, b.len, e);
+out:
+    free(by_rank);
+    buf_release(&b);
+    return rc;
+}
+
+/* coverage.json as written by prepare, or NULL (with a warning when it
+ * exists but cannot be read). */
+static cJSON *read_coverage(const stage_ctx *ctx)
+{
+    char path[CFG_STR_MAX + 64];
+    stage_path(ctx, FILE_COVERAGE, path, sizeof path);
+    if (!fs_exists(path))
+        return NULL;
+    err e;
+    err_clear(&e);
+    cJSON *c = jsonfile_load(path, 1 << 20, &e);
+    if (c == NULL)
+        log_warn("metrics will have no data coverage: %s", e.msg);
+    return c;
+}
+
+/* Scores every season of the run into ev (n of them, the test season
+ * last). */
+static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table *t,
+                            const prepared *p, int test, const season_count *train,
+                            season_eval *ev, int n, double *pred, err *e)
+{
+    for (int i = 0; i < n; i++) {
+        int season = test - (n - 1) + i;
+        /* The saved model's parameters, or what tuning chose for the season. */
+        bagging_params bp = m->params;
+        if (season != test && ctx->cfg->tune != 0 && tune_params(ctx, season, &bp, e) != 0)
+            return -1;
+        int rc = season == test ? evaluate_with(&ev[i], m, t, p, season, train, pred, e)
+                                : backtest_season(&ev[i], m, &bp, p, season, ctx->cfg->threads,
+                                                  pred, e);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The path of an input file in data-dir; fails with a hint naming the
+ * stage that writes it when it is not there. */
+static int need(const stage_ctx *ctx, const char *name, const char *writer, char *path, size_t n,
+                err *e)
+{
+    stage_path(ctx, name, path, n);
+    if (!fs_exists(path))
+        return err_setk(e, ERR_DATA, "no %s in data-dir: run the %s stage first", name, writer);
+    return 0;
+}
+
+int stage_evaluate(stage_ctx *ctx, err *e)
+{
+    const config *c = ctx->cfg;
+    char path[CFG_STR_MAX + 64];
+    prepared p = {0};
+    feature_table t = {0};
+    model m = {0};
+    season_eval *ev = NULL;
+    double *pred = NULL;
+    cJSON *metrics = NULL;
+    int n = 0, rc = -1;
+    int test;
+    if (stage_test_last(ctx, &test, e) != 0)
+        goto out;
+    if (need(ctx, FILE_MODEL, "train", path, sizeof path, e) != 0 || model_read(path, &m, e) != 0)
+        goto out;
+    /* Without a backtest only the test season is scored: only its rows are
+     * loaded (and the season before, whose points give round 1's leader),
+     * and the training rows are only counted. */
+    int one = c->backtest_first == 0;
+    season_count train = {.first = m.train_first, .last = m.train_last};
+    if (need(ctx, FILE_FEATURES, "features", path, sizeof path, e) != 0 ||
+        feature_table_read_seasons(path, one ? test : 0, test, one ? &train : NULL, &t, e) != 0 ||
+        model_check_features(&m, &t, e) != 0)
+        goto out;
+    if (need(ctx, FILE_PREPARED, "prepare", path, sizeof path, e) != 0 ||
+        prepared_read_seasons(path, one ? test - 1 : 0, test, &p, e) != 0)
+        goto out;
+    if (m.train_last != test - 1) {
+        err_setk(e, ERR_DATA,
+                 "model.json was trained on seasons %d-%d, but test season %d needs training "
+                 "through %d (rerun the train stage with the same inputs)",
+                 m.train_first, m.train_last, test, test - 1);
+        goto out;
+    }
+    n = c->backtest_first != 0 ? test - c->backtest_first + 1 : 1;
+    if (n < 1) {
+        err_setk(e, ERR_INPUT, "backtest seasons %d-%d are empty", c->backtest_first, test);
+        goto out;
+    }
+    ev = calloc((size_t)n, sizeof *ev);
+    pred = calloc((size_t)(p.n > 0 ? p.n : 1), sizeof *pred);
+    if (ev == NULL || pred == NULL) {
+        err_set(e, "out of memory for %d evaluated seasons", n);
+        goto out;
+    }
+    if (evaluate_seasons(ctx, &m, &t, &p, test, one ? &train : NULL, ev, n, pred, e) != 0)
+        goto out;
+    metrics = metrics_json(ctx, &m, ev, n, c->backtest_first != 0, &p, pred, read_coverage(ctx));
+    if (metrics != NULL && tune_metrics_add(ctx, metrics, e) != 0)
+        goto out;
+    stage_path(ctx, FILE_METRICS, path, sizeof path);
+    if (jsonfile_write(path, metrics, JSONFILE_PRETTY, e) != 0)
+        goto out;
+    stage_path(ctx, FILE_PREDICTIONS, path, sizeof path);
+    if (write_predictions(path, &ev[n - 1].sc, &p, pred, e) != 0)
+        goto out;
+    log_info("wrote %s and %s", FILE_METRICS, FILE_PREDICTIONS);
+    rc = 0;
+out:
+    cJSON_Delete(metrics);
+    for (int i = 0; ev != NULL && i < n; i++)
+        score_release(&ev[i].sc);
+    free(ev);
+    free(pred);
+    model_release(&m);
+    feature_table_release(&t);
+    prepared_release(&p);
+    return rc;
+}

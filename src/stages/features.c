@@ -1,0 +1,39 @@
+/* The `features` stage: prepared.csv -> features.csv (docs/pipeline.md §3).
+ *
+ * One-hot columns are chosen on the training seasons, [first of `seasons`,
+ * test season - 1]; when backtesting that is the last backtest season's
+ * training range, the one features.csv is written for (train and evaluate
+ * rebuild the table per backtest season from prepared.csv). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "data/feature_table.h"
+#include "data/prepared.h"
+#include "stages/stage.h"
+
+int stage_features(stage_ctx *ctx, err *e)
+{
+    char in[CFG_STR_MAX + 64], out[CFG_STR_MAX + 64];
+    stage_path(ctx, FILE_PREPARED, in, sizeof in);
+    stage_path(ctx, FILE_FEATURES, out, sizeof out);
+    int test;
+    if (stage_test_last(ctx, &test, e) != 0)
+        return -1;
+    prepared p;
+    feature_table t;
+    memset(&t, 0, sizeof t);
+    if (prepared_read(in, &p, e) != 0)
+        return err_wrap(e, "reading %s (run the prepare stage first)", in);
+    int rc = -1;
+    if (feature_table_build(&p, ctx->cfg->season_first, test - 1, &t, e) != 0 ||
+        feature_table_write(&t, out, e) != 0)
+        goto out;
+    log_info("features: %d rows x %d features (%d one-hot, training seasons %d-%d) -> %s", t.nrows,
+             t.nfeat, t.nfeat - FEATURES_NFIXED, ctx->cfg->season_first, test - 1, out);
+    rc = 0;
+out:
+    feature_table_release(&t);
+    prepared_release(&p);
+    return rc;
+}

@@ -1,0 +1,110 @@
+/* The `tune` stage (score the plan's configurations, or with tune-shard
+ * I/N the I-th slice of them, on prepared.csv) and the `tune-merge` stage
+ * (gather every slice); both end in tune.h's choice and tune.json, except
+ * a shard, which saves its slice for the merge. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "data/prepared.h"
+#include "ml/search.h"
+#include "stages/tune.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Scores configurations [from, to) of pl on p into r. */
+static int score_slice(const stage_ctx *ctx, const tune_plan *pl, const prepared *p, int from,
+                       int to, search_result *r, err *e)
+{
+    bagging_params *configs = malloc((size_t)(to - from) * sizeof *configs);
+    if (configs == NULL)
+        return err_set(e, "out of memory for %d configurations", to - from);
+    for (int c = from; c < to; c++)
+        configs[c - from] = tune_plan_params(pl, c);
+    /* The rows the search may read end with the last validation season:
+     * no test season's row is even passed in. */
+    int last = pl->seasons[pl->n_seasons - 1], end = 0;
+    while (end < p->n && p->rows[end].season <= last)
+        end++;
+    prepared view = {.n = end, .alloc = end, .rows = p->rows};
+    search_job j = {.p = &view, .first = pl->first, .seasons = pl->seasons,
+                    .n_seasons = pl->n_seasons, .configs = configs, .n_configs = to - from,
+                    .threads = ctx->cfg->threads};
+    int rc = search_run(&j, r, e);
+    free(configs);
+    return rc;
+}
+
+int stage_tune(stage_ctx *ctx, err *e)
+{
+    const config *c = ctx->cfg;
+    tune_plan pl;
+    prepared p = {0};
+    search_result r = {0};
+    char path[CFG_STR_MAX + 64], digest[SHA256_HEX_SIZE];
+    int rc = -1;
+    if (tune_plan_make(ctx, &pl, e) != 0)
+        return -1;
+    stage_path(ctx, FILE_PREPARED, path, sizeof path);
+    if (prepared_read(path, &p, e) != 0) {
+        err_wrap(e, "reading %s (run the prepare stage first)", path);
+        goto out;
+    }
+    if (tune_data_digest(ctx, digest, e) != 0)
+        goto out;
+    int sharded = c->tune_shards > 0;
+    int i = sharded ? c->tune_shard : 1, n = sharded ? c->tune_shards : 1;
+    int from, to;
+    tune_plan_slice(&pl, i, n, &from, &to);
+    log_info("tune: %s search of %d configurations; scoring %d-%d%s on validation seasons %d-%d "
+             "(%d per test season, test seasons %d-%d), training from %d",
+             pl.method == SPACE_GRID ? "grid" : "random", pl.n, from + 1, to,
+             sharded ? " (this shard)" : "", pl.seasons[0], pl.seasons[pl.n_seasons - 1], pl.k,
+             pl.test_first, pl.test_last, pl.first);
+    double t0 = now();
+    if (to > from && score_slice(ctx, &pl, &p, from, to, &r, e) != 0)
+        goto out;
+    double secs = now() - t0;
+    log_info("tune: scored %d configurations x %d validation seasons in %.2f s: %.1f "
+             "configurations/s",
+             to - from, pl.n_seasons, secs, secs > 0 ? (to - from) / secs : 0.0);
+    tune_scores sc = {r.expected, r.train_rows, r.nfeat};
+    rc = sharded ? tune_shard_save(ctx, &pl, i, n, from, to, r.expected, r.train_rows, r.nfeat,
+                                   digest, secs, e)
+                 : tune_write(ctx, &pl, &sc, digest, 1, secs, e);
+out:
+    search_result_release(&r);
+    prepared_release(&p);
+    tune_plan_release(&pl);
+    return rc;
+}
+
+int stage_tune_merge(stage_ctx *ctx, err *e)
+{
+    tune_plan pl;
+    if (tune_plan_make(ctx, &pl, e) != 0)
+        return -1;
+    int ns = pl.n_seasons, shards, rc = -1;
+    double seconds;
+    char digest[SHA256_HEX_SIZE];
+    double *expected = malloc((size_t)pl.n * (size_t)ns * sizeof *expected);
+    int *ref = malloc(2 * (size_t)ns * sizeof *ref);
+    if (expected == NULL || ref == NULL) {
+        err_set(e, "out of memory merging %d configurations", pl.n);
+        goto out;
+    }
+    if (tune_shard_collect(ctx, &pl, expected, ref, ref + ns, &shards, &seconds, digest, e) != 0)
+        goto out;
+    tune_scores sc = {expected, ref, ref + ns};
+    rc = tune_write(ctx, &pl, &sc, digest, shards, seconds, e);
+out:
+    free(expected);
+    free(ref);
+    tune_plan_release(&pl);
+    return rc;
+}
