@@ -79,13 +79,18 @@ layers "$T"
 check_eq "layers: a folder named twice makes LAYERS unusable" "$rc" 2
 check "layers: the double name is named by line" says "LAYERS:6: 'core' is named twice"
 
-# --- a copy of src/ with an include planted up into the top layer --------
+# --- a copy of src/ with an include planted from the lowest layer up into
+# the highest folder that has a header ---------------------------------------
 S="$WORK/src-copy/src"
 mkdir -p "$WORK/src-copy"
 cp -r "$ROOT/src" "$S"
-top=$(awk '{sub(/#.*/, "")} NF {last = $NF} END {print last}' "$S/LAYERS")
 low=$(awk '{sub(/#.*/, "")} NF {print $1; exit}' "$S/LAYERS")
+top=
+for w in $(awk '{sub(/#.*/, "")} {for (i = 1; i <= NF; i++) print $i}' "$S/LAYERS" | tac); do
+    if [ -d "$S/$w" ] && [ -n "$(find "$S/$w" -name '*.h' | head -n 1)" ]; then top=$w; break; fi
+done
 header=$(cd "$S" && find "$top" -name '*.h' | sort | head -n 1)
+check "layers: src/LAYERS names a folder with a header above $low" test -n "$top" -a "$top" != "$low"
 victim=$(cd "$S" && find "$low" -name '*.c' | sort | head -n 1)
 lines=$(wc -l <"$S/$victim")
 printf '#include "%s"\n' "$header" >>"$S/$victim"
