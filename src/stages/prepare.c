@@ -23,10 +23,15 @@
 #include "core/grow.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
+#include "data/bounds.h"
 #include "data/prepared.h"
+#include "data/result_row.h"
 #include "data/weather.h"
 #include "stages/stage.h"
 
+
+/* Appended to an error about a stored document: how to get a good copy. */
+#define REPAIR_HINT " (to repair: run source with input refresh: true, or delete the document)"
 
 typedef enum { W_FOUND, W_MISSING, W_ERROR } weather_status;
 
@@ -183,25 +188,27 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
         const cJSON *con = cJSON_GetObjectItemCaseSensitive(res, "Constructor");
         r.driver_id = (char *)jsonfile_str(drv, "driverId", "");
         r.constructor_id = (char *)jsonfile_str(con, "constructorId", "");
-        if (jsonfile_int(res, "position", &r.position) != 0 || r.driver_id[0] == '\0' ||
-            r.constructor_id[0] == '\0')
+        result_nums nums;
+        if (result_row_nums(res, &nums, e) != 0) {
+            char why[ERR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", e->msg);
+            return err_setk(e, ERR_DATA, "results of %d round %d, entry %d (driver '%.60s'): %.700s%s",
+                            season, round, k, r.driver_id, why, REPAIR_HINT);
+        }
+        if (r.driver_id[0] == '\0' || r.constructor_id[0] == '\0')
             return err_setk(e, ERR_DATA,
-                            "results of %d round %d: entry %d lacks a position, driverId or "
-                            "constructorId (rerun source with refresh)",
-                            season, round, k);
+                            "results of %d round %d: entry %d lacks a driverId or constructorId%s",
+                            season, round, k, REPAIR_HINT);
+        r.position = nums.position;
+        r.grid = nums.grid;
+        r.laps = nums.laps;
+        r.points = nums.points;
         char name[512];
         full_name(jsonfile_str(drv, "givenName", ""), jsonfile_str(drv, "familyName", ""), name, sizeof name);
         r.driver_name = name;
         r.driver_dob = (char *)jsonfile_str(drv, "dateOfBirth", "");
         r.driver_nationality = (char *)jsonfile_str(drv, "nationality", "");
         r.constructor_name = (char *)jsonfile_str(con, "name", "");
-        /* grid and laps are always given by the API; 0 if not (a pit-lane
-         * start for grid, which features then puts at the back). */
-        if (jsonfile_int(res, "grid", &r.grid) != 0)
-            r.grid = 0;
-        if (jsonfile_int(res, "laps", &r.laps) != 0)
-            r.laps = 0;
-        r.points = jsonfile_num(res, "points", 0.0);
         r.status = (char *)jsonfile_str(res, "status", "");
         if (prepared_append(p, &r, e) != 0)
             return -1;
@@ -215,8 +222,9 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
     int season = wanted_season(l, doc), round;
     if (season == 0)
         return 0;
-    if (jsonfile_int(doc, "round", &round) != 0)
-        return err_setk(e, ERR_DATA, "results of season %d: a race has no valid round", season);
+    if (jsonfile_int_in(doc, "round", 1, F1_ROUND_MAX, &round, e) != 0)
+        return err_setk(e, ERR_DATA, "results of season %d: a race has no valid round%s", season,
+                        REPAIR_HINT);
     if (grow_array(&l->races, &l->races_alloc, l->nraces + 1, sizeof *l->races, 256, e) != 0)
         return err_wrap(e, "prepare");
     race_ref *r = &l->races[l->nraces];

@@ -21,6 +21,7 @@
 
 #include "core/jsonfile.h"
 #include "core/log.h"
+#include "data/result_row.h"
 #include "stages/source.h"
 
 #define SWEEP_KEY "results_sweep"
@@ -178,6 +179,29 @@ static int put_schedule_race(source_run *r, const cJSON *race, err *e)
     return rc;
 }
 
+/* The races of an API page and their result rows, checked before anything
+ * of the page is stored: every number the API sends must be one, in its
+ * range (data/result_row.h), so a "NaN" never reaches the store.  A bad
+ * page fails the run (exit 5) naming the race, the row and the field. */
+static int check_page(const char *what, const cJSON *items, long offset, err *e)
+{
+    const cJSON *race;
+    cJSON_ArrayForEach(race, items) {
+        int season, round, k = 0;
+        if (result_race_key(race, &season, &round, e) != 0)
+            return err_wrap(e, "the API's %s page at offset %ld: a race", what, offset);
+        const cJSON *res;
+        cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(race, "Results")) {
+            result_nums n;
+            k++;
+            if (result_row_nums(res, &n, e) != 0)
+                return err_wrap(e, "the API's %s page at offset %ld: %d round %d, entry %d", what, offset,
+                                season, round, k);
+        }
+    }
+    return 0;
+}
+
 static int in_range(const source_run *r, int season)
 {
     return season >= r->first && season <= r->last;
@@ -185,9 +209,10 @@ static int in_range(const source_run *r, int season)
 
 static int schedule_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
-    (void)offset;
     (void)total;
     (void)ctx;
+    if (check_page("schedule", items, offset, e) != 0)
+        return -1;
     const cJSON *race;
     cJSON_ArrayForEach(race, items) {
         int season = season_of(race);
@@ -271,6 +296,8 @@ static void log_page(const results_progress *p, long done, long total, int last)
 static int season_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
     results_progress *p = ctx;
+    if (check_page("results", items, offset, e) != 0)
+        return -1;
     const cJSON *race;
     cJSON_ArrayForEach(race, items) {
         if (merge_race(r, race, e) != 0)
@@ -313,6 +340,8 @@ static int flush_carry(source_run *r, results_progress *p, err *e)
 static int sweep_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
     results_progress *p = ctx;
+    if (check_page("results", items, offset, e) != 0)
+        return -1;
     const cJSON *race;
     long at = offset;
     int stop = 0;

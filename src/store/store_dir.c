@@ -268,6 +268,8 @@ static int list_entry(const char *dir, const char *name, void *ctx, err *e)
     if (l->field == NULL || (cJSON_IsString(v) && strcmp(v->valuestring, l->value) == 0))
         rc = l->fn(doc, l->ctx, e);
     cJSON_Delete(doc);
+    if (rc != 0)
+        err_wrap(e, "store document '%s'", path);
     return rc;
 }
 
