@@ -401,6 +401,33 @@ static int write_coverage(const stage_ctx *ctx, int first, int last, const cover
     return rc;
 }
 
+/* Warns about each season in [first, last] that source recorded complete
+ * with more races than the table has: a stored document was lost (the
+ * next source run notices it too, and refetches the season). */
+static void warn_lost(stage_ctx *ctx, const prepared *p, int first, int last)
+{
+    int i = 0;
+    for (int season = first; season <= last; season++) {
+        int races = 0;
+        for (; i < p->n && p->rows[i].season <= season; i++)
+            races += p->rows[i].season == season && (i == 0 || p->rows[i - 1].season != season ||
+                                                     p->rows[i - 1].round != p->rows[i].round);
+        char key[16];
+        snprintf(key, sizeof key, "%d", season);
+        const char *kv[] = {key};
+        cJSON *doc = NULL;
+        err ignored; /* an unreadable record: source reports it */
+        int recorded = 0;
+        if (store_get(ctx->st, "progress", kv, &doc, &ignored) == 0 &&
+            strcmp(jsonfile_str(doc, "complete", ""), "true") == 0 &&
+            jsonfile_int_in(doc, "races", 0, F1_ROUND_MAX, &recorded, &ignored) == 0 && races < recorded)
+            log_warn("prepare: season %d has %d races with results in the store, %d when source "
+                     "completed it (a document was lost?); run the source stage to refetch them",
+                     season, races, recorded);
+        cJSON_Delete(doc);
+    }
+}
+
 int stage_prepare(stage_ctx *ctx, err *e)
 {
     const config *c = ctx->cfg;
@@ -422,6 +449,7 @@ int stage_prepare(stage_ctx *ctx, err *e)
                  c->season_first, last);
         goto out;
     }
+    warn_lost(ctx, &p, c->season_first, last);
     if (empty > 0)
         log_warn("prepare: %d of the seasons %d-%d have no stored results (the first is %d); run the "
                  "source stage for them",

@@ -21,6 +21,7 @@
 
 #include "core/jsonfile.h"
 #include "core/log.h"
+#include "data/bounds.h"
 #include "data/result_row.h"
 #include "stages/source.h"
 
@@ -111,12 +112,17 @@ static int progress_get(source_run *r, int season, cJSON **doc, err *e)
     return store_get(r->st, "progress", kv, doc, e);
 }
 
-static int season_is_complete(source_run *r, int season, err *e, int *complete)
+/* *complete: whether the season's progress says so; *races: the races
+ * with results it had then (0 when unknown). */
+static int season_is_complete(source_run *r, int season, err *e, int *complete, int *races)
 {
     cJSON *doc = NULL;
     if (progress_get(r, season, &doc, e) != 0)
         return -1;
     *complete = doc != NULL && strcmp(jsonfile_str(doc, "complete", ""), "true") == 0;
+    *races = 0;
+    err ignored; /* unreadable: the schedule count still applies */
+    jsonfile_int_in(doc, "races", 0, F1_ROUND_MAX, races, &ignored);
     cJSON_Delete(doc);
     return 0;
 }
@@ -235,12 +241,14 @@ static int same_row(const cJSON *a, const cJSON *b)
            strcmp(jsonfile_str(da, "driverId", ""), jsonfile_str(db, "driverId", "")) == 0;
 }
 
-/* Merges one page's race into its stored document (see the file comment). */
-static int merge_race(source_run *r, const cJSON *race, err *e)
+/* Merges one page's race into its stored document (see the file comment).
+ * replace: store the page's race as it is, without reading the stored
+ * copy (refresh: that copy may be the corrupt one being repaired). */
+static int merge_race(source_run *r, const cJSON *race, int replace, err *e)
 {
     const char *kv[] = {jsonfile_str(race, "season", ""), jsonfile_str(race, "round", "")};
     cJSON *doc = NULL;
-    if (store_get(r->st, "results", kv, &doc, e) != 0)
+    if (!replace && store_get(r->st, "results", kv, &doc, e) != 0)
         return -1;
     if (doc == NULL) {
         doc = cJSON_Duplicate(race, 1);
@@ -284,6 +292,7 @@ typedef struct {
     long pages;
     cJSON *carry;       /* sweep: the race being collected, not yet stored */
     long carry_offset;  /* sweep: row offset of its first row */
+    int last_season, last_round; /* per season: the race merged last */
 } results_progress;
 
 static void log_page(const results_progress *p, long done, long total, int last)
@@ -300,8 +309,15 @@ static int season_page(source_run *r, const cJSON *items, long offset, long tota
         return -1;
     const cJSON *race;
     cJSON_ArrayForEach(race, items) {
-        if (merge_race(r, race, e) != 0)
+        int season = 0, round = 0;
+        result_race_key(race, &season, &round, e); /* checked by check_page */
+        /* With refresh, a race met for the first time this run replaces
+         * what is stored; its continuation on the next page merges. */
+        int replace = r->cfg->refresh && (season != p->last_season || round != p->last_round);
+        if (merge_race(r, race, replace, e) != 0)
             return -1;
+        p->last_season = season;
+        p->last_round = round;
     }
     p->pages++;
     log_page(p, offset + ergast_count_results(items), total, 0);
@@ -387,6 +403,42 @@ static int sweep_get(source_run *r, cJSON **cur, err *e)
     return store_get(r->st, "meta", kv, cur, e);
 }
 
+/* The resume offset of cursor cur into *offset: a whole number in
+ * [0, total] and no more than the rows stored (every row before the
+ * cursor is stored; the range starts at the API's first season).  The
+ * cursor is a file anyone with the data-dir can edit: anything else
+ * ("abc", null, -1, past total or past what is stored) starts a fresh
+ * sweep from row 0 with a warning, never a negative offset or a silently
+ * shortened range.  Returns 0, or -1 when the store cannot be read. */
+static int sweep_offset(source_run *r, const cJSON *cur, long *offset, err *e)
+{
+    int at = 0, total = 0;
+    err why;
+    err_clear(&why);
+    *offset = 0;
+    if (jsonfile_int_in(cur, "total", 0, JSONFILE_INT_MAX, &total, &why) != 0 ||
+        jsonfile_int_in(cur, "offset", 0, total, &at, &why) != 0) {
+        log_warn("meta document '%s': %s; starting a fresh sweep", SWEEP_KEY,
+                 why.msg[0] ? why.msg : "no offset or total");
+        return 0;
+    }
+    season_state *st = seasons_read(r, e);
+    if (st == NULL)
+        return -1;
+    long stored = 0;
+    for (int s = r->first; s <= r->last; s++)
+        stored += st[s - r->first].rows;
+    free(st);
+    if (at > stored) {
+        log_warn("meta document '%s': offset %d is past the %ld result rows stored; starting a fresh "
+                 "sweep",
+                 SWEEP_KEY, at, stored);
+        return 0;
+    }
+    *offset = at;
+    return 0;
+}
+
 /* Fetches everything in [first, last] with the unfiltered routes. */
 static int sweep(source_run *r, long offset, err *e)
 {
@@ -431,9 +483,9 @@ static int season_rows_recorded(source_run *r, int season, long *rows, err *e)
     cJSON *doc = NULL;
     if (progress_get(r, season, &doc, e) != 0)
         return -1;
-    *rows = doc ? (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "rows")) : 0;
-    if (*rows < 0)
-        *rows = 0;
+    int n = 0;
+    err ignored; /* not a row count: fetch the season from its start */
+    *rows = jsonfile_int_in(doc, "rows", 0, JSONFILE_INT_MAX, &n, &ignored) == 0 ? n : 0;
     cJSON_Delete(doc);
     return 0;
 }
@@ -445,7 +497,8 @@ static int seasons_results(source_run *r, const int *todo, size_t ntodo, err *e)
     int rc = total ? 0 : err_set(e, "out of memory");
     for (size_t i = 0; i < ntodo && rc == 0; i++) {
         long from = 0;
-        rc = season_rows_recorded(r, todo[i], &from, e);
+        if (!r->cfg->refresh)
+            rc = season_rows_recorded(r, todo[i], &from, e);
         char path[64];
         snprintf(path, sizeof path, "/%d/results.json", todo[i]);
         results_progress p = {0};
@@ -467,29 +520,82 @@ static int seasons_results(source_run *r, const int *todo, size_t ntodo, err *e)
     return rc;
 }
 
+/* Reopens each complete season of [first, last] that has fewer races with
+ * results in the store than its schedule (or its progress record) says: a
+ * document was lost.  Its progress becomes incomplete with 0 rows, so it
+ * is fetched again from its first row, by this run and any later one.
+ * Appends the reopened seasons to todo. */
+static int reopen_lost(source_run *r, const int *recorded, int *todo, int *ntodo, err *e)
+{
+    season_state *st = seasons_read(r, e);
+    if (st == NULL)
+        return -1;
+    int rc = 0;
+    for (int s = r->first; s <= r->last && rc == 0; s++) {
+        int k = s - r->first, expect = recorded[k];
+        if (expect < 0)
+            continue; /* not complete: fetched anyway */
+        if (st[k].scheduled > expect)
+            expect = st[k].scheduled;
+        if (st[k].with_results >= expect)
+            continue;
+        log_warn("season %d: %d races with results stored, its schedule has %d (a document was lost?); "
+                 "fetching the season again",
+                 s, st[k].with_results, expect);
+        season_state lost = st[k];
+        lost.rows = 0;
+        rc = season_mark(r, s, &lost, 0, e);
+        todo[(*ntodo)++] = s;
+    }
+    free(st);
+    return rc;
+}
+
+static int cmp_season(const void *a, const void *b)
+{
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
 int source_results(source_run *r, err *e)
 {
     int todo[256];
-    int ntodo = 0;
+    int ntodo = 0, ncomplete = 0;
+    /* recorded[k]: races of complete season first + k, -1 if incomplete */
+    int *recorded = malloc((size_t)(r->last - r->first + 1) * sizeof *recorded);
+    if (recorded == NULL)
+        return err_set(e, "out of memory");
     for (int s = r->first; s <= r->last && ntodo < 256; s++) {
-        int complete = 0;
-        if (!r->cfg->refresh && season_is_complete(r, s, e, &complete) != 0)
+        int complete = 0, races = 0;
+        if (!r->cfg->refresh && season_is_complete(r, s, e, &complete, &races) != 0) {
+            free(recorded);
             return -1;
+        }
+        recorded[s - r->first] = complete ? races : -1;
+        ncomplete += complete;
         if (!complete)
             todo[ntodo++] = s;
     }
+    int rc = ncomplete > 0 ? reopen_lost(r, recorded, todo, &ntodo, e) : 0;
+    free(recorded);
+    if (rc != 0)
+        return -1;
+    qsort(todo, (size_t)ntodo, sizeof *todo, cmp_season);
     if (ntodo == 0) {
         log_info("results: seasons %d-%d complete in the store; nothing to fetch", r->first, r->last);
         return 0;
     }
     cJSON *cur = NULL;
-    if (sweep_get(r, &cur, e) != 0)
+    if (!r->cfg->refresh && sweep_get(r, &cur, e) != 0)
         return -1;
     int first = 0, last = 0;
     int resumable = cur != NULL && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cur, "finished")) &&
                     jsonfile_int(cur, "first", &first) == 0 && first == r->first &&
                     jsonfile_int(cur, "last", &last) == 0 && last == r->last;
-    long offset = resumable ? (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cur, "offset")) : 0;
+    long offset = 0;
+    if (resumable && sweep_offset(r, cur, &offset, e) < 0) {
+        cJSON_Delete(cur);
+        return -1;
+    }
     cJSON_Delete(cur);
     long stored = 0;
     if (store_count(r->st, "results", &stored, e) != 0)
@@ -504,7 +610,6 @@ int source_results(source_run *r, err *e)
         return sweep(r, offset, e);
     }
     log_group_begin("races");
-    int rc = 0;
     for (int i = 0; i < ntodo && rc == 0; i++)
         rc = season_schedule(r, todo[i], e);
     log_group_end();

@@ -192,7 +192,10 @@ int dir_read_doc(const char *path, file_buf *fb, cJSON **out, err *e)
     cJSON *doc = cJSON_ParseWithLength(fb->data, len);
     if (!cJSON_IsObject(doc)) {
         cJSON_Delete(doc);
-        return err_setk(e, ERR_STORE, "store: '%s' is not a JSON document (corrupt store?)", path);
+        return err_setk(e, ERR_STORE,
+                        "store: '%s' is not a JSON document (corrupt; to repair: run source with input "
+                        "refresh: true over its season, or delete the file)",
+                        path);
     }
     *out = doc;
     return 0;
