@@ -457,7 +457,7 @@ static int validate_tune(const config *c, err *e)
     int n = 0;
     int rc = space_configs(&s, (space_method)c->tune, c->tune_trials, c->seed, "tune-space", &configs, &n, e);
     free(configs);
-    space_free(&s);
+    space_release(&s);
     if (rc == 0 && c->tune_shards > n)
         rc = err_setk(e, ERR_INPUT,
                       "input 'tune-shard': invalid value '%d/%d' (only %d configurations to split; "

@@ -414,8 +414,8 @@ static void test_non_finite(void)
         CHECK_INT(score_season(&s, &p, 2011, pred, 1, &e), 0);
         CHECK_INT(s.races[1].n_leaders, 1);
         CHECK_STR(id_of(&p, s.leader_rows[s.races[1].leader_first]), "y");
-        score_free(&s);
-        prepared_free(&p);
+        score_release(&s);
+        prepared_release(&p);
     }
 }
 

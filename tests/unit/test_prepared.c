@@ -229,7 +229,7 @@ static void test_read_bad_numbers(void)
         if (k == sizeof cases / sizeof *cases) { /* the unchanged row reads */
             CHECK_INT(prepared_read(path, &p, &e), 0);
             CHECK(p.n == 1 && p.rows[0].points == 18 && p.rows[0].grid == 3);
-            prepared_free(&p);
+            prepared_release(&p);
         } else {
             CHECK_MSG(prepared_read(path, &p, &e) == -1, "column %d '%s' accepted", cases[k].col,
                       cases[k].value);
