@@ -15,7 +15,8 @@
  * out) that prepared.csv holds: its prepared weather, as evaluate saw it.
  * An unknown grid is an error unless
  * predict-without-grid: then the entries of the previous race start at
- * the back of the grid.
+ * the back of the grid.  The log and the summary name the grid used
+ * (predict_grid_name: starting grid, qualifying order, back of the grid).
  *
  * Writes data-dir/predictions-next.csv (season, round, race_name,
  * driver_id, driver_name, constructor_id, grid, prediction, rank; by
@@ -165,11 +166,13 @@ static int append_race(const predict_race *r, const prepared *hist, prepared *al
     return 0;
 }
 
-static const char *grid_words(predict_grid g)
+/* Why the grid is what it is, for the summary after its name. */
+static const char *grid_why(predict_grid g)
 {
-    return g == PREDICT_GRID_STARTING     ? "the starting grid"
-           : g == PREDICT_GRID_QUALIFYING ? "the qualifying order"
-                                          : "**unknown**: every car starts at the back of the grid";
+    return g == PREDICT_GRID_STARTING     ? "published with the results"
+           : g == PREDICT_GRID_QUALIFYING ? "the starting grid is not published yet"
+                                          : "neither qualifying nor the starting grid is published: "
+                                            "predict-without-grid puts every car there";
 }
 
 /* predictions-next.csv, the summary table and the outputs; by[k] is the
@@ -187,11 +190,11 @@ static int report(stage_ctx *ctx, const predict_race *r, const model *m,
     snprintf(season, sizeof season, "%d", r->season);
     snprintf(round, sizeof round, "%d", r->round);
     if (csv_put_row(&csv, head, 9, e) != 0 ||
-        buf_printf(&md, e, "## Prediction: %s (%d round %d, %s)\n\nGrid: %s. Model trained on "
-                   "seasons %d-%d, %d trees.\n\n| rank | driver | constructor | grid | score |\n"
-                   "|---:|---|---|---:|---:|\n",
-                   r->race_name, r->season, r->round, r->date, grid_words(r->grid), m->train_first,
-                   m->train_last, m->bag.n_trees) != 0)
+        buf_printf(&md, e, "## Prediction: %s (%d round %d, %s)\n\nGrid used: %s (%s). Model "
+                   "trained on seasons %d-%d, %d trees.\n\n| rank | driver | constructor | grid | "
+                   "score |\n|---:|---|---|---:|---:|\n",
+                   r->race_name, r->season, r->round, r->date, predict_grid_name(r->grid),
+                   grid_why(r->grid), m->train_first, m->train_last, m->bag.n_trees) != 0)
         goto out;
     for (int k = 0; k < n; k++) {
         const prepared_row *x = &rows[by[k]];
@@ -216,8 +219,9 @@ static int report(stage_ctx *ctx, const predict_race *r, const model *m,
     if (stage_output_set(ctx, "predicted-winner", rows[by[0]].driver_id, e) != 0 ||
         stage_output_set(ctx, "predicted-winner-score", score, e) != 0)
         goto out;
-    log_info("predict: %s wins the %d %s with score %s (of %d drivers); wrote %s",
-             rows[by[0]].driver_id, r->season, r->race_name, score, n, path);
+    log_info("predict: %s wins the %d %s with score %s (of %d drivers, grid used: %s); wrote %s",
+             rows[by[0]].driver_id, r->season, r->race_name, score, n, predict_grid_name(r->grid),
+             path);
     rc = 0;
 out:
     buf_release(&csv);

@@ -14,8 +14,10 @@ product at this server.  It serves, on 127.0.0.1 only:
 
 Faults (API requests only): 429 with Retry-After over a per-second rate, every
 Nth request a 500, every Nth a truncated body, slow responses, a cutoff
-that hides data after a given race so tests can simulate new data arriving,
-and a poisoned field (one result row's value replaced, e.g. points "NaN").
+that hides data after a given race so tests can simulate new data arriving
+(with qualifying_cutoff, the qualifying of races after it up to a later race
+is published already, as on a race weekend's Saturday), and a poisoned
+field (one result row's value replaced, e.g. points "NaN").
 
 Every request appends "<api|wiki|control> <status> <path?query>" to --log
 before its response is written, so a client that has its answer can already
@@ -336,14 +338,17 @@ class Settings:
 
     PARSERS = {"rate_per_second": parse_count, "fail_500": parse_count, "truncate": parse_count,
                "slow_ms": parse_count, "slow_every": parse_count, "cutoff": parse_cutoff,
-               "wiki_fail_500": parse_count, "status_style": parse_style, "poison": parse_poison}
+               "qualifying_cutoff": parse_cutoff, "wiki_fail_500": parse_count,
+               "status_style": parse_style, "poison": parse_poison}
 
     def __init__(self, args):
         self.lock = threading.Lock()
         self.values = {"rate_per_second": args.rate_per_second, "fail_500": args.fail_500,
                        "truncate": args.truncate, "slow_ms": args.slow_ms, "slow_every": args.slow_every,
-                       "cutoff": parse_cutoff(args.cutoff), "wiki_fail_500": args.wiki_fail_500,
-                       "status_style": args.status_style, "poison": parse_poison(args.poison)}
+                       "cutoff": parse_cutoff(args.cutoff),
+                       "qualifying_cutoff": parse_cutoff(args.qualifying_cutoff),
+                       "wiki_fail_500": args.wiki_fail_500, "status_style": args.status_style,
+                       "poison": parse_poison(args.poison)}
         self.api_count = 0
         self.wiki_count = 0
         self.recent = collections.deque()  # times of recent accepted API requests
@@ -366,7 +371,8 @@ class Settings:
     def snapshot(self):
         with self.lock:
             out = dict(self.values)
-        out["cutoff"] = "%d:%d" % out["cutoff"] if out["cutoff"] else ""
+        for key in ("cutoff", "qualifying_cutoff"):
+            out[key] = "%d:%d" % out[key] if out[key] else ""
         out["poison"] = "set" if out["poison"] else ""
         return out
 
@@ -415,11 +421,13 @@ class ApiError(Exception):
 
 class View:
     """The data set as seen through a cutoff: seasons after the cutoff season do
-    not exist; races of that season after the cutoff round have no results."""
+    not exist; races of that season after the cutoff round have no results, and
+    no qualifying unless they are no later than qualifying_cutoff."""
 
-    def __init__(self, data, cutoff, status_style):
+    def __init__(self, data, cutoff, status_style, qualifying_cutoff=None):
         self.data = data
         self.cutoff = cutoff
+        self.qualifying_cutoff = qualifying_cutoff
         self.result_index = 1 if status_style == "jolpica" else 0
 
     def races(self):
@@ -436,7 +444,8 @@ class View:
         return [entry[self.result_index] for entry in race.results]
 
     def qualifying(self, race):
-        return race.qualifying if self.has_results(race) else []
+        ahead = self.qualifying_cutoff is not None and race.key <= self.qualifying_cutoff
+        return race.qualifying if ahead or self.has_results(race) else []
 
     def current_season(self):
         races = self.races()
@@ -541,7 +550,7 @@ def table_items(view, table, season, rnd):
     if table in ("results", "qualifying"):
         # Flattening all 27k result rows costs ~0.2 s; the data never changes
         # for one view, so each query's rows are built once.
-        key = (view.cutoff, view.result_index, table, season, rnd)
+        key = (view.cutoff, view.qualifying_cutoff, view.result_index, table, season, rnd)
         rows = view.data.row_cache.get(key)
         if rows is None:
             rows_of = view.results if table == "results" else view.qualifying
@@ -786,7 +795,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         host = self.headers.get("Host", "127.0.0.1")
         url = ("http://%s%s%s.json" % (host, API_PREFIX, path)).lower()
-        view = View(self.server.data, values["cutoff"], values["status_style"])
+        view = View(self.server.data, values["cutoff"], values["status_style"], values["qualifying_cutoff"])
         try:
             doc = api_response(view, path, query, url, values["poison"])
         except ApiError as e:
@@ -840,6 +849,8 @@ def parse_args(argv):
     p.add_argument("--slow-ms", type=int, default=0, help="delay API responses by MS")
     p.add_argument("--slow-every", type=int, default=1, help="only every Nth API response is slow")
     p.add_argument("--cutoff", default="", help="SEASON:ROUND: the API's data ends with this race")
+    p.add_argument("--qualifying-cutoff", default="",
+                   help="SEASON:ROUND: qualifying is published up to this race, even after --cutoff")
     p.add_argument("--poison", default="", help="SEASON:ROUND:FIELD:VALUE: the race's first result row "
                    "gets FIELD set to the string VALUE (null: JSON null)")
     p.add_argument("--wiki-fail-500", type=int, default=0, help="every Nth Wikipedia request answers 500")
