@@ -193,7 +193,10 @@ int dir_read_doc(const char *path, file_buf *fb, cJSON **out, err *e)
     cJSON *doc = cJSON_ParseWithLength(fb->data, len);
     if (!cJSON_IsObject(doc)) {
         cJSON_Delete(doc);
-        return err_setk(e, ERR_STORE, "store: '%s' is not a JSON document (corrupt store?)", path);
+        return err_setk(e, ERR_STORE,
+                        "store: '%s' is not a JSON document (corrupt; to repair: run source with input "
+                        "refresh: true over its season, or delete the file)",
+                        path);
     }
     *out = doc;
     return 0;
@@ -269,6 +272,8 @@ static int list_entry(const char *dir, const char *name, void *ctx, err *e)
     if (l->field == NULL || (cJSON_IsString(v) && strcmp(v->valuestring, l->value) == 0))
         rc = l->fn(doc, l->ctx, e);
     cJSON_Delete(doc);
+    if (rc != 0)
+        err_wrap(e, "store document '%s'", path);
     return rc;
 }
 

@@ -128,7 +128,34 @@ static void test_bad_inputs(void)
         {"retention-days", "91", "1 to 90"},
         {"artifact-name", "a/b", "without"},
         {"artifact-name", "x:y", "without"},
-        {"api-requests-per-second", "0", "positive"},
+        {"api-requests-per-second", "0", "0.001 to 1000"},
+        {"api-requests-per-second", "1e-300", "0.001 to 1000"},
+        {"api-requests-per-second", "0.0009", "0.001 to 1000"},
+        {"api-requests-per-second", "1001", "0.001 to 1000"},
+        {"api-requests-per-second", "nan", "0.001 to 1000"},
+        {"api-requests-per-second", "inf", "0.001 to 1000"},
+        {"api-requests-per-second", "0x10", "0.001 to 1000"},
+        {"api-requests-per-second", " 4", "0.001 to 1000"},
+        {"api-requests-per-hour", "3600001", "1 to 3600000"},
+        {"api-requests-per-hour", "0", "1 to 3600000"},
+        {"n-estimators", "100001", "whole number"},
+        {"n-estimators", " 5", "whole number"},
+        {"max-samples", "0x.8", "fraction"},
+        {"max-samples", "nan", "whole number"},
+        {"max-features", "1e-300", "whole number"},
+        {"max-features", "0.0e0", "fraction"},
+        {"max-depth", "1001", "whole number"},
+        {"threads", "1025", "whole number"},
+        {"seed", "18446744073709551616", "whole number"},
+        {"retention-days", "0", "1 to 90"},
+        {"tune-trials", "0", "whole number"},
+        {"tune-trials", "100001", "whole number"},
+        {"tune-validation", "0", "whole number"},
+        {"tune-validation", "51", "whole number"},
+        {"predict-season", "1949", "season"},
+        {"predict-season", "2101", "season"},
+        {"predict-round", "0", "1 to 99"},
+        {"predict-round", "100", "1 to 99"},
         {"api-requests-per-hour", "many", "whole number"},
         {"threads", "-2", "whole number"},
     };
@@ -154,6 +181,25 @@ static void test_bad_inputs(void)
     CHECK(strstr(e.msg, "no-such-option") != NULL);
     CHECK_INT(LOAD(&c, &e, "--seed"), -1);
     CHECK(strstr(e.msg, "needs a value") != NULL);
+}
+
+/* Sizes the tune inputs imply are checked at load, before any stage: a
+ * grid over the cap, more shards than configurations. */
+static void test_tune_sizes(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space",
+                   "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), -1);
+    CHECK_INT(e.kind, ERR_INPUT);
+    CHECK_MSG(strstr(e.msg, "'tune-space'") && strstr(e.msg, "1000000000 configurations"), "%s", e.msg);
+    /* The same space is fine for a random search of 60, and unused with tune off. */
+    CHECK_INT(LOAD(&c, &e, "--tune", "random", "--tune-space",
+                   "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
+    CHECK_INT(LOAD(&c, &e, "--tune-space", "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "3/3"), -1);
+    CHECK_MSG(strstr(e.msg, "'tune-shard'") && strstr(e.msg, "only 2 configurations"), "%s", e.msg);
+    CHECK_MSG(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "2/2", "--stages", "tune") == 0, "%s", e.msg);
 }
 
 /* A password in the URI never appears in an error message. */
@@ -195,6 +241,7 @@ int main(void)
     test_defaults();
     test_env_and_cli();
     test_bad_inputs();
+    test_tune_sizes();
     test_uri_secret();
     test_amounts();
     log_shutdown();

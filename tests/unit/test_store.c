@@ -208,13 +208,16 @@ static void check_list(store *s)
     CHECK_INT(list(s, "results", NULL, NULL).n, 0);
     CHECK_INT(count(s, "results"), 0);
 
-    /* A visitor's error stops the walk and reaches the caller intact. */
+    /* A visitor's error stops the walk and reaches the caller intact,
+     * prefixed with the document it was about. */
     seen stop = {0, 0, 1};
     err e;
     err_clear(&e);
     CHECK_INT(store_list(s, "races", NULL, NULL, visit, &stop, &e), -1);
     CHECK_INT(stop.n, 1);
-    CHECK_STR(e.msg, "visitor stops here");
+    CHECK_MSG(strstr(e.msg, "document") != NULL && strstr(e.msg, "2020") != NULL &&
+                  strcmp(e.msg + strlen(e.msg) - 18, "visitor stops here") == 0,
+              "%s", e.msg);
 }
 
 /* store_list_parts: each part's visitor context counts what it saw. */
@@ -270,11 +273,14 @@ static void check_list_parts(store *s, int splits)
     }
     CHECK_MSG(once, "a document was visited twice or never");
     CHECK_INT(total, PART_DOCS);
-    /* a visitor's error in any part reaches the caller intact */
+    /* a visitor's error in any part reaches the caller intact, naming
+     * the document */
     for (int k = 0; k < PART_MAX; k++)
         parts[k] = (part_seen){seen, 0, 250};
     CHECK_INT(store_list_parts(s, "circuits", PART_MAX, visit_part, ctxs, &e), -1);
-    CHECK_STR(e.msg, "part visitor stops at c250");
+    CHECK_MSG(strstr(e.msg, "c250") != NULL && strstr(e.msg, "document") != NULL &&
+                  strcmp(e.msg + strlen(e.msg) - 26, "part visitor stops at c250") == 0,
+              "%s", e.msg);
     CHECK_INT(store_list_parts(s, "nosuch", PART_MAX, visit_part, ctxs, &e), -1);
 }
 
