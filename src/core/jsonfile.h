@@ -48,9 +48,10 @@ int jsonfile_write(const char *path, const cJSON *root, jsonfile_style style, er
  * the tree, or NULL with e set (kind ERR_DATA). */
 cJSON *jsonfile_parse(const char *data, size_t len, const char *what, err *e);
 
-/* Reads and parses the file at path (at most cap bytes; 0 = no cap).
- * Returns the tree, or NULL with e set (kind ERR_DATA) when the file cannot
- * be read or is not JSON. */
+/* Reads and parses the file of data-dir at path, as fs_read_file does: a
+ * regular file (no symlink, FIFO or device) of at most cap bytes (0 =
+ * FS_READ_MAX).  Returns the tree, or NULL with e set (kind ERR_DATA) when
+ * the file cannot be read or is not JSON. */
 cJSON *jsonfile_load(const char *path, size_t cap, err *e);
 
 /* The item at a dotted path of object keys and array indexes

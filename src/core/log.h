@@ -3,7 +3,13 @@
  *
  * Every line goes to stdout as GitHub workflow-command text: plain progress
  * lines, ::group::/::endgroup::, ::notice::/::warning::/::error::
- * annotations (escaped as the runner expects), each flushed at once.
+ * annotations, each flushed at once.  A message may carry text from
+ * anywhere (inputs, API and Wikipedia strings, file names), so one call
+ * always prints exactly one line that can start no workflow command but
+ * its own: annotation and group messages are escaped as the runner expects
+ * (% CR LF as %25 %0D %0A; it shows the original), plain lines get CR and
+ * LF as %0D %0A and lose the two ways into a command, a leading "::" and
+ * "##[" (log.c says how).
  * log_mask() prints ::add-mask:: for a secret before anything could print
  * it, and remembers it so this logger also replaces it with *** in every
  * later line (defence in depth: act does not mask).  The logger owns its

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "core/jsonfile.h"
+#include "core/mdesc.h"
 
 #define MD_DASH "–"
 
@@ -19,17 +20,7 @@ static const char *md_num(char *out, size_t n, const char *fmt, double v)
 
 int metrics_md_cell(buf *out, const char *s, err *e)
 {
-    for (const char *p = s; *p; p++) {
-        const char *rep = NULL;
-        char one[2] = {*p, '\0'};
-        if (*p == '|')
-            rep = "\\|";
-        else if (*p == '\n' || *p == '\r')
-            rep = " ";
-        if (buf_puts(out, rep ? rep : one, e) != 0)
-            return -1;
-    }
-    return 0;
+    return mdesc_text(out, s, e);
 }
 
 /* One row: label | precision | expected | top-3 | hits / races, read from

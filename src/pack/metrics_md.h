@@ -14,8 +14,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-/* Appends s as the content of one table cell: '|' escaped as "\|", CR and
- * LF turned into spaces, so a value can never break the table. */
+/* Appends s (text from a file or the API) as the content of one table
+ * cell, made inert by mdesc_text: it can neither break the table nor
+ * start any Markdown or HTML. */
 int metrics_md_cell(buf *out, const char *s, err *e);
 
 /* The table of the model against the pole and leader baselines

@@ -23,8 +23,10 @@
 /* Writes the outputs and summary for the run in ctx; ok says whether it
  * succeeded.  Does nothing outside Actions (no GITHUB_OUTPUT or
  * GITHUB_STEP_SUMMARY).  A data-dir file that cannot be parsed is skipped
- * with a warning.  Returns 0, or -1 when an output or the summary could
- * not be written (the rest is still attempted). */
+ * with a warning, and so is a summary over the runner's size limit.
+ * Returns 0, or -1 with the first error (naming the file) when an output or
+ * the summary could not be written (the rest is still attempted): main
+ * fails the step then. */
 int report_write(const stage_ctx *ctx, int ok, err *e);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "core/jsonfile.h"
+#include "core/mdesc.h"
 #include "report/filecmd.h"
 #include "pack/metrics_md.h"
 #include "stages/registry.h"
@@ -35,14 +36,21 @@ static int summary_stages(buf *b, const summary_run *r, err *e)
 
 static int summary_artifact(buf *b, const summary_run *r, err *e)
 {
+    /* upload.json and the path come from data-dir: inert text (mdesc.h) */
     if (r->upload != NULL)
-        return buf_printf(b, e, "**Artifact:** [%s](%s) (id %s, sha256 `%s`)\n\n",
-                          jsonfile_str(r->upload, "name", "artifact"),
-                          jsonfile_str(r->upload, "artifact_url", ""),
-                          jsonfile_str(r->upload, "artifact_id", ""),
-                          jsonfile_str(r->upload, "artifact_digest", ""));
+        return buf_puts(b, "**Artifact:** ", e) != 0 ||
+                       mdesc_link(b, jsonfile_str(r->upload, "name", "artifact"),
+                                  jsonfile_str(r->upload, "artifact_url", ""), e) != 0 ||
+                       buf_puts(b, " (id ", e) != 0 ||
+                       mdesc_text(b, jsonfile_str(r->upload, "artifact_id", ""), e) != 0 ||
+                       buf_puts(b, ", sha256 ", e) != 0 ||
+                       mdesc_text(b, jsonfile_str(r->upload, "artifact_digest", ""), e) != 0
+                   ? -1
+                   : buf_puts(b, ")\n\n", e);
     if (r->zip_path != NULL)
-        return buf_printf(b, e, "**Package:** `%s` (not uploaded)\n\n", r->zip_path);
+        return buf_puts(b, "**Package:** ", e) != 0 || mdesc_text(b, r->zip_path, e) != 0
+                   ? -1
+                   : buf_puts(b, " (not uploaded)\n\n", e);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -257,6 +258,24 @@ static void test_refusals(void)
     model m;
     err e;
     CHECK_INT(model_read(path_of("missing.json"), &m, &e), -1);
+
+    /* Over MODEL_FILE_MAX (a sparse file: no disk used): refused before it
+     * is read, naming the file and the cap. */
+    FILE *f = fopen(path_of("huge.json"), "w");
+    CHECK(f != NULL && ftruncate(fileno(f), (off_t)MODEL_FILE_MAX + 1) == 0);
+    if (f != NULL)
+        fclose(f);
+    CHECK_INT(model_read(path_of("huge.json"), &m, &e), -1);
+    CHECK_MSG(strstr(e.msg, "huge.json' is 268435457 bytes, over the 256 MiB") != NULL, "%s", e.msg);
+    unlink(path_of("huge.json"));
+    /* a FIFO: refused at once, never waited on */
+    alarm(20);
+    CHECK_INT(mkfifo(path_of("fifo.json"), 0644), 0);
+    CHECK_INT(model_read(path_of("fifo.json"), &m, &e), -1);
+    CHECK_MSG(strstr(e.msg, "fifo.json") && strstr(e.msg, "a FIFO"), "%s", e.msg);
+    CHECK_INT(model_load(path_of("fifo.json"), FS_FOLLOW, &m, &e), -1);
+    unlink(path_of("fifo.json"));
+    alarm(0);
 }
 
 static void test_numfmt(void)
