@@ -39,6 +39,7 @@ static inline int zip_fixture_write(const char *path, const zip_fixture_member *
 static inline unsigned char *zip_fixture_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
+    *len = 0;
     if (f == NULL)
         return NULL;
     fseek(f, 0, SEEK_END);
