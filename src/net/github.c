@@ -416,7 +416,8 @@ int github_download(github_client *g, const char *url, size_t cap, buf *out, err
             char msg[256];
             error_message(&resp.body, msg, sizeof msg);
             buf_release(&resp.body);
-            g->failure = failure_of(status);
+            /* Past the API, a refusal is the storage's, not the token's. */
+            g->failure = hop == 0 ? failure_of(status) : GITHUB_FAILED;
             err_setk(e, ERR_NETWORK, "GET %s: HTTP %ld%s%s", shown, status, msg[0] ? ": " : "", msg);
             goto out;
         }

@@ -20,7 +20,9 @@ Strict the way GitHub is, and stricter where a test needs it to be:
     writes answer 403 "Resource not accessible by integration");
   - every API answer carries x-ratelimit-* headers; a repository seeded
     with "rate_limited": N answers its first N requests 403 with
-    x-ratelimit-remaining: 0 and a reset one second ahead;
+    x-ratelimit-remaining: 0 and a reset one second ahead, one seeded with
+    "secondary_limited": N its first N requests 403 with Retry-After: 3
+    (GitHub's secondary rate limit);
   - lists are paged (per_page at most 100, default 30; page from 1) with
     Link: <...>; rel="next", <...>; rel="last" (and prev/first), whose URLs
     use /repositories/{id}/... as GitHub's do; a repository seeded with
@@ -65,7 +67,8 @@ def seed(doc):
     """Each repository: {"default_branch", "id", "artifacts": [{"id", "name",
     "created_at", "expired", "head_branch", "head_sha", "run_id", "zip_path",
     "location", "archive_download_url", "size_in_bytes"}], "issues": {"N":
-    [{"id", "body", "login"}]}, "no_link", "rate_limited", "link_host"}.
+    [{"id", "body", "login"}]}, "no_link", "rate_limited", "secondary_limited",
+    "link_host"}.
     "location" replaces the 302's Location and "link_host" the host of
     paging links (to test hostile redirects and links)."""
     with LOCK:
@@ -183,6 +186,14 @@ class Api(Base):
             limited = repo.get("rate_limited", 0) > 0
             if limited:
                 repo["rate_limited"] -= 1
+            secondary = not limited and repo.get("secondary_limited", 0) > 0
+            if secondary:
+                repo["secondary_limited"] -= 1
+        if secondary:
+            return self.reply(403, {"message": "You have exceeded a secondary rate limit. Please wait a "
+                                    "few minutes before you try again.",
+                                    "documentation_url": DOCS + "/overview/rate-limits-for-the-rest-api",
+                                    "status": "403"}, headers=self.rate_headers() + [("Retry-After", "3")])
         if limited:
             return self.reply(403, {"message": "API rate limit exceeded for installation ID 1.",
                                     "documentation_url": DOCS + "/overview/rate-limits-for-the-rest-api",

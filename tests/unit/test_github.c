@@ -29,6 +29,8 @@
 /* ---- the fake ------------------------------------------------------------ */
 
 static char dir[] = "/tmp/f1-github-XXXXXX";
+/* The signature the fake's blob host checks (SIG in fake_github_api.py). */
+static const char BLOB_SIG[] = "sv=2023-11-03&se=2030-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=c2lnbmVk%2Bc2ln%3D";
 static int api_port, blob_port;
 static pid_t fake_pid;
 
@@ -596,6 +598,11 @@ static void test_download_hostile(void)
     add_artifact(arts, 5, "f1-model", "2024-01-01T00:00:00Z", "main", 0, zip);
     cJSON_AddStringToObject(cJSON_GetArrayItem(arts, 0), "location", "file:///etc/passwd");
     add_artifact(arts, 6, "f1-model", "2024-01-01T00:00:00Z", "main", 0, zip);
+    add_artifact(arts, 9, "f1-model", "2024-01-01T00:00:00Z", "main", 0, zip);
+    char loc[256];
+    snprintf(loc, sizeof loc, "//127.0.0.2:%d/blob/9?%s", blob_port, BLOB_SIG);
+    cJSON_AddStringToObject(cJSON_GetArrayItem(arts, 2), "location", loc);
+    add_artifact(arts, 10, "f1-model", "2024-01-01T00:00:00Z", "main", 0, NULL);
     fake_seed("octo/f1", repo);
     github_client *g = client_for("octo/f1", "ghs_write");
     snprintf(saved, sizeof saved, "%s/hostile.zip", dir);
@@ -630,7 +637,24 @@ static void test_download_hostile(void)
     CHECK_INT(github_artifact_download(g, &a, saved, 20, &e), -1);
     CHECK_MSG(strstr(e.msg, "exceeds the limit of 20 bytes") != NULL, "%s", e.msg);
     CHECK(!fs_exists(saved));
+    /* A scheme-relative Location resolves against the API's URL. */
+    a.id = 9;
+    snprintf(a.download_url, sizeof a.download_url, "%s/repos/octo/f1/actions/artifacts/9/zip", api_url);
+    CHECK_INT(github_artifact_download(g, &a, saved, 0, &e), 0);
+    CHECK(fs_exists(saved));
+    unlink(saved);
+    /* The blob store refusing is a network failure, not the token's. */
+    a.id = 10;
+    snprintf(a.download_url, sizeof a.download_url, "%s/repos/octo/f1/actions/artifacts/10/zip", api_url);
+    CHECK_INT(github_artifact_download(g, &a, saved, 0, &e), -1);
+    CHECK_INT(github_last_failure(g), GITHUB_FAILED);
+    CHECK_INT(e.kind, ERR_NETWORK);
+    CHECK_MSG(strstr(e.msg, "GET http://127.0.0.2:") != NULL && strstr(e.msg, "/blob/10: HTTP 404") != NULL,
+              "%s", e.msg);
+    CHECK(!fs_exists(saved));
     /* And within the cap it works, through the blob host. */
+    a.id = 6;
+    snprintf(a.download_url, sizeof a.download_url, "%s/repos/octo/f1/actions/artifacts/6/zip", api_url);
     CHECK_INT(github_artifact_download(g, &a, saved, 0, &e), 0);
     CHECK(fs_exists(saved));
     check_headers_and_token("ghs_write");
@@ -681,6 +705,19 @@ static void test_rate_limit_waits(void)
     cJSON *lists = fake_log("api", "/actions/artifacts");
     CHECK_INT(cJSON_GetArraySize(lists), 3);
     cJSON_Delete(lists);
+    github_free(g);
+
+    /* A secondary rate limit: 403 with Retry-After, waited as asked. */
+    cJSON *secondary = cJSON_CreateObject();
+    cJSON *sarts = cJSON_AddArrayToObject(secondary, "artifacts");
+    add_artifact(sarts, 8, "f1-model", "2024-01-01T00:00:00Z", "main", 0, zip);
+    cJSON_AddNumberToObject(secondary, "secondary_limited", 1);
+    fake_seed("octo/f1", secondary);
+    g = client_for("octo/f1", "ghs_write");
+    CHECK_INT(github_artifact_find(g, "f1-model", "main", &a, &e), 0);
+    CHECK_INT(a.id, 8);
+    CHECK_INT(clk.n, 1);
+    CHECK_NEAR(clk.slept[0], 3, 1e-9);
     github_free(g);
 
     /* Past GITHUB_RATE_WAITS it fails as rate-limited. */
