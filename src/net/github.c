@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,37 @@ github_failure github_last_failure(const github_client *g)
     return g->failure;
 }
 
+int github_explain(const github_client *g, const github_hints *h, err *e, const char *fmt, ...)
+{
+    const char *hint = NULL;
+    switch (g->failure) {
+    case GITHUB_UNAUTHORIZED:
+        hint = h->unauthorized;
+        break;
+    case GITHUB_FORBIDDEN:
+        hint = h->forbidden;
+        break;
+    case GITHUB_NOT_FOUND:
+        hint = h->not_found;
+        break;
+    case GITHUB_GONE:
+        hint = h->gone;
+        break;
+    default:
+        break;
+    }
+    if (e == NULL)
+        return -1;
+    char context[512], cause[ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(context, sizeof context, fmt, ap);
+    va_end(ap);
+    memcpy(cause, e->msg, sizeof cause);
+    return err_setk(e, hint ? ERR_INPUT : ERR_NETWORK, "%s: %.600s%s%s%s", context, cause,
+                    hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+}
+
 const char *github_repository(const github_client *g)
 {
     return g->repo;
@@ -267,6 +299,39 @@ static github_failure failure_of(long status)
     }
 }
 
+/* The headers of every API request, plus `extra` (may be NULL), into
+ * h[5], NULL-terminated. */
+static void api_headers(const github_client *g, const char *h[5], const char *extra)
+{
+    h[0] = "Accept: application/vnd.github+json";
+    h[1] = "X-GitHub-Api-Version: " GITHUB_API_VERSION;
+    h[2] = g->auth;
+    h[3] = extra;
+    h[4] = NULL;
+}
+
+/* Starts a call that sends the token to url: shown gets the URL without
+ * its query (GITHUB_SHOWN bytes), the failure is preset, and a URL off
+ * the API's origin is refused. */
+static int token_gate(github_client *g, const char *url, char *shown, err *e)
+{
+    http_url_no_query(url, shown, GITHUB_SHOWN);
+    g->failure = GITHUB_FAILED;
+    if (!github_same_origin(g, url))
+        return err_setk(e, ERR_NETWORK, "refusing to send the GitHub token to '%s': it is not on the "
+                                        "API's origin %s", shown, g->origin);
+    return 0;
+}
+
+/* "METHOD URL: HTTP status: GitHub's message" for a final non-2xx answer. */
+static int answer_error(const char *method, const char *shown, const http_resp *resp, err *e)
+{
+    char msg[256];
+    error_message(&resp->body, msg, sizeof msg);
+    return err_setk(e, ERR_NETWORK, "%s %s: HTTP %ld%s%s", method, shown, resp->status, msg[0] ? ": " : "",
+                    msg);
+}
+
 /* The answer to one request, rate limits waited out.  Returns 0 with a
  * final answer in *resp (any status), or -1 with e set. */
 static int call_answer(github_client *g, http_client *h, const http_req *r, const char *shown,
@@ -297,19 +362,15 @@ int github_call(github_client *g, const char *method, const char *url, const cJS
                 long *status, cJSON **json, err *e)
 {
     char shown[GITHUB_SHOWN];
-    http_url_no_query(url, shown, sizeof shown);
     *json = NULL;
     *status = 0;
-    g->failure = GITHUB_FAILED;
-    if (!github_same_origin(g, url))
-        return err_setk(e, ERR_NETWORK, "refusing to send the GitHub token to '%s': it is not on the "
-                                        "API's origin %s", shown, g->origin);
+    if (token_gate(g, url, shown, e) != 0)
+        return -1;
     char *text = body ? cJSON_PrintUnformatted(body) : NULL;
     if (body != NULL && text == NULL)
         return err_set(e, "%s %s: out of memory", method, shown);
-    const char *headers[] = {"Accept: application/vnd.github+json",
-                             "X-GitHub-Api-Version: " GITHUB_API_VERSION, g->auth,
-                             text ? "Content-Type: application/json" : NULL, NULL};
+    const char *headers[5];
+    api_headers(g, headers, text ? "Content-Type: application/json" : NULL);
     http_req r = {.method = method, .url = url, .headers = headers, .body = text,
                   .body_len = text ? strlen(text) : 0};
     http_resp resp;
@@ -319,11 +380,8 @@ int github_call(github_client *g, const char *method, const char *url, const cJS
         return -1;
     *status = resp.status;
     if (resp.status / 100 != 2) {
-        char msg[256];
-        error_message(&resp.body, msg, sizeof msg);
         g->failure = failure_of(resp.status);
-        rc = err_setk(e, ERR_NETWORK, "%s %s: HTTP %ld%s%s", method, shown, resp.status,
-                      msg[0] ? ": " : "", msg);
+        rc = answer_error(method, shown, &resp, e);
     } else if (resp.body.len > 0) {
         char what[GITHUB_SHOWN + 64];
         snprintf(what, sizeof what, "the answer to %s %s", method, shown);
@@ -372,10 +430,9 @@ static char *resolve_location(const char *base, const char *loc)
 static int download_hop(github_client *g, http_client *dl, const char *url, int hop, http_resp *resp,
                         err *e)
 {
-    const char *api_headers[] = {"Accept: application/vnd.github+json",
-                                 "X-GitHub-Api-Version: " GITHUB_API_VERSION, g->auth, NULL};
-    http_req r = {.method = "GET", .url = url, .headers = hop == 0 ? api_headers : NULL,
-                  .no_follow = 1};
+    const char *headers[5];
+    api_headers(g, headers, NULL);
+    http_req r = {.method = "GET", .url = url, .headers = hop == 0 ? headers : NULL, .no_follow = 1};
     char shown[GITHUB_SHOWN];
     http_url_no_query(url, shown, sizeof shown);
     return call_answer(g, dl, &r, shown, resp, e);
@@ -384,11 +441,8 @@ static int download_hop(github_client *g, http_client *dl, const char *url, int 
 int github_download(github_client *g, const char *url, size_t cap, buf *out, err *e)
 {
     char shown[GITHUB_SHOWN];
-    http_url_no_query(url, shown, sizeof shown);
-    g->failure = GITHUB_FAILED;
-    if (!github_same_origin(g, url))
-        return err_setk(e, ERR_NETWORK, "refusing to send the GitHub token to '%s': it is not on the "
-                                        "API's origin %s", shown, g->origin);
+    if (token_gate(g, url, shown, e) != 0)
+        return -1;
     http_opts o;
     http_opts_default(&o);
     o.max_body = cap;
@@ -413,12 +467,10 @@ int github_download(github_client *g, const char *url, size_t cap, buf *out, err
             break;
         }
         if (!is_redirect(status)) {
-            char msg[256];
-            error_message(&resp.body, msg, sizeof msg);
-            buf_release(&resp.body);
             /* Past the API, a refusal is the storage's, not the token's. */
             g->failure = hop == 0 ? failure_of(status) : GITHUB_FAILED;
-            err_setk(e, ERR_NETWORK, "GET %s: HTTP %ld%s%s", shown, status, msg[0] ? ": " : "", msg);
+            answer_error("GET", shown, &resp, e);
+            buf_release(&resp.body);
             goto out;
         }
         buf_release(&resp.body);

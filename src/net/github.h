@@ -87,6 +87,23 @@ void github_free(github_client *g);
  * succeeded). */
 github_failure github_last_failure(const github_client *g);
 
+/* What each kind of refusal asks of the user, for github_explain (NULL =
+ * nothing the user can do about it). */
+typedef struct {
+    const char *unauthorized;
+    const char *forbidden;
+    const char *not_found;
+    const char *gone;
+} github_hints;
+
+/* Rewrites e (the failure of the client's last call) as
+ * "<context>: <cause> (<hint>)", context printf-formatted.  Kind
+ * ERR_INPUT when h has a hint for github_last_failure() (a refusal the
+ * user can fix: token, permission, name), else ERR_NETWORK with no hint
+ * (GitHub or the network failed).  Returns -1. */
+int github_explain(const github_client *g, const github_hints *h, err *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* "owner/name" of the client's repository. */
 const char *github_repository(const github_client *g);
 

@@ -196,35 +196,17 @@ static int find_item(const cJSON *item, void *vctx, err *e)
     return 0;
 }
 
-/* Rewrites e as "input 'baseline-model' (artifact:NAME): <cause><hint>",
- * the hint saying what the kind of failure expects; kind ERR_INPUT for
- * refusals the user can fix. */
+/* What the user can do about each refusal of a baseline lookup. */
+static const github_hints baseline_hints = {
+    .unauthorized = "the github-token input was refused: expected a valid token such as ${{ github.token }}",
+    .forbidden = "the token may not read artifacts: expected one with the 'actions: read' permission",
+    .not_found = "the repository or the artifact does not exist or the token cannot see it",
+    .gone = "the artifact has expired",
+};
+
 static int baseline_error(const github_client *g, const char *name, err *e)
 {
-    const char *hint = "";
-    err_kind kind = ERR_INPUT;
-    switch (github_last_failure(g)) {
-    case GITHUB_UNAUTHORIZED:
-        hint = " (the github-token input was refused: expected a valid token such as ${{ github.token }})";
-        break;
-    case GITHUB_FORBIDDEN:
-        hint = " (the token may not read artifacts: expected one with the 'actions: read' permission)";
-        break;
-    case GITHUB_NOT_FOUND:
-        hint = " (the repository or the artifact does not exist or the token cannot see it)";
-        break;
-    case GITHUB_GONE:
-        hint = " (the artifact has expired)";
-        break;
-    default:
-        kind = ERR_NETWORK;
-        break;
-    }
-    if (e == NULL)
-        return -1;
-    char cause[ERR_MSG_MAX];
-    memcpy(cause, e->msg, sizeof cause);
-    return err_setk(e, kind, INPUT " (artifact:%.200s): %.600s%s", name, cause, hint);
+    return github_explain(g, &baseline_hints, e, INPUT " (artifact:%.200s)", name);
 }
 
 int github_artifact_find(github_client *g, const char *name, const char *branch, github_artifact *out,

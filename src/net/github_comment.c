@@ -71,31 +71,17 @@ static int comment_read(const cJSON *json, const char *what, github_comment *out
     return 0;
 }
 
-/* Rewrites e with the input's name and what the failure kind expects. */
+/* What the user can do about each refusal of the comment calls. */
+static const github_hints comment_hints = {
+    .unauthorized = "the github-token input was refused: expected a valid token such as ${{ github.token }}",
+    .forbidden = "the token may not write comments: pull requests from forks get a read-only token; "
+                 "expected the 'pull-requests: write' permission",
+    .not_found = "no such pull request, or the token cannot see it",
+};
+
 static int comment_error(const github_client *g, long long issue, err *e)
 {
-    const char *hint = "";
-    err_kind kind = ERR_INPUT;
-    switch (github_last_failure(g)) {
-    case GITHUB_UNAUTHORIZED:
-        hint = " (the github-token input was refused: expected a valid token such as ${{ github.token }})";
-        break;
-    case GITHUB_FORBIDDEN:
-        hint = " (the token may not write comments: pull requests from forks get a read-only token; "
-               "expected the 'pull-requests: write' permission)";
-        break;
-    case GITHUB_NOT_FOUND:
-        hint = " (no such pull request, or the token cannot see it)";
-        break;
-    default:
-        kind = ERR_NETWORK;
-        break;
-    }
-    if (e == NULL)
-        return -1;
-    char cause[ERR_MSG_MAX];
-    memcpy(cause, e->msg, sizeof cause);
-    return err_setk(e, kind, INPUT ": pull request #%lld: %.700s%s", issue, cause, hint);
+    return github_explain(g, &comment_hints, e, INPUT ": pull request #%lld", issue);
 }
 
 int github_comment_upsert(github_client *g, long long issue, const char *marker, const char *body,

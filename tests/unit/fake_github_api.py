@@ -6,8 +6,8 @@ repos), plus the blob host the artifact download redirects to.
 
 Two servers: the API on 127.0.0.1 and the blob store on 127.0.0.2 (another
 host name, as GitHub's signed download URLs are on another host).  Writes
-"API_PORT BLOB_PORT PID" to --port-file (or prints it), then serves until
-killed or for --lifetime seconds at most.  Python 3 standard library only.
+"API_PORT BLOB_PORT PID" to --port-file, then serves until killed or for
+--lifetime seconds at most.  Python 3 standard library only.
 
 Strict the way GitHub is, and stricter where a test needs it to be:
   - no User-Agent: 403 "Request forbidden by administrative rules ...";
@@ -390,20 +390,16 @@ class Blob(Base):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lifetime", type=float, default=300)
-    ap.add_argument("--port-file")
+    ap.add_argument("--port-file", required=True)
     args = ap.parse_args()
     api = ThreadingHTTPServer((API_HOST, 0), Api)
     blob = ThreadingHTTPServer((BLOB_HOST, 0), Blob)
     api.daemon_threads = blob.daemon_threads = True
     STATE["blob_port"] = blob.server_address[1]
-    line = "%d %d %d\n" % (api.server_address[1], blob.server_address[1], os.getpid())
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write(line)
-        os.rename(args.port_file + ".tmp", args.port_file)
-    else:
-        sys.stdout.write(line)
-        sys.stdout.flush()
+    # Written whole and renamed, so the test never reads half a line.
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write("%d %d %d\n" % (api.server_address[1], blob.server_address[1], os.getpid()))
+    os.rename(args.port_file + ".tmp", args.port_file)
     for srv in (api, blob):
         threading.Thread(target=srv.serve_forever, daemon=True).start()
     time.sleep(args.lifetime)

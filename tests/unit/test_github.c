@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "check.h"
+#include "fake_server.h"
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/markdown.h"
@@ -31,49 +32,15 @@
 static char dir[] = "/tmp/f1-github-XXXXXX";
 /* The signature the fake's blob host checks (SIG in fake_github_api.py). */
 static const char BLOB_SIG[] = "sv=2023-11-03&se=2030-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=c2lnbmVk%2Bc2ln%3D";
-static int api_port, blob_port;
-static pid_t fake_pid;
-
-static int fake_start(void)
-{
-    char portfile[128], cmd[512];
-    snprintf(portfile, sizeof portfile, "%s/fake.port", dir);
-    snprintf(cmd, sizeof cmd, "python3 unit/fake_github_api.py --lifetime 300 --port-file %s >/dev/null 2>&1 &",
-             portfile);
-    if (system(cmd) != 0)
-        return -1;
-    for (int i = 0; i < 200; i++) {
-        FILE *f = fopen(portfile, "r");
-        int ok = f != NULL && fscanf(f, "%d %d %d", &api_port, &blob_port, &fake_pid) == 3;
-        if (f != NULL)
-            fclose(f);
-        if (ok)
-            return 0;
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return -1;
-}
+/* The fake's API port, blob port and pid, as it writes them. */
+static int fake[3];
+#define api_port (fake[0])
+#define blob_port (fake[1])
 
 /* A control request to the fake; the body as a string (caller frees). */
 static char *fake_control(const char *method, const char *path, const char *body)
 {
-    http_opts o;
-    http_opts_default(&o);
-    o.max_attempts = 1;
-    err e;
-    http_client *c = http_new(&o, &e);
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", api_port, path);
-    http_req r = {.method = method, .url = url, .body = body, .body_len = body ? strlen(body) : 0};
-    http_resp resp;
-    char *out = NULL;
-    if (c != NULL && http_do(c, &r, &resp, &e) == 0) {
-        out = resp.status == 200 ? buf_detach(&resp.body) : NULL;
-        buf_release(&resp.body);
-    }
-    http_free(c);
-    return out;
+    return fake_server_call(api_port, method, path, body, NULL);
 }
 
 static void fake_reset(void)
@@ -132,27 +99,8 @@ static cJSON *fake_comments(const char *full, int issue)
 
 /* ---- clients ------------------------------------------------------------- */
 
-typedef struct {
-    double now;
-    double slept[16];
-    int n;
-} fake_clock;
-
-static double clock_now(void *ctx)
-{
-    return ((fake_clock *)ctx)->now;
-}
-
-static void clock_sleep(void *ctx, double s)
-{
-    fake_clock *c = ctx;
-    if (c->n < 16)
-        c->slept[c->n++] = s;
-    c->now += s;
-}
-
 static fake_clock clk;
-static pacer_clock clock_hooks = {clock_now, clock_sleep, &clk};
+static pacer_clock clock_hooks = {fake_now, fake_sleep, &clk};
 static char api_url[64];
 
 static github_client *client_for(const char *repo, const char *token)
@@ -217,6 +165,31 @@ static cJSON *baseline_repo(const char *default_branch, const char *zip_target, 
     add_artifact(arts, 900, "f1-model", "2024-06-01T12:00:00Z", default_branch, 0, zip_other);
     add_artifact(arts, 800, "f1-model", "2024-05-01T12:00:00Z", default_branch, 0, zip_other);
     return repo;
+}
+
+/* A fresh fake holding only repository full, seeded with baseline_repo. */
+static void seed_baseline(const char *full, const char *default_branch, int no_link)
+{
+    char target[256], other[256];
+    fake_reset();
+    model_zip("target.zip", "{\"model\":\"target\"}", target, sizeof target);
+    model_zip("other.zip", "{\"model\":\"other\"}", other, sizeof other);
+    cJSON *repo = baseline_repo(default_branch, target, other);
+    if (no_link)
+        cJSON_AddBoolToObject(repo, "no_link", 1);
+    fake_seed(full, repo);
+}
+
+/* API requests whose path is exactly path. */
+static int api_requests_to(const char *path)
+{
+    cJSON *log = fake_log("api", path);
+    int n = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, log)
+        n += strcmp(cJSON_GetObjectItem(r, "path")->valuestring, path) == 0;
+    cJSON_Delete(log);
+    return n;
 }
 
 /* ---- pure functions ------------------------------------------------------ */
@@ -428,11 +401,8 @@ static void check_headers_and_token(const char *token)
 
 static void test_baseline_newest_default_branch(void)
 {
-    fake_reset();
-    char target[256], other[256], saved[256];
-    model_zip("target.zip", "{\"model\":\"target\"}", target, sizeof target);
-    model_zip("other.zip", "{\"model\":\"other\"}", other, sizeof other);
-    fake_seed("octo/f1", baseline_repo("main", target, other));
+    char saved[256];
+    seed_baseline("octo/f1", "main", 0);
     github_client *g = client_for("octo/f1", "ghs_write");
     github_event ev;
     memset(&ev, 0, sizeof ev);
@@ -472,23 +442,15 @@ static void test_baseline_newest_default_branch(void)
     CHECK_INT(via_id, 1);
     CHECK_INT(zips, 1);
     cJSON_Delete(lists);
-    cJSON *repo_gets = fake_log("api", NULL);
-    int repo_lookups = 0;
-    cJSON_ArrayForEach(r, repo_gets)
-        repo_lookups += strcmp(cJSON_GetObjectItem(r, "path")->valuestring, "/repos/octo/f1") == 0;
-    CHECK_INT(repo_lookups, 0);
-    cJSON_Delete(repo_gets);
+    CHECK_INT(api_requests_to("/repos/octo/f1"), 0);
     check_headers_and_token("ghs_write");
     github_free(g);
 }
 
 static void test_baseline_branch_from_api(void)
 {
-    fake_reset();
-    char target[256], other[256], saved[256];
-    model_zip("target.zip", "{\"model\":\"target\"}", target, sizeof target);
-    model_zip("other.zip", "{\"model\":\"other\"}", other, sizeof other);
-    fake_seed("octo/trunk", baseline_repo("trunk", target, other));
+    char saved[256];
+    seed_baseline("octo/trunk", "trunk", 0);
     github_client *g = client_for("octo/trunk", "ghs_write");
     github_artifact a;
     err e;
@@ -498,25 +460,13 @@ static void test_baseline_branch_from_api(void)
     CHECK_INT(github_artifact_baseline(g, &ev, "f1-model", saved, &a, &e), 0);
     CHECK_INT(a.id, 901);
     CHECK_STR(a.head_branch, "trunk");
-    cJSON *gets = fake_log("api", NULL);
-    int lookups = 0;
-    const cJSON *r;
-    cJSON_ArrayForEach(r, gets)
-        lookups += strcmp(cJSON_GetObjectItem(r, "path")->valuestring, "/repos/octo/trunk") == 0;
-    CHECK_INT(lookups, 1);
-    cJSON_Delete(gets);
+    CHECK_INT(api_requests_to("/repos/octo/trunk"), 1);
     github_free(g);
 }
 
 static void test_baseline_without_link_header(void)
 {
-    fake_reset();
-    char target[256], other[256];
-    model_zip("target.zip", "{\"model\":\"target\"}", target, sizeof target);
-    model_zip("other.zip", "{\"model\":\"other\"}", other, sizeof other);
-    cJSON *repo = baseline_repo("main", target, other);
-    cJSON_AddBoolToObject(repo, "no_link", 1);
-    fake_seed("octo/nolink", repo);
+    seed_baseline("octo/nolink", "main", 1);
     github_client *g = client_for("octo/nolink", "ghs_write");
     github_artifact a;
     err e;
@@ -979,7 +929,13 @@ static void test_comment_hostile_names(void)
 
 int main(void)
 {
-    if (mkdtemp(dir) == NULL || fake_start() != 0) {
+    char port_file[sizeof dir + 16];
+    if (mkdtemp(dir) == NULL) {
+        printf("not ok: cannot make a temporary directory\n");
+        return 1;
+    }
+    snprintf(port_file, sizeof port_file, "%s/fake.port", dir);
+    if (fake_server_start("fake_github_api.py", port_file, fake, 3) != 0) {
         printf("not ok: cannot start the fake GitHub API\n");
         return 1;
     }
@@ -1001,7 +957,7 @@ int main(void)
     test_comment_read_only();
     test_comment_contract();
     test_comment_hostile_names();
-    kill(fake_pid, SIGTERM);
+    kill((pid_t)fake[2], SIGTERM);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
