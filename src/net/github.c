@@ -20,6 +20,8 @@
 #define GITHUB_LINK_MAX 8192
 #define GITHUB_URL_MAX 4096
 #define GITHUB_SHOWN 512
+/* A whole download attempt: archives run to hundreds of megabytes. */
+#define GITHUB_DOWNLOAD_TIMEOUT_MS 600000L
 
 struct github_client {
     http_client *http;  /* GET and PATCH: retried on 5xx and network errors */
@@ -446,6 +448,7 @@ int github_download(github_client *g, const char *url, size_t cap, buf *out, err
     http_opts o;
     http_opts_default(&o);
     o.max_body = cap;
+    o.timeout_ms = GITHUB_DOWNLOAD_TIMEOUT_MS;
     http_client *dl = http_new_clocked(&o, g->has_clock ? &g->clock : NULL, e);
     char *cur = strdup(url);
     char *loc = malloc(GITHUB_URL_MAX);

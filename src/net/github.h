@@ -4,8 +4,8 @@
  *
  * A client owns its HTTP clients (src/net/http.h: retries of 5xx and
  * network errors, 429 waits), the repository it works on and a copy of the
- * token.  Every call carries the headers GitHub documents
- * (shared/docs/github-actions-runtime.md §6):
+ * token.  Every call carries the headers GitHub's REST API documentation
+ * (docs.github.com/rest) asks for:
  *   Accept: application/vnd.github+json
  *   X-GitHub-Api-Version: 2022-11-28
  *   Authorization: Bearer <token>

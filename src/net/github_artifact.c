@@ -212,6 +212,13 @@ static int baseline_error(const github_client *g, const char *name, err *e)
 int github_artifact_find(github_client *g, const char *name, const char *branch, github_artifact *out,
                          err *e)
 {
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return err_setk(e, ERR_INPUT, INPUT ": the artifact name holds a control character "
+                                          "(expected artifact:NAME with a plain artifact name)");
+    if (name[0] == '\0')
+        return err_setk(e, ERR_INPUT, INPUT ": 'artifact:' names no artifact (expected artifact:NAME, "
+                                      "e.g. artifact:f1-model)");
     char *escaped = curl_easy_escape(NULL, name, 0);
     if (escaped == NULL)
         return err_set(e, "out of memory");

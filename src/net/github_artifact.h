@@ -50,7 +50,9 @@ typedef struct {
 
 /* Finds the newest unexpired artifact called name whose run was on
  * branch.  Returns 0 with *out filled, or -1 with e set; when none
- * matches the message counts what was listed (expired, other branches). */
+ * matches the message counts what was listed (expired, other branches).
+ * An empty name or one with a control character is refused (ERR_INPUT)
+ * before any request. */
 int github_artifact_find(github_client *g, const char *name, const char *branch, github_artifact *out,
                          err *e);
 

@@ -518,6 +518,12 @@ static void test_baseline_errors(void)
               "%s", e.msg);
     CHECK(!fs_exists(saved));
 
+    /* Names that name nothing. */
+    CHECK_INT(github_artifact_find(g, "", "main", &a, &e), -1);
+    CHECK(e.kind == ERR_INPUT && strstr(e.msg, "expected artifact:NAME") != NULL);
+    CHECK_INT(github_artifact_find(g, "f1\nmodel", "main", &a, &e), -1);
+    CHECK(e.kind == ERR_INPUT && strstr(e.msg, "control character") != NULL);
+
     /* A repository the token cannot see. */
     github_free(g);
     g = client_for("octo/missing", "ghs_write");
