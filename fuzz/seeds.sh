@@ -11,12 +11,13 @@
 #   csv        heads of tests/data/ergast-csv/*.csv, prepared.csv, features.csv
 #   model      model.json of three small trainings
 #   config     command lines of the README's kind, one argument per line
+#   clogit_json  hand-written conditional-logit objects (ml/clogit.h)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$ROOT/build-fuzz/seeds}
 mkdir -p "$OUT"
 todo=()
-for h in ergast wikipedia csv model config; do
+for h in ergast wikipedia csv model config clogit_json; do
     [ -d "$OUT/$h" ] || todo+=("$h")
 done
 [ "${#todo[@]}" -eq 0 ] && exit 0
@@ -24,7 +25,7 @@ done
 # shellcheck source=../tests/integration/lib.sh
 . "$ROOT/tests/integration/lib.sh"
 NEW="$WORK/seeds"
-mkdir -p "$NEW"/{ergast,wikipedia,csv,model,config}
+mkdir -p "$NEW"/{ergast,wikipedia,csv,model,config,clogit_json}
 start_replay >/dev/null
 
 # --- ergast -------------------------------------------------------------
@@ -90,6 +91,14 @@ done <<'ARGS'
 --artifact-name f1-model --retention-days 90 --max-depth 12 --stages all --data-dir .f1-mlops
 --seasons 2024 --stages source --help
 ARGS
+
+# --- clogit_json ------------------------------------------------------------
+printf '%s' '{"l2":15,"iterations":5,"races":420,"loss":812.5,"beta":[-0.439,0.3,0.1],"mean":[2.3,0.05,1],"sd":[0.8,0.218,0],"median":[2.3,0,1]}' \
+    >"$NEW/clogit_json/three.json"
+printf '%s' '{"l2":1e-300,"iterations":0,"races":0,"loss":0,"beta":[-0],"mean":[1e308],"sd":[4.9406564584124654e-324],"median":[-1e308]}' \
+    >"$NEW/clogit_json/extremes.json"
+printf '%s' '{"l2":0.1,"iterations":2147483647,"races":1,"loss":0.6931471805599453,"beta":[0.14285714285714285,1],"mean":[0,0],"sd":[1,1],"median":[0,0],"extra":null}' \
+    >"$NEW/clogit_json/exact.json"
 
 for h in "${todo[@]}"; do
     mv "$NEW/$h" "$OUT/$h"

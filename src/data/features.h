@@ -63,6 +63,14 @@ extern const char *const features_fixed_names[FEATURES_NFIXED];
 int features_build(const prepared *p, int first_train_season, int last_train_season,
                    feature_table *out, err *e);
 
+/* -1 (ERR_DATA, naming the row) when p is not in (season, round) order. */
+int features_check_order(const prepared *p, err *e);
+
+/* Dense ids (data/intern.h) of the string field at byte offset off of
+ * every row of p (offsetof(prepared_row, driver_id), ...): ids[i] for row
+ * i.  Returns the number of distinct values, or -1 when out of memory. */
+int features_row_ids(const prepared *p, size_t off, int *ids, err *e);
+
 /* rf_points of the k-th finished row of a race (k from 0):
  * round(4^(4 - 3k/39), 4) for k < 40, else 0. */
 double features_rf_points(int k);

@@ -176,7 +176,7 @@ int features_alloc(feature_table *t, int nrows, int nfeat, err *e)
     return 0;
 }
 
-static int check_order(const prepared *p, err *e)
+int features_check_order(const prepared *p, err *e)
 {
     for (int i = 1; i < p->n; i++) {
         const prepared_row *a = &p->rows[i - 1], *b = &p->rows[i];
@@ -214,8 +214,7 @@ static void build_state_release(build_state *s)
     free(s->ch);
 }
 
-/* Interns one string field of every row into ids; returns the count. */
-static int row_ids(const prepared *p, size_t off, int *ids, err *e)
+int features_row_ids(const prepared *p, size_t off, int *ids, err *e)
 {
     const char **keys = malloc(sizeof *keys * (size_t)(p->n + 1));
     if (keys == NULL)
@@ -239,10 +238,10 @@ static int build_state_init(build_state *s, const prepared *p, int first_train, 
     s->rf = malloc(n * sizeof *s->rf);
     if (s->drv == NULL || s->con == NULL || s->home == NULL || s->order == NULL || s->rf == NULL)
         return err_set(e, "features: out of memory");
-    int ndrv = row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
-    int ncon = row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
+    int ndrv = features_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
+    int ncon = features_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
     /* Each distinct nationality is looked up in the home table once. */
-    int nnat = row_ids(p, offsetof(prepared_row, driver_nationality), s->home, e);
+    int nnat = features_row_ids(p, offsetof(prepared_row, driver_nationality), s->home, e);
     if (ndrv < 0 || ncon < 0 || nnat < 0)
         return -1;
     int *nat_home = malloc(((size_t)nnat + 1) * sizeof *nat_home);
@@ -321,7 +320,8 @@ int features_build(const prepared *p, int first_train_season, int last_train_sea
     memset(out, 0, sizeof *out);
     int rc = -1, n = p->n;
     if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 ||
-        check_order(p, e) != 0 || features_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
+        features_check_order(p, e) != 0 ||
+        features_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
         copy_names(p, &s.oh, out, e) != 0)
         goto out;
     for (int a = 0, b; a < n; a = b) {
