@@ -33,6 +33,7 @@ struct github_client {
     pacer_clock clock;
     int has_clock;
     double max_wait_s;
+    double backoff_ms;  /* first retry delay, for the download clients too */
     int max_pages;
     github_failure failure;
 };
@@ -125,6 +126,15 @@ static int api_url_set(github_client *g, const char *api, err *e)
     return 0;
 }
 
+/* http's defaults, with 429 waits bounded like the client's own
+ * rate-limit waits (http's defaults allow minutes of them). */
+static void github_http_opts(const github_client *g, http_opts *o)
+{
+    http_opts_default(o);
+    o->max_429 = GITHUB_RATE_WAITS;
+    o->max_wait_s = g->max_wait_s;
+}
+
 github_client *github_new(const github_env *env, err *e)
 {
     if (token_ok(env->token, e) != 0)
@@ -156,9 +166,10 @@ github_client *github_new(const github_env *env, err *e)
     if (api_url_set(g, env->api_url, e) != 0)
         goto fail;
     http_opts o;
-    http_opts_default(&o);
+    github_http_opts(g, &o);
     if (env->backoff_ms > 0)
         o.backoff_ms = env->backoff_ms;
+    g->backoff_ms = o.backoff_ms;
     g->http = http_new_clocked(&o, env->clock, e);
     o.max_attempts = 1;
     g->once = g->http ? http_new_clocked(&o, env->clock, e) : NULL;
@@ -446,7 +457,8 @@ int github_download(github_client *g, const char *url, size_t cap, buf *out, err
     if (token_gate(g, url, shown, e) != 0)
         return -1;
     http_opts o;
-    http_opts_default(&o);
+    github_http_opts(g, &o);
+    o.backoff_ms = g->backoff_ms;
     o.max_body = cap;
     o.timeout_ms = GITHUB_DOWNLOAD_TIMEOUT_MS;
     http_client *dl = http_new_clocked(&o, g->has_clock ? &g->clock : NULL, e);
