@@ -232,14 +232,16 @@ int github_artifact_find(github_client *g, const char *name, const char *branch,
     c.branch = branch;
     if (github_list(g, url, "artifacts", find_item, &c, e) != 0)
         return baseline_error(g, name, e);
-    if (!c.have)
-        return err_setk(e, ERR_INPUT,
+    if (!c.have) {
+        err_setk(e, ERR_INPUT,
                         INPUT " (artifact:%.200s): no unexpired artifact '%.200s' from the default branch "
                         "'%.200s' in %s (listed %ld: %ld expired, %ld from other branches, %ld "
                         "unreadable); expected the name of an artifact that a workflow run on '%.200s' "
                         "uploaded within its retention period",
                         name, name, branch, github_repository(g), c.listed + c.malformed, c.expired,
                         c.other_branch, c.malformed, branch);
+        return 1;
+    }
     *out = c.best;
     return 0;
 }
@@ -286,8 +288,9 @@ int github_artifact_baseline(github_client *g, const github_event *ev, const cha
     char branch[256];
     if (github_default_branch(g, ev, branch, sizeof branch, e) != 0)
         return baseline_error(g, name, e);
-    if (github_artifact_find(g, name, branch, out, e) != 0)
-        return -1;
+    int rc = github_artifact_find(g, name, branch, out, e);
+    if (rc != 0)
+        return rc;
     return github_artifact_download(g, out, zip_path, 0, e);
 }
 

@@ -49,8 +49,10 @@ typedef struct {
 } github_artifact;
 
 /* Finds the newest unexpired artifact called name whose run was on
- * branch.  Returns 0 with *out filled, or -1 with e set; when none
- * matches the message counts what was listed (expired, other branches).
+ * branch.  Returns 0 with *out filled; 1 when none matches (e set, kind
+ * ERR_INPUT, the message counting what was listed: expired, other
+ * branches), which a caller may take as "no baseline yet"; or -1 with e
+ * set when the lookup failed.
  * An empty name or one with a control character is refused (ERR_INPUT)
  * before any request. */
 int github_artifact_find(github_client *g, const char *name, const char *branch, github_artifact *out,
@@ -64,8 +66,8 @@ int github_artifact_download(github_client *g, const github_artifact *a, const c
 
 /* find + download for `artifact:NAME`: the default branch from ev (may
  * be NULL) or the API, then the newest matching artifact, saved to
- * zip_path.  Returns 0 with *out describing what was downloaded, or -1
- * with e set. */
+ * zip_path.  Returns 0 with *out describing what was downloaded, 1 when
+ * no artifact matches (as github_artifact_find), or -1 with e set. */
 int github_artifact_baseline(github_client *g, const github_event *ev, const char *name,
                              const char *zip_path, github_artifact *out, err *e);
 
