@@ -1,13 +1,16 @@
 #include "stages/compare.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/jsonbuild.h"
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "ml/compare.h"
 #include "stages/baseline.h"
+#include "stages/registry.h"
 
 static double expected(const score *s)
 {
@@ -180,5 +183,43 @@ int compare_baseline(stage_ctx *ctx, const compare_season *seasons, int n, uint6
                  ? -1
                  : compare_with(ctx, &m, &origin, seasons, n, seed, block, metrics, e);
     model_free(&m);
+    return rc;
+}
+
+int compare_gate(const stage_ctx *ctx, err *e)
+{
+    const config *c = ctx->cfg;
+    /* The stages that write or ship what is compared. */
+    unsigned late = STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_COMMENT;
+    if (!c->fail_if_worse || !(ctx->selected & late))
+        return 0;
+    char path[CFG_STR_MAX + 64];
+    stage_path(ctx, FILE_METRICS, path, sizeof path);
+    cJSON *metrics = jsonfile_load(path, 0, e);
+    if (metrics == NULL)
+        return err_wrap(e, "fail-if-worse");
+    const cJSON *b = jsonfile_get(metrics, "baseline");
+    double cand = jsonfile_num(metrics, "model.expected_precision", NAN);
+    double base = jsonfile_num(b, "model.expected_precision", NAN);
+    int rc = 0;
+    if (!cJSON_IsObject(b) || cJSON_IsString(jsonfile_get(b, "skipped"))) {
+        log_warn("fail-if-worse: %s holds no comparison with a baseline, so nothing can be worse",
+                 FILE_METRICS);
+    } else if (isnan(cand) || isnan(base)) {
+        rc = err_setk(e, ERR_DATA, "fail-if-worse: %s has no expected precision for the model or "
+                                   "the baseline (rerun the evaluate stage)", FILE_METRICS);
+    } else if (cand < base - c->worse_tolerance - COMPARE_EPS) {
+        rc = err_setk(e, ERR_WORSE,
+                      "fail-if-worse: the model's expected precision %.4f is below the baseline's "
+                      "%.4f by %.4f, more than worse-tolerance %g (season %.0f; metrics, zip and "
+                      "summary were written)",
+                      cand, base, base - cand, c->worse_tolerance,
+                      jsonfile_num(metrics, "test_season", 0));
+    } else {
+        log_info("fail-if-worse: expected precision %.4f against the baseline's %.4f, within "
+                 "worse-tolerance %g",
+                 cand, base, c->worse_tolerance);
+    }
+    cJSON_Delete(metrics);
     return rc;
 }

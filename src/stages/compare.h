@@ -49,4 +49,14 @@ typedef cJSON *(*compare_block_fn)(const score *s, int *oom);
 int compare_baseline(stage_ctx *ctx, const compare_season *seasons, int n, uint64_t seed,
                      compare_block_fn block, cJSON *metrics, err *e);
 
+/* The fail-if-worse gate, which main applies after every stage of the
+ * step has run (so metrics, zip, summary, upload and comment are all
+ * written first): with fail-if-worse set, in a step that ran evaluate or
+ * a later stage, returns -1 (kind ERR_WORSE, stating both expected
+ * precisions) when data-dir's metrics.json compares the model with a
+ * baseline and the model's expected precision is below the baseline's by
+ * more than worse-tolerance.  A comparison that was skipped (no baseline
+ * artifact yet) passes with a warning.  Returns 0 otherwise. */
+int compare_gate(const stage_ctx *ctx, err *e);
+
 #endif

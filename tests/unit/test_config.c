@@ -10,7 +10,7 @@
 #include "stages/registry.h"
 
 /* What `all` selects. */
-#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
+#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_COMMENT)
 
 /* The stages the last load selected. */
 static unsigned selected;
