@@ -6,7 +6,7 @@
  * The baseline is scored (ml/compare.h) on the test season and on every
  * backtest season after its training seasons; a baseline trained on the
  * test season (its training seasons reach it) is refused, naming the
- * seasons.  The block (shape in notes/METRICS.md):
+ * seasons.  The block:
  *   "baseline": {"source": the input, "artifact": {...} or null,
  *     "train_seasons": [a, b], "parameters": {...},
  *     "model": the baseline's scores on the test races (the candidate's
