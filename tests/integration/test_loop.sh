@@ -31,20 +31,9 @@ GH_PORT=$(cut -d' ' -f1 "$WORK/gh.port")
 ARTIFACT_PORT=$(cut -d' ' -f1 "$WORK/artifact.port")
 GH="http://127.0.0.1:$GH_PORT"
 
-# run NAME [VAR=value...] -- [args...]: the binary with the runner's command
-# files; output in $WORK/NAME.{out,err,summary,output}, exit code in $WORK/NAME.rc.
-run() {
-    local name=$1; shift
-    local vars=()
-    while [ "$1" != "--" ]; do vars+=("$1"); shift; done
-    shift
-    : >"$WORK/$name.summary"
-    : >"$WORK/$name.output"
-    env "${vars[@]}" GITHUB_STEP_SUMMARY="$WORK/$name.summary" GITHUB_OUTPUT="$WORK/$name.output" \
-        "$BIN" "${MODEL[@]}" --api-base-url "$API_URL" --wikipedia false "${FAST[@]}" "$@" \
-        >"$WORK/$name.out" 2>"$WORK/$name.err"
-    echo $? >"$WORK/$name.rc"
-}
+# Every step: the model's inputs against the replay server.
+STEP_ARGS=("${MODEL[@]}" --api-base-url "$API_URL" --wikipedia false "${FAST[@]}")
+run() { run_step "$@"; }
 rc() { cat "$WORK/$1.rc"; }
 output() { sed -n "s/^$2=//p" "$WORK/$1.output" | head -n 1; }
 json() { python3 -c 'import json, sys

@@ -38,20 +38,9 @@ on_exit "kill $!"
 for _ in $(seq 100); do [ -s "$WORK/artifact.port" ] && break; sleep 0.1; done
 ARTIFACT_PORT=$(cut -d' ' -f1 "$WORK/artifact.port")
 
-# Runs the binary as the Actions runner would: inputs as INPUT_* variables
-# (hyphens kept, hence env), runtime variables, and the command files.
-# run NAME [VAR=value...] -- [args...]: output in $WORK/NAME.{out,err}.
-run() {
-    local name=$1; shift
-    local vars=()
-    while [ "$1" != "--" ]; do vars+=("$1"); shift; done
-    shift
-    : >"$WORK/$name.summary"
-    : >"$WORK/$name.output"
-    env "${vars[@]}" GITHUB_STEP_SUMMARY="$WORK/$name.summary" GITHUB_OUTPUT="$WORK/$name.output" \
-        "$BIN" --seasons 2019-2021 --api-base-url "$API_URL" --wikipedia-base-url "$WIKI_URL" \
-        "${FAST[@]}" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
-}
+# Every step: seasons 2019-2021 from the replay server (lib.sh's run_step).
+STEP_ARGS=(--seasons 2019-2021 --api-base-url "$API_URL" --wikipedia-base-url "$WIKI_URL" "${FAST[@]}")
+run() { run_step "$@"; }
 
 # Lines of the run's text outputs that hold s, the ::add-mask:: lines aside.
 unmasked() { # name, secret
