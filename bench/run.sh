@@ -31,6 +31,9 @@
 #      side by side.
 #   5. The tune stage: 1,000 configurations x 5 validation seasons
 #      (bench/tune.sh, also `make bench-tune`).
+#   6. The release: a consumer step's start under act with the released
+#      action (prebuilt image pulled by digest) against `uses: ./` building
+#      the Dockerfile with an empty cache (bench/release.sh).
 # Environment: F1_BIN (default build/f1-mlops), BENCH_DIR, BENCH_RUNS,
 # BENCH_PYTHON (default /usr/bin/python3: needs pandas and scikit-learn).
 set -u
@@ -244,3 +247,7 @@ echo " the window features once and only the one-hot columns per season)"
 # --- the tune stage --------------------------------------------------------------
 echo
 bash bench/tune.sh || exit 1
+
+# --- the release -------------------------------------------------------------------
+echo
+bash bench/release.sh || exit 1
