@@ -2,10 +2,10 @@
 # Installs what building and testing f1-mlops needs on a Debian (bookworm)
 # machine, as root: the C toolchain and libraries, valgrind and clang for
 # the sanitizer/fuzz builds, python3 for the replay server, pandas and
-# scikit-learn for the benchmark baseline, debootstrap for the container's
-# base image, shellcheck for make lint, cmark-gfm (GitHub's Markdown renderer,
-# to check the job summary renders inert), and the Go tools the tests run
-# (FerretDB, act, crane, actionlint).
+# scikit-learn for the benchmark baseline, cmark-gfm (GitHub's Markdown
+# renderer) to check the job summary renders inert, debootstrap for the
+# container's base image, shellcheck for make lint, and the Go tools the
+# tests run (FerretDB, act, crane, actionlint).
 # Idempotent: what is already there is not fetched again.
 # `install-deps.sh build` installs only what building and the offline demo
 # need (no Go tools, no base image).

@@ -356,8 +356,14 @@ static void wiki_free(void *ud, void *ptr)
 /* Frees everything the parse holds (the whole tree, when it finished). */
 static void wiki_parse_end(wiki_parser *p)
 {
-    while (p->blocks.h.next != &p->blocks)
-        wiki_free(p, p->blocks.h.next + 1);
+    wiki_block *b = p->blocks.h.next;
+    while (b != &p->blocks) {
+        wiki_block *next = b->h.next;
+        free(b);
+        b = next;
+    }
+    p->blocks.h.prev = p->blocks.h.next = &p->blocks;
+    p->live = 0;
 }
 
 /* Parses html into p (its tree in *doc until wiki_parse_end).  -1 with e
