@@ -166,6 +166,7 @@ static void test_hostile_messages(void)
  * secret inside hostile text is still replaced. */
 static void test_masks(void)
 {
+    setenv("GITHUB_ACTIONS", "true", 1); /* ::add-mask:: is printed only inside Actions */
     FILE *f = tmpfile();
     log_set_stream(f);
     log_mask("pa%ss\nword");
@@ -182,6 +183,7 @@ static void test_masks(void)
     CHECK(strstr(got.line[1], "pa%ss") == NULL && strstr(got.line[1], "***") != NULL);
     log_set_stream(NULL);
     log_shutdown();
+    unsetenv("GITHUB_ACTIONS");
 }
 
 int main(void)
