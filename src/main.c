@@ -20,6 +20,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "report/report.h"
+#include "stages/compare.h"
 #include "stages/registry.h"
 #include "store/store.h"
 
@@ -98,6 +99,9 @@ int main(int argc, char **argv)
         goto out;
     }
     int rc = run(&cfg, &ctx, &e);
+    /* fail-if-worse fails the step only once everything is written. */
+    if (rc == 0)
+        rc = compare_gate(&ctx, &e);
     err report_err;
     err_clear(&report_err);
     /* Outputs a later step relies on that could not be written fail the

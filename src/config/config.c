@@ -356,11 +356,74 @@ static int p_path_opt(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
+/* Names an artifact: non-empty, under 256 bytes, none of the characters
+ * the artifact service refuses (nor CR, LF). */
+static int artifact_name_ok(const char *val)
+{
+    return val[0] != '\0' && strpbrk(val, "\":<>|*?\r\n\\/") == NULL && strlen(val) < 256;
+}
+
+static int has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return 1;
+    return 0;
+}
+
 static int p_artifact_name(const char *name, const char *val, void *dst, err *e)
 {
-    if (val[0] == '\0' || strpbrk(val, "\":<>|*?\r\n\\/") != NULL || strlen(val) >= 256)
+    if (!artifact_name_ok(val))
         return BAD(e, name, val, "a non-empty name under 256 bytes without any of \" : < > | * ? \\ / CR LF");
     strcpy(dst, val);
+    return 0;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n > t && strcmp(s + n - t, tail) == 0;
+}
+
+/* Only the form here: whether the file exists, or the artifact, is the
+ * evaluate stage's to find out. */
+static int p_baseline(const char *name, const char *val, void *dst, err *e)
+{
+    const char *allowed = "empty, a path to a model.json (*.json) or a model zip (*.zip), or "
+                          "artifact:NAME with NAME an artifact name (no \" : < > | * ? \\ / CR LF)";
+    size_t plen = strlen(CFG_ARTIFACT_PREFIX);
+    int ok = val[0] == '\0' ||
+             (strncmp(val, CFG_ARTIFACT_PREFIX, plen) == 0 ? artifact_name_ok(val + plen)
+                                                           : !has_control(val) &&
+                                                                 (ends_with(val, ".json") ||
+                                                                  ends_with(val, ".zip")));
+    if (!ok || p_copy(val, dst, CFG_STR_MAX) != 0)
+        return BAD(e, name, val, allowed);
+    return 0;
+}
+
+/* A secret: masked before anything else, never echoed in an error. */
+static int p_token(const char *name, const char *val, void *dst, err *e)
+{
+    ((char *)dst)[0] = '\0';
+    log_mask(val);
+    if (has_control(val) || strchr(val, ' ') != NULL)
+        return err_setk(e, ERR_INPUT,
+                        "input '%s': the token holds a space or a control character (expected a "
+                        "GitHub token such as ${{ github.token }})", name);
+    if (p_copy(val, dst, CFG_STR_MAX) != 0)
+        return err_setk(e, ERR_INPUT, "input '%s': longer than %d bytes", name, CFG_STR_MAX - 1);
+    return 0;
+}
+
+static int p_tolerance(const char *name, const char *val, void *dst, err *e)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (val[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0.0 && v <= 1.0))
+        return BAD(e, name, val, "a number from 0 to 1 (a difference of expected precision)");
+    *(double *)dst = v;
     return 0;
 }
 
@@ -410,6 +473,11 @@ static const opt_spec options[] = {
     {"predict-season", "", p_season_opt, OFF(predict_season), 0, "predict: the race's season (default: the next race)"},
     {"predict-round", "", p_round_opt, OFF(predict_round), 0, "predict: the race's round (with predict-season)"},
     {"predict-without-grid", "false", p_bool, OFF(predict_without_grid), 0, "predict: go on with every car at the back when the grid is unknown"},
+    {"baseline-model", "", p_baseline, OFF(baseline_model), 0, "evaluate: compare with a model.json, a model zip or artifact:NAME"},
+    {"github-token", "", p_token, OFF(github_token), 0, "token for artifact:NAME and pr-comment (secret; the action passes github.token)"},
+    {"fail-if-worse", "false", p_bool, OFF(fail_if_worse), 0, "fail the step (after writing everything) when worse than the baseline"},
+    {"worse-tolerance", "0", p_tolerance, OFF(worse_tolerance), 0, "fail-if-worse: allowed drop of expected precision, 0 to 1"},
+    {"pr-comment", "false", p_bool, OFF(pr_comment), 0, "comment the report on the pull request (one comment, updated)"},
 };
 
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -488,6 +556,16 @@ static int validate(const config *c, err *e)
                             "least one training season remains)",
                             c->test_season, c->season_first);
     }
+    if (strncmp(c->baseline_model, CFG_ARTIFACT_PREFIX, strlen(CFG_ARTIFACT_PREFIX)) == 0 &&
+        c->github_token[0] == '\0')
+        return err_setk(e, ERR_INPUT,
+                        "input 'github-token': empty, but input 'baseline-model' names an artifact "
+                        "(expected a token that may read the repository's artifacts, such as "
+                        "${{ github.token }} with permission actions: read)");
+    if (c->fail_if_worse && c->baseline_model[0] == '\0')
+        return err_setk(e, ERR_INPUT,
+                        "input 'fail-if-worse': true, but input 'baseline-model' is empty (expected a "
+                        "baseline to compare with, or fail-if-worse: false)");
     if (c->backtest_first != 0) {
         if (c->backtest_first <= c->season_first || (last != 0 && c->backtest_last > last))
             return err_setk(e, ERR_INPUT,
@@ -515,6 +593,7 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
     *want_help = 0;
     /* Secrets first, so nothing printed later can reveal them. */
     log_mask(input_env("mongodb-uri"));
+    log_mask(input_env("github-token"));
     log_mask(getenv("ACTIONS_RUNTIME_TOKEN"));
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = input_env(options[i].name);
@@ -546,7 +625,7 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
                 return err_setk(e, ERR_INPUT, "option '--%s' needs a value", o->name);
             val = argv[++i];
         }
-        if (strcmp(o->name, "mongodb-uri") == 0)
+        if (strcmp(o->name, "mongodb-uri") == 0 || strcmp(o->name, "github-token") == 0)
             log_mask(val);
         if (apply(c, o, val, e) != 0)
             return -1;

@@ -143,13 +143,18 @@ void log_mask(const char *secret)
     char *copy = strdup(secret);
     if (copy == NULL)
         return;
+    logger.secrets[logger.nsecrets++] = copy;
+    /* Only the runner reads workflow commands: anywhere else (a terminal,
+     * another CI's log) an ::add-mask:: line would show the secret itself. */
+    const char *actions = getenv("GITHUB_ACTIONS");
+    if (actions == NULL || strcmp(actions, "true") != 0)
+        return;
     /* The mask command itself must carry the secret verbatim (escaped). */
     char esc[LOG_LINE_MAX];
     log_encode(secret, 1, esc, sizeof esc);
     FILE *f = log_out();
     fprintf(f, "::add-mask::%s\n", esc);
     fflush(f);
-    logger.secrets[logger.nsecrets++] = copy;
 }
 
 void log_shutdown(void)

@@ -10,9 +10,12 @@
  * (% CR LF as %25 %0D %0A; it shows the original), plain lines get CR and
  * LF as %0D %0A and lose the two ways into a command, a leading "::" and
  * "##[" (log.c says how).
- * log_mask() prints ::add-mask:: for a secret before anything could print
- * it, and remembers it so this logger also replaces it with *** in every
- * later line (defence in depth: act does not mask).  The logger owns its
+ * log_mask() remembers a secret so this logger replaces it with *** in
+ * every later line, and inside GitHub Actions (GITHUB_ACTIONS=true) also
+ * prints ::add-mask:: for it before anything could print it, so the runner
+ * masks it in every other process's output too (defence in depth: act does
+ * not mask).  Outside Actions nothing is printed: a terminal or another CI
+ * would show the ::add-mask:: line, secret and all.  The logger owns its
  * copies of the secrets; log_shutdown() frees them. */
 #ifndef F1_CORE_LOG_H
 #define F1_CORE_LOG_H
@@ -31,7 +34,8 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_group_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_group_end(void);
 
-/* Registers a secret (ignored when NULL or empty); prints ::add-mask::. */
+/* Registers a secret (ignored when NULL or empty); prints ::add-mask::
+ * for it when GITHUB_ACTIONS is "true", else nothing. */
 void log_mask(const char *secret);
 /* Copies s into out (size n) with every registered secret replaced by ***. */
 void log_redact(const char *s, char *out, size_t n);

@@ -27,6 +27,18 @@ int metrics_md_baselines(buf *out, const cJSON *metrics, err *e);
  * metrics has no "backtest" object. */
 int metrics_md_backtest(buf *out, const cJSON *metrics, err *e);
 
+/* Appends untrusted text s so it renders as itself (metrics_md_cell, or
+ * core/markdown.h's markdown_text where GitHub renders it). */
+typedef int (*metrics_md_text_fn)(buf *out, const char *s, err *e);
+
+/* The comparison with the baseline model (metrics.json's "baseline"
+ * block): where the baseline came from, the verdict on the test season
+ * and a table per season of model, baseline, the difference of expected
+ * precision, pole and leader; the baseline's strings written with text.
+ * A skipped comparison renders its reason; appends nothing when metrics
+ * has no "baseline" block. */
+int metrics_md_compare(buf *out, const cJSON *metrics, metrics_md_text_fn text, err *e);
+
 /* The training and test span as one line: "training seasons A–B (R races,
  * N rows); test season T (R races, N rows)". */
 int metrics_md_span(buf *out, const cJSON *metrics, err *e);

@@ -92,6 +92,9 @@ static void report_outputs(const report_file files[3], const cJSON *metrics, con
         {"races", "model.races"},
         {"pole-precision", "baselines.pole.precision"},
         {"leader-precision", "baselines.leader.precision"},
+        {"baseline-precision", "baseline.model.precision"},
+        {"baseline-expected-precision", "baseline.model.expected_precision"},
+        {"precision-delta", "baseline.precision_delta"},
     };
     static const struct {
         const char *name, *key;
@@ -111,6 +114,12 @@ static void report_outputs(const report_file files[3], const cJSON *metrics, con
         err_clear(&got);
         report_keep(outputs_set(nums[i].name, v, &got), &got, failed, e);
     }
+    /* "true" only when strictly better; "" without a comparison. */
+    const cJSON *improved = jsonfile_get(metrics, "baseline.improved");
+    err_clear(&got);
+    report_keep(outputs_set("improved", cJSON_IsBool(improved) ? (cJSON_IsTrue(improved) ? "true" : "false") : "",
+                            &got),
+                &got, failed, e);
     for (size_t i = 0; i < sizeof art / sizeof *art; i++) {
         err_clear(&got);
         report_keep(outputs_set(art[i].name, jsonfile_str(upload, art[i].key, ""), &got), &got, failed, e);

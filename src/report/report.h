@@ -8,8 +8,10 @@
  * digest is the current zip's, so a record of an earlier zip is never
  * reported).  Outputs: model-path, zip-path, metrics-path (data-dir joined
  * with the name; empty when the file does not exist), precision,
- * expected-precision, hits, races, pole-precision, leader-precision (from
- * metrics.json; empty without it), artifact-id, artifact-url,
+ * expected-precision, hits, races, pole-precision, leader-precision,
+ * and the comparison's baseline-precision, baseline-expected-precision,
+ * precision-delta, improved (from metrics.json; empty without it or
+ * without a baseline), artifact-id, artifact-url,
  * artifact-digest (empty when not uploaded).  Every output is always set so
  * a workflow can test for "".  The stages' own outputs (predict's
  * predicted-winner, ...) come first, and their summary sections head the

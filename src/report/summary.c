@@ -73,6 +73,10 @@ static int summary_head(buf *b, const summary_run *r, err *e)
                    jsonfile_num(r->metrics, "test_season", 0)) != 0 ||
         metrics_md_baselines(b, r->metrics, e) != 0 || buf_puts(b, "\n", e) != 0)
         return -1;
+    if (cJSON_IsObject(jsonfile_get(r->metrics, "baseline")) &&
+        (buf_puts(b, "## Model vs the baseline model\n\n", e) != 0 ||
+         metrics_md_compare(b, r->metrics, metrics_md_cell, e) != 0 || buf_puts(b, "\n", e) != 0))
+        return -1;
     return summary_artifact(b, r, e);
 }
 

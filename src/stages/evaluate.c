@@ -23,6 +23,7 @@
 #include "ml/model.h"
 #include "ml/numfmt.h"
 #include "ml/score.h"
+#include "stages/compare.h"
 #include "stages/registry.h"
 #include "stages/stage.h"
 #include "stages/tune.h"
@@ -357,6 +358,21 @@ static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table 
     return 0;
 }
 
+/* Hands every scored season to the comparison with input baseline-model
+ * (stages/compare.h), which adds its block to metrics. */
+static int compare(stage_ctx *ctx, const season_eval *ev, int n, uint64_t seed, cJSON *metrics,
+                   err *e)
+{
+    compare_season *cs = calloc((size_t)n, sizeof *cs);
+    if (cs == NULL)
+        return err_set(e, "out of memory comparing with the baseline");
+    for (int i = 0; i < n; i++)
+        cs[i] = (compare_season){.season = ev[i].season, .sc = &ev[i].sc};
+    int rc = compare_baseline(ctx, cs, n, seed, model_block, metrics, e);
+    free(cs);
+    return rc;
+}
+
 /* The path of an input file in data-dir; fails with a hint naming the
  * stage that writes it when it is not there. */
 static int need(const stage_ctx *ctx, const char *name, const char *writer, char *path, size_t n,
@@ -417,7 +433,8 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     if (evaluate_seasons(ctx, &m, &t, &p, test, one ? &train : NULL, ev, n, pred, e) != 0)
         goto out;
     metrics = metrics_json(ctx, &m, ev, n, c->backtest_first != 0, &p, pred, read_coverage(ctx));
-    if (metrics != NULL && tune_metrics_add(ctx, metrics, e) != 0)
+    if (metrics != NULL && (tune_metrics_add(ctx, metrics, e) != 0 ||
+                            compare(ctx, ev, n, m.params.seed, metrics, e) != 0))
         goto out;
     stage_path(ctx, FILE_METRICS, path, sizeof path);
     if (jsonfile_write(path, metrics, JSONFILE_PRETTY, e) != 0)

@@ -10,7 +10,7 @@
 #include "stages/registry.h"
 
 /* What `all` selects. */
-#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
+#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_COMMENT)
 
 /* The stages the last load selected. */
 static unsigned selected;
@@ -158,6 +158,15 @@ static void test_bad_inputs(void)
         {"predict-round", "100", "1 to 99"},
         {"api-requests-per-hour", "many", "whole number"},
         {"threads", "-2", "whole number"},
+        {"baseline-model", "model.txt", "artifact:NAME"},
+        {"baseline-model", "artifact:", "artifact:NAME"},
+        {"baseline-model", "artifact:a/b", "artifact:NAME"},
+        {"baseline-model", "bad\nname.json", "artifact:NAME"},
+        {"fail-if-worse", "yes", "true or false"},
+        {"worse-tolerance", "1.5", "0 to 1"},
+        {"worse-tolerance", "-0.1", "0 to 1"},
+        {"worse-tolerance", "x", "0 to 1"},
+        {"pr-comment", "on", "true or false"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         config c;
@@ -215,6 +224,46 @@ static void test_uri_secret(void)
     CHECK(strstr(out, "hunter2pw") == NULL);
 }
 
+/* The loop's inputs: the baseline's forms, the rules tying them to the
+ * token and the gate, and the token kept out of every message. */
+static void test_loop_inputs(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--seed", "0"), 0);
+    CHECK_STR(c.baseline_model, "");
+    CHECK_STR(c.github_token, "");
+    CHECK_INT(c.fail_if_worse, 0);
+    CHECK_NEAR(c.worse_tolerance, 0, 0);
+    CHECK_INT(c.pr_comment, 0);
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "prod/model.json", "--fail-if-worse", "true",
+                   "--worse-tolerance", "0.05"), 0);
+    CHECK_STR(c.baseline_model, "prod/model.json");
+    CHECK_INT(c.fail_if_worse, 1);
+    CHECK_NEAR(c.worse_tolerance, 0.05, 1e-12);
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "f1-model.zip"), 0);
+    /* artifact:NAME needs a token; the message names both inputs. */
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "artifact:f1-model"), -1);
+    CHECK_INT(e.kind, ERR_INPUT);
+    CHECK(strstr(e.msg, "'github-token'") != NULL && strstr(e.msg, "'baseline-model'") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "artifact:f1-model", "--github-token", "ghs_tok3n"), 0);
+    CHECK_STR(c.baseline_model, "artifact:f1-model");
+    CHECK_STR(c.github_token, "ghs_tok3n");
+    /* fail-if-worse without a baseline has nothing to compare with. */
+    CHECK_INT(LOAD(&c, &e, "--fail-if-worse", "true"), -1);
+    CHECK(strstr(e.msg, "'fail-if-worse'") != NULL && strstr(e.msg, "'baseline-model'") != NULL);
+    /* A bad token is refused without being echoed, and is redacted. */
+    CHECK_INT(LOAD(&c, &e, "--github-token", "ghs_bad tok3n"), -1);
+    CHECK(strstr(e.msg, "'github-token'") != NULL && strstr(e.msg, "tok3n") == NULL);
+    setenv("INPUT_GITHUB-TOKEN", "ghs_fromenv77", 1);
+    CHECK_INT(LOAD(&c, &e, "--seed", "1"), 0);
+    CHECK_STR(c.github_token, "ghs_fromenv77");
+    unsetenv("INPUT_GITHUB-TOKEN");
+    char out[128];
+    log_redact("token ghs_fromenv77 and ghs_tok3n", out, sizeof out);
+    CHECK_STR(out, "token *** and ***");
+}
+
 static void test_amounts(void)
 {
     amount frac = {1, 0.5}, count = {0, 10}, all = {1, 1.0};
@@ -243,6 +292,7 @@ int main(void)
     test_bad_inputs();
     test_tune_sizes();
     test_uri_secret();
+    test_loop_inputs();
     test_amounts();
     log_shutdown();
     fclose(devnull);

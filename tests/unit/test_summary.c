@@ -14,7 +14,7 @@
 
 /* What `all` selects. */
 #define STAGES_ALL \
-    (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
+    (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_COMMENT)
 
 static double seconds[STAGE_COUNT] = {[STAGE_IDX_SOURCE] = 1.5, [STAGE_IDX_PREPARE] = 0.25,
                                       [STAGE_IDX_FEATURES] = 0.5, [STAGE_IDX_TRAIN] = 2.0,
@@ -85,10 +85,10 @@ static void test_every_stage_timed(void)
     for (int i = 0; i < STAGE_COUNT; i++)
         t[i] = i + 1;
     summary_run r = {.ok = 1, .stages = (1u << STAGE_COUNT) - 1, .seconds = t};
-    CHECK_INT(STAGE_COUNT, 10);
+    CHECK_INT(STAGE_COUNT, 11);
     CHECK(renders(&r, "**Stages run in this step:** source (1.00 s), prepare (2.00 s), features (3.00 s), "
                       "tune (4.00 s), tune-merge (5.00 s), train (6.00 s), evaluate (7.00 s), "
-                      "package (8.00 s), upload (9.00 s), predict (10.00 s)\n"));
+                      "package (8.00 s), upload (9.00 s), comment (10.00 s), predict (11.00 s)\n"));
 }
 
 static void test_backtest_chart(void)
