@@ -418,10 +418,9 @@ static int p_token(const char *name, const char *val, void *dst, err *e)
 
 static int p_tolerance(const char *name, const char *val, void *dst, err *e)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
-    if (val[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0.0 && v <= 1.0))
+    double v;
+    err why;
+    if (num_parse_finite(val, 0.0, 1.0, &v, &why) != 0)
         return BAD(e, name, val, "a number from 0 to 1 (a difference of expected precision)");
     *(double *)dst = v;
     return 0;

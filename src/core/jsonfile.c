@@ -95,61 +95,64 @@ const cJSON *jsonfile_get(const cJSON *root, const char *path)
     return cur;
 }
 
-/* What a non-number item is, for errors. */
-static const char *item_kind(const cJSON *it)
+/* The item at path as the text of a string (*text) or the value of a
+ * JSON number (*text NULL, *num): 0, 1 when absent, or -1 (ERR_DATA,
+ * saying what it is and what was expected) for any other item. */
+static int number_item(const cJSON *root, const char *path, const char *expected, const char **text,
+                       double *num, err *e)
 {
-    if (cJSON_IsNull(it))
-        return "null";
-    if (cJSON_IsBool(it))
-        return "a boolean";
-    if (cJSON_IsArray(it))
-        return "an array";
-    return cJSON_IsObject(it) ? "an object" : "not a number";
+    const cJSON *it = jsonfile_get(root, path);
+    *text = NULL;
+    if (it == NULL)
+        return 1;
+    if (cJSON_IsString(it)) {
+        *text = it->valuestring;
+        return 0;
+    }
+    if (cJSON_IsNumber(it)) {
+        *num = it->valuedouble;
+        return 0;
+    }
+    const char *kind = cJSON_IsNull(it)    ? "null"
+                       : cJSON_IsBool(it)  ? "a boolean"
+                       : cJSON_IsArray(it) ? "an array"
+                                           : "an object";
+    return err_setk(e, ERR_DATA, "%s (expected %s)", kind, expected);
 }
 
 int jsonfile_num_in(const cJSON *root, const char *path, double lo, double hi, double *out, err *e)
 {
-    const cJSON *it = jsonfile_get(root, path);
-    if (it == NULL)
-        return 1;
-    double v;
-    int rc;
-    if (cJSON_IsNumber(it)) {
-        v = it->valuedouble;
-        rc = num_check_finite(v, lo, hi, e);
-    } else if (cJSON_IsString(it)) {
-        rc = num_parse_finite(it->valuestring, lo, hi, &v, e);
-    } else {
-        rc = err_setk(e, ERR_DATA, "%s (expected a number from %g to %g)", item_kind(it), lo, hi);
-    }
-    if (rc != 0)
+    const char *text;
+    double v = 0;
+    int rc = number_item(root, path, "a number", &text, &v, e);
+    if (rc == 0)
+        rc = text ? num_parse_finite(text, lo, hi, &v, e) : num_check_finite(v, lo, hi, e);
+    if (rc < 0)
         return err_wrap(e, "field '%s'", path);
-    *out = v == 0 ? 0.0 : v;
-    return 0;
+    if (rc == 0)
+        *out = v == 0 ? 0.0 : v;
+    return rc;
 }
 
 int jsonfile_int_in(const cJSON *root, const char *path, long lo, long hi, int *out, err *e)
 {
-    const cJSON *it = jsonfile_get(root, path);
-    if (it == NULL)
-        return 1;
+    const char *text;
+    double v = 0;
     long n = 0;
-    int rc;
-    if (cJSON_IsNumber(it)) {
-        double v = it->valuedouble;
+    int rc = number_item(root, path, "a whole number", &text, &v, e);
+    if (rc == 0 && text != NULL) {
+        rc = num_parse_int(text, lo, hi, &n, e);
+    } else if (rc == 0) {
         rc = num_check_finite(v, (double)lo, (double)hi, e);
         if (rc == 0 && v != floor(v))
             rc = err_setk(e, ERR_DATA, "%.17g is not a whole number", v);
         n = rc == 0 ? (long)v : 0;
-    } else if (cJSON_IsString(it)) {
-        rc = num_parse_int(it->valuestring, lo, hi, &n, e);
-    } else {
-        rc = err_setk(e, ERR_DATA, "%s (expected a whole number from %ld to %ld)", item_kind(it), lo, hi);
     }
-    if (rc != 0)
+    if (rc < 0)
         return err_wrap(e, "field '%s'", path);
-    *out = (int)n;
-    return 0;
+    if (rc == 0)
+        *out = (int)n;
+    return rc;
 }
 
 double jsonfile_num(const cJSON *root, const char *path, double dflt)

@@ -43,7 +43,7 @@ lines[1] = ",".join(cells)
 open(path, "w").write("\n".join(lines))
 PY
 }
-fresh() { rm -rf "$WORK/$1"; cp -r "$WORK/base" "$WORK/$1"; echo "$WORK/$1"; }
+fresh() { rm -rf "${WORK:?}/$1"; cp -r "$WORK/base" "$WORK/$1"; echo "$WORK/$1"; }
 # The c4 data-dir back to base's copy of DOC, without stage outputs.
 reset_c4() { cp "$WORK/base/$DOC" "$WORK/c4/$DOC"; rm -f "$WORK/c4"/*.csv "$WORK/c4"/*.json; }
 
