@@ -132,6 +132,7 @@ ours = [c for c in cs if c["body"].startswith("<!-- f1-mlops:report:f1-model -->
 open(sys.argv[1], "w").write(ours[0]["body"] if ours else "")
 print(len(cs), len(ours), ours[0]["id"] if ours else 0, ours[0]["html_url"] if ours else "")' "$WORK/comment.md"
 }
+# shellcheck disable=SC2054 # commas belong to the stages value
 LOOP=(--stages evaluate,package,upload,comment --baseline-model artifact:f1-model --pr-comment true)
 
 # shellcheck disable=SC2046 # in_actions prints VAR=value words
@@ -158,7 +159,7 @@ check "PR run 1: the comment has the parameters" grep -q '^| n&#45;estimators | 
 # shellcheck disable=SC2046
 run pr2 $(in_actions 102) INPUT_GITHUB-TOKEN=$TOKEN -- --data-dir "$D" "${LOOP[@]}"
 check_eq "PR run 2: exit 0" "$(rc pr2)" 0
-read -r total ours id2 url2 < <(marked)
+read -r total ours id2 _ < <(marked)
 check_eq "PR run 2: still 151 comments" "$total" 151
 check_eq "PR run 2: still one report comment" "$ours" 1
 check_eq "PR run 2: the same comment, updated in place" "$id2" "$id1"
