@@ -107,7 +107,8 @@ check_eq "MongoDB rerun Wikipedia requests" "$(wiki_requests)" 0
 "$BIN" --stages prepare --data-dir "$WORK/mongo" --mongodb-uri "$MONGO_URI" --seasons 1950-2025 >/dev/null 2>&1
 check_eq "MongoDB rerun duplicates nothing" "$(($(wc -l <"$WORK/mongo/prepared.csv") - 1))" "$EXPECTED_ROWS"
 check "MongoDB rerun duplicates no qualifying row" cmp "$WORK/mongo/qualifying.csv" "$WORK/qualifying-expected.csv"
-check "a MongoDB URI is masked" grep -qF "::add-mask::$MONGO_URI" "$WORK/mongo.log"
+# outside GitHub Actions a secret is redacted, never printed, not even in ::add-mask:: (test_secrets.sh covers inside)
+check "outside Actions no ::add-mask:: line shows the MongoDB URI" bash -c "! grep -qF '::add-mask::' '$WORK/mongo.log'"
 stop_ferretdb
 
 # --- killed mid-pull, then rerun ----------------------------------------------
@@ -154,7 +155,7 @@ port=$(free_port)
 source_run "$WORK/nomongo" --mongodb-uri "mongodb://f1:pw-Secret1@127.0.0.1:$port/" >"$WORK/nomongo.log" 2>&1
 check "MongoDB unreachable exits non-zero" test $? -ne 0
 check "MongoDB unreachable is a clear ::error::" grep -q '^::error::.*MongoDB' "$WORK/nomongo.log"
-check "the password never shows" bash -c "! grep -v '^::add-mask::' '$WORK/nomongo.log' | grep -q pw-Secret1"
+check "the password never shows" bash -c "! grep -q pw-Secret1 '$WORK/nomongo.log'"
 
 # --- bad inputs: a clear message naming the input; nothing written -------------
 bad_input() { # input-name, args...
