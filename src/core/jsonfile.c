@@ -1,5 +1,8 @@
 #include "core/jsonfile.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +43,37 @@ cJSON *jsonfile_load(const char *path, size_t cap, err *e)
     return root;
 }
 
+int jsonfile_render(buf *out, const cJSON *root, jsonfile_style style, err *e)
+{
+    char *text = root ? (style == JSONFILE_PRETTY ? cJSON_Print(root) : cJSON_PrintUnformatted(root))
+                      : NULL;
+    if (text == NULL)
+        return err_set(e, "out of memory rendering JSON");
+    int rc = buf_puts(out, text, e);
+    if (rc == 0 && style == JSONFILE_PRETTY)
+        rc = buf_puts(out, "\n", e);
+    cJSON_free(text);
+    return rc;
+}
+
+int jsonfile_write(const char *path, const cJSON *root, jsonfile_style style, err *e)
+{
+    buf b;
+    buf_init(&b, 0);
+    int rc = jsonfile_render(&b, root, style, e);
+    if (rc != 0)
+        err_wrap(e, "writing '%s'", path);
+    else
+        rc = fs_write_atomic(path, b.data, b.len, e);
+    buf_release(&b);
+    return rc;
+}
+
 const cJSON *jsonfile_get(const cJSON *root, const char *path)
 {
+    /* The common case, a plain key, without copying it. */
+    if (strchr(path, '.') == NULL && cJSON_IsObject(root))
+        return cJSON_GetObjectItemCaseSensitive(root, path);
     const cJSON *cur = root;
     const char *p = path;
     while (cur != NULL && *p != '\0') {
@@ -66,7 +98,33 @@ const cJSON *jsonfile_get(const cJSON *root, const char *path)
 double jsonfile_num(const cJSON *root, const char *path, double dflt)
 {
     const cJSON *it = jsonfile_get(root, path);
-    return cJSON_IsNumber(it) ? it->valuedouble : dflt;
+    if (cJSON_IsNumber(it))
+        return it->valuedouble;
+    if (!cJSON_IsString(it) || it->valuestring[0] == '\0' || isspace((unsigned char)it->valuestring[0]))
+        return dflt;
+    char *end;
+    double v = strtod(it->valuestring, &end);
+    return *end == '\0' ? v : dflt;
+}
+
+int jsonfile_int(const cJSON *root, const char *path, int *out)
+{
+    const cJSON *it = jsonfile_get(root, path);
+    double v = NAN;
+    if (cJSON_IsNumber(it)) {
+        v = it->valuedouble;
+    } else if (cJSON_IsString(it) && it->valuestring[0] != '\0' &&
+               !isspace((unsigned char)it->valuestring[0])) {
+        char *end;
+        errno = 0;
+        long n = strtol(it->valuestring, &end, 10);
+        if (*end == '\0' && errno == 0)
+            v = (double)n;
+    }
+    if (!(v >= -JSONFILE_INT_MAX && v <= JSONFILE_INT_MAX) || v != (double)(int)v)
+        return -1;
+    *out = (int)v;
+    return 0;
 }
 
 const char *jsonfile_str(const cJSON *root, const char *path, const char *dflt)

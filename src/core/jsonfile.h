@@ -1,5 +1,18 @@
-/* jsonfile: loading a JSON file written by an earlier stage, and reading
- * values out of it by dotted path ("model.precision").
+/* jsonfile: the one way JSON is written to a file, read back, and read
+ * field by field: the loader, the writer and the getters.
+ *
+ * Writing has one rule: JSONFILE_PRETTY files (read by people: metrics,
+ * coverage, manifest, upload record) are cJSON's formatted text followed
+ * by a newline; JSONFILE_COMPACT files (read by programs: model, tune
+ * results and shards) are cJSON's unformatted text, nothing after it.
+ * Files are written atomically (fs_write_atomic).
+ *
+ * Getters take a dotted path of object keys and array indexes
+ * ("model.precision", "data.train_seasons.0"; a plain key is the common,
+ * fast case).  Numbers have one rule too: a JSON number, or a string that
+ * is one number and nothing else (the Ergast API writes every number as a
+ * string); an integer is a whole JSON number or a string of decimal digits
+ * (a sign allowed), within +-JSONFILE_INT_MAX.
  *
  * The loader returns a cJSON tree the caller frees with cJSON_Delete().
  * The getters only borrow the tree; what they return lives as long as it. */
@@ -10,7 +23,22 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/buf.h"
 #include "core/err.h"
+
+/* Largest integer magnitude jsonfile_int accepts: every integer in this
+ * program's data (seasons, rounds, positions, laps, counts) is far below. */
+#define JSONFILE_INT_MAX 1000000
+
+typedef enum { JSONFILE_PRETTY, JSONFILE_COMPACT } jsonfile_style;
+
+/* Appends root's text in `style` (the rule above) to out.  Returns 0, or
+ * -1 when out of memory or past out's cap. */
+int jsonfile_render(buf *out, const cJSON *root, jsonfile_style style, err *e);
+
+/* Writes root to path in `style`, atomically.  Returns 0 or -1 (e names
+ * the path). */
+int jsonfile_write(const char *path, const cJSON *root, jsonfile_style style, err *e);
 
 /* Parses exactly the len bytes at data as one JSON value (whitespace may
  * follow it, nothing else).  `what` names the data in the error.  Returns
@@ -27,8 +55,13 @@ cJSON *jsonfile_load(const char *path, size_t cap, err *e);
  * NULL). */
 const cJSON *jsonfile_get(const cJSON *root, const char *path);
 
-/* The number at path, or dflt when it is missing or not a number. */
+/* The number at path (a number, or a string holding exactly one), or dflt
+ * when it is missing or not a number. */
 double jsonfile_num(const cJSON *root, const char *path, double dflt);
+
+/* The integer at path into *out (the rule above).  Returns 0, or -1 when it is missing or
+ * not such an integer (*out untouched). */
+int jsonfile_int(const cJSON *root, const char *path, int *out);
 
 /* The string at path, or dflt when it is missing or not a string. */
 const char *jsonfile_str(const cJSON *root, const char *path, const char *dflt);

@@ -5,6 +5,9 @@
  * filled by splitmix64, the seeding method its authors recommend, so any
  * 64-bit seed (0 included) gives a good, non-zero state.
  *
+ * It serves the learners (reproducible draws) and the HTTP client's backoff
+ * jitter (seeded from the clock: only has to differ between processes).
+ *
  * Reproducibility rests on streams: rng_stream(seed, s) derives the state
  * for stream s from the pair (seed, s) alone, so the draws of bagged tree e
  * (stream e) or of one evaluated race (a stream id of its own, see

@@ -243,12 +243,6 @@ int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const
     return rc;
 }
 
-int bagging_fit(bagging *b, const bagging_params *p, const double *x, const double *y,
-                int nrows, int nfeat, int threads, err *e)
-{
-    return bagging_fit_rows(b, p, x, y, nrows, 0, nrows, nfeat, threads, e);
-}
-
 void bagging_predict(const bagging *b, const double *x, int nrows, int first, int n, double *out)
 {
     for (int k = 0; k < n; k++) {

@@ -56,23 +56,19 @@ int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int
 void bagging_draw(bagging_draws *d, const bagging_params *p, int tree_index);
 void bagging_draws_release(bagging_draws *d);
 
-/* Fits p.n_estimators trees on the column-major table x (nrows x nfeat,
- * x[j * nrows + i]) with targets y, on `threads` threads (0 = the online
- * cores).  Every value must be finite.  On success *b owns the trees; on
- * failure *b is left empty. */
-int bagging_fit(bagging *b, const bagging_params *p, const double *x, const double *y,
-                int nrows, int nfeat, int threads, err *e);
+/* Fits p.n_estimators trees on the rows [lo, lo + nrows) of the
+ * column-major table x of `stride` rows and nfeat columns
+ * (x[j * stride + i]) with targets y[i], on `threads` threads (0 = the
+ * online cores).  Tree e draws row numbers k in [0, nrows) and uses row
+ * lo + k, so fitting a slice in place gives the trees fitting its copy
+ * would (lo = 0, stride = nrows: the whole table).  Every value must be
+ * finite.  On success *b owns the trees; on failure *b is left empty. */
+int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const double *y,
+                     int stride, int lo, int nrows, int nfeat, int threads, err *e);
 
 /* out[k] = the mean of the trees' predictions for row first + k of the
  * column-major table x (nrows rows, the columns the model was fitted on),
  * for k in [0, n). */
-/* The same on the rows [lo, lo + nrows) of a table of `stride` rows
- * (x[j * stride + i], y[i]): tree e draws the same row numbers k in
- * [0, nrows) as bagging_fit would, and uses row lo + k, so fitting a slice
- * in place gives the trees fitting its copy would. */
-int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const double *y,
-                     int stride, int lo, int nrows, int nfeat, int threads, err *e);
-
 void bagging_predict(const bagging *b, const double *x, int nrows, int first, int n, double *out);
 
 void bagging_free(bagging *b);

@@ -169,12 +169,8 @@ fail:
 int model_write(const model *m, const char *path, err *e)
 {
     cJSON *root = model_json(m);
-    char *text = root ? cJSON_PrintUnformatted(root) : NULL;
+    int rc = jsonfile_write(path, root, JSONFILE_COMPACT, e);
     cJSON_Delete(root);
-    if (text == NULL)
-        return err_set(e, "out of memory writing '%s'", path);
-    int rc = fs_write_atomic(path, text, strlen(text), e);
-    free(text);
     return rc;
 }
 

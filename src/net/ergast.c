@@ -218,7 +218,7 @@ int ergast_fetch_all(http_client *c, const char *base, const char *path, const e
                     max_pages, offset);
 }
 
-static int same_race(const cJSON *a, const cJSON *b)
+int ergast_same_race(const cJSON *a, const cJSON *b)
 {
     const char *sa = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "season"));
     const char *ra = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "round"));
@@ -259,7 +259,7 @@ int ergast_merge_races(cJSON *into_races, cJSON *page_races, const char *rows, e
         cJSON *match = NULL, *r;
         cJSON_ArrayForEach(r, into_races)
         {
-            if (same_race(r, race))
+            if (ergast_same_race(r, race))
                 match = r;
         }
         if (match == NULL) {

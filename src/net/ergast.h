@@ -107,4 +107,8 @@ int ergast_fetch_all(http_client *c, const char *base, const char *path, const e
  * already moved; the bad one is freed). */
 int ergast_merge_races(cJSON *into_races, cJSON *page_races, const char *rows, err *e);
 
+/* 1 when races a and b (API race objects) are the same race: equal
+ * "season" and "round" strings, both present. */
+int ergast_same_race(const cJSON *a, const cJSON *b);
+
 #endif

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "core/log.h"
+#include "core/rng.h"
 #include "core/version.h"
 
 #define HTTP_URL_SHOWN 512
@@ -23,7 +24,7 @@ struct http_client {
     http_opts opts;
     char *user_agent;
     pacer *pacer;
-    uint64_t rng;     /* splitmix64 state, for jitter only */
+    rng jitter;       /* backoff jitter only */
     long requests;
     char curl_error[CURL_ERROR_SIZE];
 };
@@ -66,20 +67,6 @@ static int opts_check(const http_opts *o, err *e)
     return 0;
 }
 
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1). */
-static double rng_unit(uint64_t *s)
-{
-    return (double)(rng_next(s) >> 11) / 9007199254740992.0;
-}
-
 http_client *http_new_clocked(const http_opts *o, const pacer_clock *clock, err *e)
 {
     if (opts_check(o, e) != 0)
@@ -111,8 +98,9 @@ http_client *http_new_clocked(const http_opts *o, const pacer_clock *clock, err 
     /* Jitter only has to differ between processes that start together. */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    c->rng = ((uint64_t)ts.tv_sec * 1000000007ull) ^ (uint64_t)ts.tv_nsec ^
-             ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
+    c->jitter = rng_stream(((uint64_t)ts.tv_sec * 1000000007ull) ^ (uint64_t)ts.tv_nsec ^
+                               ((uint64_t)getpid() << 32),
+                           (uint64_t)(uintptr_t)c);
     return c;
 }
 
@@ -329,7 +317,7 @@ static double retry_after(CURL *h)
 static double backoff_s(http_client *c, int k)
 {
     double d = c->opts.backoff_ms / 1000.0 * pow(c->opts.backoff_factor, k - 1);
-    d = d / 2 + rng_unit(&c->rng) * d / 2;
+    d = d / 2 + rng_double(&c->jitter) * d / 2;
     return d < c->opts.max_wait_s ? d : c->opts.max_wait_s;
 }
 
@@ -430,23 +418,5 @@ out:
     curl_slist_free_all(headers);
     if (rc != 0)
         buf_release(&out->body);
-    return rc;
-}
-
-int http_get_ok(http_client *c, const char *url, int (*valid)(const buf *, void *), void *vctx,
-                buf *body, err *e)
-{
-    http_req r = {.method = "GET", .url = url, .valid = valid, .valid_ctx = vctx};
-    http_resp resp;
-    if (http_do(c, &r, &resp, e) != 0)
-        return -1;
-    char shown[HTTP_URL_SHOWN];
-    http_url_for_log(url, shown, sizeof shown);
-    int rc = 0;
-    if (resp.status / 100 != 2)
-        rc = err_setk(e, ERR_NETWORK, "GET %s: HTTP %ld", shown, resp.status);
-    else if (buf_append(body, resp.body.data, resp.body.len, e) != 0)
-        rc = err_wrap(e, "GET %s", shown);
-    buf_release(&resp.body);
     return rc;
 }

@@ -85,12 +85,6 @@ typedef struct {
  * then empty and out->status holds the last status received (0 if none). */
 int http_do(http_client *c, const http_req *r, http_resp *out, err *e);
 
-/* GET url and require a 2xx answer.  Returns 0 with the body appended to
- * *body (the caller's buf; caller releases it), or -1 with e naming the
- * URL and the status (ERR_NETWORK) on any failure or non-2xx status. */
-int http_get_ok(http_client *c, const char *url, int (*valid)(const buf *, void *), void *vctx,
-                buf *body, err *e);
-
 /* Copies url into out (size n, always NUL-terminated) as it may be shown:
  * the query string is dropped when it may hold a credential (sig=,
  * signature, token, key, ...), else kept so paging shows in messages. */

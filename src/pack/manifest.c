@@ -90,7 +90,6 @@ int manifest_render(buf *out, const config *cfg, const cJSON *metrics, const arc
                     int n, err *e)
 {
     int rc = -1;
-    char *text = NULL;
     cJSON *root = cJSON_CreateObject();
     cJSON *inputs = manifest_inputs(cfg, metrics);
     const cJSON *data = jsonfile_get(metrics, "data");
@@ -115,16 +114,11 @@ int manifest_render(buf *out, const config *cfg, const cJSON *metrics, const arc
     if (!cJSON_AddItemToObject(root, "files", listed))
         goto oom;
     listed = NULL;
-    text = cJSON_Print(root);
-    if (text == NULL)
-        goto oom;
-    if (buf_puts(out, text, e) == 0 && buf_puts(out, "\n", e) == 0)
-        rc = 0;
+    rc = jsonfile_render(out, root, JSONFILE_PRETTY, e);
     goto out;
 oom:
     err_set(e, "out of memory building manifest.json");
 out:
-    cJSON_free(text);
     cJSON_Delete(listed);
     cJSON_Delete(data_copy);
     cJSON_Delete(inputs);

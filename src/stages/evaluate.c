@@ -278,18 +278,6 @@ static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_ev
     return root;
 }
 
-static int write_json(const char *path, const cJSON *root, err *e)
-{
-    char *text = root ? cJSON_Print(root) : NULL;
-    if (text == NULL)
-        return err_set(e, "out of memory writing '%s'", path);
-    size_t n = strlen(text);
-    text[n] = '\n'; /* cJSON_Print leaves the NUL; the file ends with a newline */
-    int rc = fs_write_atomic(path, text, n + 1, e);
-    free(text);
-    return rc;
-}
-
 /* ---- predictions.csv ---- */
 
 static int write_predictions(const char *path, const score *s, const prepared *p,
@@ -432,7 +420,7 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     if (metrics != NULL && tune_metrics_add(ctx, metrics, e) != 0)
         goto out;
     stage_path(ctx, FILE_METRICS, path, sizeof path);
-    if (write_json(path, metrics, e) != 0)
+    if (jsonfile_write(path, metrics, JSONFILE_PRETTY, e) != 0)
         goto out;
     stage_path(ctx, FILE_PREDICTIONS, path, sizeof path);
     if (write_predictions(path, &ev[n - 1].sc, &p, pred, e) != 0)

@@ -20,6 +20,8 @@
 #include <cjson/cJSON.h>
 
 #include "core/fsutil.h"
+#include "core/grow.h"
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "data/prepared.h"
 #include "data/weather.h"
@@ -61,46 +63,12 @@ typedef struct {
     long races, rows, found, missing, error, none;
 } coverage;
 
-static const char *json_str(const cJSON *obj, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* An integer given as the API's string ("3") or as a JSON number. */
-static int json_int(const cJSON *obj, const char *name, int *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-    if (cJSON_IsNumber(v)) {
-        if (!(v->valuedouble >= -1e6 && v->valuedouble <= 1e6))
-            return -1;
-        *out = (int)v->valuedouble;
-        return v->valuedouble == (double)*out ? 0 : -1;
-    }
-    if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
-        return -1;
-    char *end;
-    long n = strtol(v->valuestring, &end, 10);
-    if (*end != '\0' || n < -1000000 || n > 1000000)
-        return -1;
-    *out = (int)n;
-    return 0;
-}
-
-static double json_double(const cJSON *obj, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-    if (cJSON_IsNumber(v))
-        return v->valuedouble;
-    return cJSON_IsString(v) ? strtod(v->valuestring, NULL) : 0.0;
-}
-
 /* The document's season when it is in [l->first, l->last], else 0.  Only
  * the season as the store keys it matches: a string of digits without a
  * leading zero ("1950"), what a listing filtered on the string matched. */
 static int wanted_season(const listing *l, const cJSON *doc)
 {
-    const char *s = json_str(doc, "season");
+    const char *s = jsonfile_str(doc, "season", "");
     int n = 0, i = 0;
     for (; s[i] >= '0' && s[i] <= '9' && i < 9; i++)
         n = n * 10 + (s[i] - '0');
@@ -112,32 +80,19 @@ static int wanted_season(const listing *l, const cJSON *doc)
 /* v (n elements of `size` bytes, room for *alloc) with room for one more:
  * v itself, or a larger copy (v is then freed); NULL when out of memory
  * (v is kept). */
-static void *grow(void *v, int n, int *alloc, size_t size)
-{
-    if (n < *alloc)
-        return v;
-    int a = *alloc ? *alloc * 2 : 256;
-    void *nv = realloc(v, (size_t)a * size);
-    if (nv != NULL)
-        *alloc = a;
-    return nv;
-}
-
 static int collect_weather(const cJSON *doc, void *ctx, err *e)
 {
     listing *l = ctx;
     int season = wanted_season(l, doc), round;
-    if (season == 0 || json_int(doc, "round", &round) != 0)
+    if (season == 0 || jsonfile_int(doc, "round", &round) != 0)
         return 0; /* not covered, or a record no race can match */
-    weather_rec *v = grow(l->weather, l->nweather, &l->weather_alloc, sizeof *v);
-    if (v == NULL)
-        return err_set(e, "prepare: out of memory");
-    l->weather = v;
-    const char *status = json_str(doc, "status");
+    if (grow_array(&l->weather, &l->weather_alloc, l->nweather + 1, sizeof *l->weather, 256, e) != 0)
+        return err_wrap(e, "prepare");
+    const char *status = jsonfile_str(doc, "status", "");
     weather_rec w = {.season = season, .round = round, .seq = l->seq++, .status = W_ERROR};
     if (strcmp(status, "found") == 0) {
         w.status = W_FOUND;
-        w.text = weather_clean(json_str(doc, "text"));
+        w.text = weather_clean(jsonfile_str(doc, "text", ""));
         if (w.text == NULL)
             return err_set(e, "prepare: out of memory");
     } else if (strcmp(status, "missing") == 0) {
@@ -213,10 +168,10 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
     prepared_row r = {
         .season = season,
         .round = round,
-        .race_name = (char *)json_str(race, "raceName"),
-        .race_date = (char *)json_str(race, "date"),
-        .circuit_id = (char *)json_str(circuit, "circuitId"),
-        .country = (char *)json_str(location, "country"),
+        .race_name = (char *)jsonfile_str(race, "raceName", ""),
+        .race_date = (char *)jsonfile_str(race, "date", ""),
+        .circuit_id = (char *)jsonfile_str(circuit, "circuitId", ""),
+        .country = (char *)jsonfile_str(location, "country", ""),
         .weather_text = (char *)text,
         .weather = (char *)weather_category(text),
     };
@@ -226,28 +181,28 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
         k++;
         const cJSON *drv = cJSON_GetObjectItemCaseSensitive(res, "Driver");
         const cJSON *con = cJSON_GetObjectItemCaseSensitive(res, "Constructor");
-        r.driver_id = (char *)json_str(drv, "driverId");
-        r.constructor_id = (char *)json_str(con, "constructorId");
-        if (json_int(res, "position", &r.position) != 0 || r.driver_id[0] == '\0' ||
+        r.driver_id = (char *)jsonfile_str(drv, "driverId", "");
+        r.constructor_id = (char *)jsonfile_str(con, "constructorId", "");
+        if (jsonfile_int(res, "position", &r.position) != 0 || r.driver_id[0] == '\0' ||
             r.constructor_id[0] == '\0')
             return err_setk(e, ERR_DATA,
                             "results of %d round %d: entry %d lacks a position, driverId or "
                             "constructorId (rerun source with refresh)",
                             season, round, k);
         char name[512];
-        full_name(json_str(drv, "givenName"), json_str(drv, "familyName"), name, sizeof name);
+        full_name(jsonfile_str(drv, "givenName", ""), jsonfile_str(drv, "familyName", ""), name, sizeof name);
         r.driver_name = name;
-        r.driver_dob = (char *)json_str(drv, "dateOfBirth");
-        r.driver_nationality = (char *)json_str(drv, "nationality");
-        r.constructor_name = (char *)json_str(con, "name");
+        r.driver_dob = (char *)jsonfile_str(drv, "dateOfBirth", "");
+        r.driver_nationality = (char *)jsonfile_str(drv, "nationality", "");
+        r.constructor_name = (char *)jsonfile_str(con, "name", "");
         /* grid and laps are always given by the API; 0 if not (a pit-lane
          * start for grid, which features then puts at the back). */
-        if (json_int(res, "grid", &r.grid) != 0)
+        if (jsonfile_int(res, "grid", &r.grid) != 0)
             r.grid = 0;
-        if (json_int(res, "laps", &r.laps) != 0)
+        if (jsonfile_int(res, "laps", &r.laps) != 0)
             r.laps = 0;
-        r.points = json_double(res, "points");
-        r.status = (char *)json_str(res, "status");
+        r.points = jsonfile_num(res, "points", 0.0);
+        r.status = (char *)jsonfile_str(res, "status", "");
         if (prepared_append(p, &r, e) != 0)
             return -1;
     }
@@ -260,13 +215,11 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
     int season = wanted_season(l, doc), round;
     if (season == 0)
         return 0;
-    if (json_int(doc, "round", &round) != 0)
+    if (jsonfile_int(doc, "round", &round) != 0)
         return err_setk(e, ERR_DATA, "results of season %d: a race has no valid round", season);
-    race_ref *v = grow(l->races, l->nraces, &l->races_alloc, sizeof *v);
-    if (v == NULL)
-        return err_set(e, "prepare: out of memory");
-    l->races = v;
-    race_ref *r = &v[l->nraces];
+    if (grow_array(&l->races, &l->races_alloc, l->nraces + 1, sizeof *l->races, 256, e) != 0)
+        return err_wrap(e, "prepare");
+    race_ref *r = &l->races[l->nraces];
     *r = (race_ref){season, round, l->seq++, l->p->n, 0, find_weather(l, season, round)};
     if (race_rows(doc, season, round, r->weather, l->p, e) != 0)
         return -1;
@@ -337,10 +290,9 @@ static int merge_weather(listing *l, listing *parts, int n, err *e)
 {
     for (int k = 0; k < n; k++) {
         for (int i = 0; i < parts[k].nweather; i++) {
-            weather_rec *v = grow(l->weather, l->nweather, &l->weather_alloc, sizeof *v);
-            if (v == NULL)
-                return err_set(e, "prepare: out of memory");
-            l->weather = v;
+            if (grow_array(&l->weather, &l->weather_alloc, l->nweather + 1, sizeof *l->weather, 256, e) != 0)
+                return err_wrap(e, "prepare");
+            weather_rec *v = l->weather;
             v[l->nweather] = parts[k].weather[i];
             v[l->nweather].seq = l->seq++;
             l->nweather++;
@@ -358,10 +310,9 @@ static int merge_races(listing *l, listing *parts, int n, err *e)
         if (prepared_move_rows(l->p, parts[k].p, e) != 0)
             return -1;
         for (int i = 0; i < parts[k].nraces; i++) {
-            race_ref *v = grow(l->races, l->nraces, &l->races_alloc, sizeof *v);
-            if (v == NULL)
-                return err_set(e, "prepare: out of memory");
-            l->races = v;
+            if (grow_array(&l->races, &l->races_alloc, l->nraces + 1, sizeof *l->races, 256, e) != 0)
+                return err_wrap(e, "prepare");
+            race_ref *v = l->races;
             v[l->nraces] = parts[k].races[i];
             v[l->nraces].first += offset;
             v[l->nraces].seq = l->seq++;
@@ -435,14 +386,10 @@ static int write_coverage(const stage_ctx *ctx, int first, int last, const cover
     ok = ok && cJSON_AddNumberToObject(w, "missing", (double)cov->missing) != NULL;
     ok = ok && cJSON_AddNumberToObject(w, "error", (double)cov->error) != NULL;
     ok = ok && cJSON_AddNumberToObject(w, "none", (double)cov->none) != NULL;
-    char *text = ok ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    if (text == NULL)
-        return err_set(e, "prepare: out of memory");
     char path[CFG_STR_MAX + 64];
     stage_path(ctx, FILE_COVERAGE, path, sizeof path);
-    int rc = fs_write_atomic(path, text, strlen(text), e);
-    free(text);
+    int rc = ok ? jsonfile_write(path, root, JSONFILE_PRETTY, e) : err_set(e, "prepare: out of memory");
+    cJSON_Delete(root);
     return rc;
 }
 

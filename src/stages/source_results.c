@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "stages/source.h"
 
@@ -26,20 +27,11 @@
 /* Below this many seasons to fetch, per-season queries cost less. */
 #define SWEEP_MIN_SEASONS 8
 
-static int json_int(const cJSON *obj, const char *field)
+/* A document's season, 0 when it has none (jsonfile_int's rule). */
+static int season_of(const cJSON *doc)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-    if (cJSON_IsString(v))
-        return atoi(v->valuestring);
-    if (cJSON_IsNumber(v))
-        return v->valueint;
-    return 0;
-}
-
-static const char *json_str(const cJSON *obj, const char *field)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-    return cJSON_IsString(v) ? v->valuestring : "";
+    int season = 0;
+    return jsonfile_int(doc, "season", &season) == 0 ? season : 0;
 }
 
 /* What a season looks like in the store, to judge whether it is complete. */
@@ -60,7 +52,7 @@ typedef struct {
 
 static season_state *season_slot(const season_table *t, const cJSON *doc)
 {
-    int season = json_int(doc, "season");
+    int season = season_of(doc);
     if (season < t->r->first || season > t->r->last)
         return NULL;
     return &t->state[season - t->r->first];
@@ -73,7 +65,7 @@ static int count_schedule(const cJSON *doc, void *ctx, err *e)
     if (s == NULL)
         return 0;
     s->scheduled++;
-    const char *d = json_str(doc, "date");
+    const char *d = jsonfile_str(doc, "date", "");
     if (strcmp(d, s->last_date) > 0)
         snprintf(s->last_date, sizeof s->last_date, "%s", d);
     return 0;
@@ -123,7 +115,7 @@ static int season_is_complete(source_run *r, int season, err *e, int *complete)
     cJSON *doc = NULL;
     if (progress_get(r, season, &doc, e) != 0)
         return -1;
-    *complete = doc != NULL && strcmp(json_str(doc, "complete"), "true") == 0;
+    *complete = doc != NULL && strcmp(jsonfile_str(doc, "complete", ""), "true") == 0;
     cJSON_Delete(doc);
     return 0;
 }
@@ -163,7 +155,7 @@ static int put_embedded(source_run *r, const char *coll, const char *idfield, co
 {
     if (r->lists_fetched || !cJSON_IsObject(obj))
         return 0;
-    const char *kv[] = {json_str(obj, idfield)};
+    const char *kv[] = {jsonfile_str(obj, idfield, "")};
     cJSON *have = NULL;
     if (kv[0][0] == '\0' || store_get(r->st, coll, kv, &have, e) != 0)
         return kv[0][0] == '\0' ? 0 : -1;
@@ -198,7 +190,7 @@ static int schedule_page(source_run *r, const cJSON *items, long offset, long to
     (void)ctx;
     const cJSON *race;
     cJSON_ArrayForEach(race, items) {
-        int season = json_int(race, "season");
+        int season = season_of(race);
         if (season > r->last)
             return 1;
         if (in_range(r, season) && put_schedule_race(r, race, e) != 0)
@@ -214,14 +206,14 @@ static int same_row(const cJSON *a, const cJSON *b)
 {
     const cJSON *da = cJSON_GetObjectItemCaseSensitive(a, "Driver");
     const cJSON *db = cJSON_GetObjectItemCaseSensitive(b, "Driver");
-    return strcmp(json_str(a, "position"), json_str(b, "position")) == 0 &&
-           strcmp(json_str(da, "driverId"), json_str(db, "driverId")) == 0;
+    return strcmp(jsonfile_str(a, "position", ""), jsonfile_str(b, "position", "")) == 0 &&
+           strcmp(jsonfile_str(da, "driverId", ""), jsonfile_str(db, "driverId", "")) == 0;
 }
 
 /* Merges one page's race into its stored document (see the file comment). */
 static int merge_race(source_run *r, const cJSON *race, err *e)
 {
-    const char *kv[] = {json_str(race, "season"), json_str(race, "round")};
+    const char *kv[] = {jsonfile_str(race, "season", ""), jsonfile_str(race, "round", "")};
     cJSON *doc = NULL;
     if (store_get(r->st, "results", kv, &doc, e) != 0)
         return -1;
@@ -313,11 +305,6 @@ static int flush_carry(source_run *r, results_progress *p, err *e)
     return rc;
 }
 
-static int same_race(const cJSON *a, const cJSON *b)
-{
-    return json_int(a, "season") == json_int(b, "season") && json_int(a, "round") == json_int(b, "round");
-}
-
 /* Sweep pages: a race is collected in memory until its last row has
  * arrived and then stored once, as a new document (cheap on every server).
  * The cursor always points at the first row not stored: the carried race's
@@ -331,12 +318,12 @@ static int sweep_page(source_run *r, const cJSON *items, long offset, long total
     int stop = 0;
     cJSON_ArrayForEach(race, items) {
         const cJSON *rows = cJSON_GetObjectItemCaseSensitive(race, "Results");
-        int season = json_int(race, "season");
+        int season = season_of(race);
         if (season > r->last) {
             stop = 1;
             break;
         }
-        if (p->carry != NULL && same_race(p->carry, race)) {
+        if (p->carry != NULL && ergast_same_race(p->carry, race)) {
             cJSON *have = cJSON_GetObjectItemCaseSensitive(p->carry, "Results");
             const cJSON *row;
             cJSON_ArrayForEach(row, rows) {
@@ -469,8 +456,10 @@ int source_results(source_run *r, err *e)
     cJSON *cur = NULL;
     if (sweep_get(r, &cur, e) != 0)
         return -1;
+    int first = 0, last = 0;
     int resumable = cur != NULL && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cur, "finished")) &&
-                    json_int(cur, "first") == r->first && json_int(cur, "last") == r->last;
+                    jsonfile_int(cur, "first", &first) == 0 && first == r->first &&
+                    jsonfile_int(cur, "last", &last) == 0 && last == r->last;
     long offset = resumable ? (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cur, "offset")) : 0;
     cJSON_Delete(cur);
     long stored = 0;

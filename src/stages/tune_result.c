@@ -99,16 +99,10 @@ int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
     }
     char path[CFG_STR_MAX + 64];
     stage_path(ctx, FILE_TUNE, path, sizeof path);
-    char *text = oom ? NULL : cJSON_PrintUnformatted(root);
-    if (text == NULL) {
+    if (oom)
         err_set(e, "out of memory writing %s", FILE_TUNE);
-        goto out;
-    }
-    size_t n = strlen(text);
-    text[n] = '\n'; /* replaces the NUL: the file ends with a newline */
-    rc = fs_write_atomic(path, text, n + 1, e);
-    free(text);
-out:
+    else
+        rc = jsonfile_write(path, root, JSONFILE_COMPACT, e);
     cJSON_Delete(root);
     return rc;
 }

@@ -36,8 +36,8 @@ static cJSON *ints_or_null(const int *v, int n)
     return v ? cJSON_CreateIntArray(v, n) : cJSON_CreateNull();
 }
 
-/* The shard document as text; NULL when out of memory. */
-static char *shard_text(const tune_plan *pl, int i, int n, int from, int to,
+/* The shard document; NULL when out of memory. */
+static cJSON *shard_json(const tune_plan *pl, int i, int n, int from, int to,
                         const double *expected, const int *train_rows, const int *nfeat,
                         const char *data_sha256, double seconds)
 {
@@ -68,9 +68,11 @@ static char *shard_text(const tune_plan *pl, int i, int n, int from, int to,
         else
             cJSON_Delete(items[k]);
     }
-    char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return text;
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
 }
 
 int tune_shard_save(stage_ctx *ctx, const tune_plan *pl, int i, int n, int from, int to,
@@ -79,33 +81,36 @@ int tune_shard_save(stage_ctx *ctx, const tune_plan *pl, int i, int n, int from,
 {
     char name[64], path[CFG_STR_MAX + 64];
     snprintf(name, sizeof name, SHARD_NAME, i, n);
-    char *text = shard_text(pl, i, n, from, to, expected, train_rows, nfeat, data_sha256, seconds);
-    if (text == NULL)
+    cJSON *shard = shard_json(pl, i, n, from, to, expected, train_rows, nfeat, data_sha256, seconds);
+    if (shard == NULL)
         return err_set(e, "out of memory writing shard %d/%d", i, n);
     int rc;
     if (ctx->cfg->mongodb_uri[0] != '\0') {
+        buf text;
+        buf_init(&text, 0);
         cJSON *doc = cJSON_CreateObject();
-        if (doc == NULL || !cJSON_AddStringToObject(doc, "name", name) ||
+        if (jsonfile_render(&text, shard, JSONFILE_COMPACT, e) != 0)
+            rc = err_wrap(e, "shard %d/%d", i, n);
+        else if (doc == NULL || !cJSON_AddStringToObject(doc, "name", name) ||
             !cJSON_AddStringToObject(doc, "kind", SHARD_KIND) ||
-            !cJSON_AddStringToObject(doc, "scores", text))
+            !cJSON_AddStringToObject(doc, "scores", text.data))
             rc = err_set(e, "out of memory writing shard %d/%d", i, n);
         else if (ctx->st == NULL)
             rc = err_set(e, "the store is not open for shard %d/%d", i, n);
         else
             rc = store_upsert(ctx->st, "meta", doc, e);
         cJSON_Delete(doc);
+        buf_release(&text);
         if (rc == 0)
             log_info("tune: shard %d/%d scores stored in the meta collection as '%s'", i, n, name);
     } else {
-        size_t len = strlen(text);
-        text[len] = '\n'; /* the file ends with a newline */
         strcat(name, ".json");
         stage_path(ctx, name, path, sizeof path);
-        rc = fs_write_atomic(path, text, len + 1, e);
+        rc = jsonfile_write(path, shard, JSONFILE_COMPACT, e);
         if (rc == 0)
             log_info("tune: shard %d/%d scores written to %s", i, n, path);
     }
-    free(text);
+    cJSON_Delete(shard);
     return rc;
 }
 

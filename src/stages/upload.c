@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/fsutil.h"
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "net/artifact.h"
 #include "stages/package.h"
@@ -18,7 +19,6 @@
 static int write_upload_json(const char *path, const char *name, const artifact_result *r, err *e)
 {
     cJSON *root = cJSON_CreateObject();
-    char *text = NULL;
     int rc = -1;
     if (root == NULL || cJSON_AddStringToObject(root, "artifact_id", r->id) == NULL ||
         cJSON_AddStringToObject(root, "artifact_url", r->url) == NULL ||
@@ -28,14 +28,8 @@ static int write_upload_json(const char *path, const char *name, const artifact_
         err_set(e, "out of memory building %s", FILE_UPLOAD);
         goto out;
     }
-    text = cJSON_Print(root);
-    if (text == NULL) {
-        err_set(e, "out of memory building %s", FILE_UPLOAD);
-        goto out;
-    }
-    rc = fs_write_atomic(path, text, strlen(text), e);
+    rc = jsonfile_write(path, root, JSONFILE_PRETTY, e);
 out:
-    cJSON_free(text);
     cJSON_Delete(root);
     return rc;
 }

@@ -135,15 +135,17 @@ static char *server_get(const char *path, size_t *len)
     http_client *c = http_new(&o, &e);
     char url[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", server_port, path);
-    buf b;
-    buf_init(&b, 0);
+    http_req req = {.url = url};
+    http_resp resp;
     char *out = NULL;
-    if (c != NULL && http_get_ok(c, url, NULL, NULL, &b, &e) == 0) {
-        if (len != NULL)
-            *len = b.len;
-        out = buf_detach(&b);
+    if (c != NULL && http_do(c, &req, &resp, &e) == 0) {
+        if (resp.status == 200) {
+            if (len != NULL)
+                *len = resp.body.len;
+            out = buf_detach(&resp.body);
+        }
+        buf_release(&resp.body);
     }
-    buf_release(&b);
     http_free(c);
     return out;
 }

@@ -132,7 +132,7 @@ static void test_threads_same_model(void)
     err e;
     for (int k = 0; k < 3; k++) {
         bagging b;
-        CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, threads[k], &e), 0);
+        CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, threads[k], &e), 0);
         char name[32];
         snprintf(name, sizeof name, "model-%d.json", threads[k]);
         text[k] = model_text(&b, &p, dir, name);
@@ -143,7 +143,7 @@ static void test_threads_same_model(void)
     CHECK(text[0] && text[2] && strcmp(text[0], text[2]) == 0);
     p.seed = 1;
     bagging b;
-    CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, 2, &e), 0);
+    CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, 2, &e), 0);
     text[3] = model_text(&b, &p, dir, "model-seed1.json");
     bagging_free(&b);
     CHECK(text[0] && text[3] && strcmp(text[0], text[3]) != 0);
@@ -171,7 +171,7 @@ static void test_slice_in_place(void)
     err e;
     for (int k = 0; k < 3; k++) {
         bagging a, b;
-        CHECK_INT(bagging_fit(&a, &ps[k], xs, ys, NS, F, 2, &e), 0);
+        CHECK_INT(bagging_fit_rows(&a, &ps[k], xs, ys, NS, 0, NS, F, 2, &e), 0);
         CHECK_INT(bagging_fit_rows(&b, &ps[k], X, Y, N, LO, NS, F, 2, &e), 0);
         char *ta = model_text(&a, &ps[k], dir, "copy.json");
         char *tb = model_text(&b, &ps[k], dir, "slice.json");
@@ -195,7 +195,7 @@ static void test_trees_use_drawn_features(void)
     bagging_params p = params(12, 50, 0, 1, 3, 0, 0);
     bagging b;
     err e;
-    CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, 0, &e), 0);
+    CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, 0, &e), 0);
     CHECK_INT(b.n_trees, 12);
     bagging_draws d;
     CHECK_INT(bagging_draws_init(&d, &p, N, F, &e), 0);
@@ -244,7 +244,7 @@ static void test_full_sample_fits(void)
     bagging_params p = params(5, 1.0, 1, 0, 1.0, 1, 0);
     bagging b;
     err e;
-    CHECK_INT(bagging_fit(&b, &p, x, y, 6, 2, 3, &e), 0);
+    CHECK_INT(bagging_fit_rows(&b, &p, x, y, 6, 0, 6, 2, 3, &e), 0);
     double pred[6];
     bagging_predict(&b, x, 6, 0, 6, pred);
     CHECK(memcmp(pred, y, sizeof y) == 0);
@@ -258,11 +258,11 @@ static void test_rejects(void)
     bagging_params p = params(2, 1.0, 1, 1, 1.0, 1, 1);
     bagging b;
     err e;
-    CHECK_INT(bagging_fit(&b, &p, x, y, 2, 1, 1, &e), -1);
+    CHECK_INT(bagging_fit_rows(&b, &p, x, y, 2, 0, 2, 1, 1, &e), -1);
     CHECK(strstr(e.msg, "not a finite number") != NULL);
     CHECK(b.trees == NULL);
     p.n_estimators = 0;
-    CHECK_INT(bagging_fit(&b, &p, X, Y, N, F, 1, &e), -1);
+    CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, 1, &e), -1);
 }
 
 int main(void)

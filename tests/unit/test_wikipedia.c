@@ -323,12 +323,13 @@ static void test_fetch(void)
     /* The server saw the paths byte for byte. */
     char u[128];
     http_fixture_url(&srv, "/seen", u, sizeof u);
-    buf seen;
-    buf_init(&seen, 0);
-    CHECK_INT(http_get_ok(c, u, NULL, NULL, &seen, &e), 0);
-    CHECK(seen.data && strstr(seen.data, "/wiki/2025_S%C3%A3o_Paulo_Grand_Prix\n") != NULL);
-    CHECK(seen.data && strstr(seen.data, "/wiki/Gran_Premio_d%27Argentina_1955\n") != NULL);
-    buf_release(&seen);
+    http_req req = {.url = u};
+    http_resp seen;
+    CHECK_INT(http_do(c, &req, &seen, &e), 0);
+    CHECK_INT(seen.status, 200);
+    CHECK(seen.body.data && strstr(seen.body.data, "/wiki/2025_S%C3%A3o_Paulo_Grand_Prix\n") != NULL);
+    CHECK(seen.body.data && strstr(seen.body.data, "/wiki/Gran_Premio_d%27Argentina_1955\n") != NULL);
+    buf_release(&seen.body);
     http_free(c);
 }
 
