@@ -2,7 +2,7 @@
  *
  * The record reader walks the whole input; then the same bytes, as a
  * file, go to the readers of prepared.csv and features.csv (and a
- * prepared table that reads goes on to features_build, the next thing
+ * prepared table that reads goes on to feature_table_build, the next thing
  * the pipeline does with it).  What must hold: no crash, no leak, every
  * record's fields are NUL-terminated strings, a failed read leaves its
  * table empty, and a features table that reads has consistent sizes. */
@@ -39,25 +39,25 @@ static void prepared_file(const char *path)
         return;
     }
     feature_table t = {0};
-    if (p.n > 0 && features_build(&p, p.rows[0].season, p.rows[p.n - 1].season, &t, &e) == 0 &&
+    if (p.n > 0 && feature_table_build(&p, p.rows[0].season, p.rows[p.n - 1].season, &t, &e) == 0 &&
         (t.nrows != p.n || t.nfeat < FEATURES_NFIXED))
         abort();
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 }
 
 static void features_file(const char *path)
 {
     feature_table t = {0};
     err e;
-    if (features_read(path, &t, &e) != 0) {
+    if (feature_table_read(path, &t, &e) != 0) {
         if (t.nrows != 0 || t.x != NULL || t.names != NULL)
             abort();
         return;
     }
     if (t.nfeat < 2 || t.nrows < 0 || (t.nrows > 0 && (t.x == NULL || t.won == NULL)))
         abort();
-    features_free(&t);
+    feature_table_release(&t);
 }
 
 /* The readers limited to some seasons (the evaluate stage's): a table
@@ -68,13 +68,13 @@ static void season_reads(const char *path)
     feature_table t = {0};
     err e;
     season_count also = {.first = 1, .last = 3000};
-    if (features_read_seasons(path, 1, 2000, &also, &t, &e) == 0) {
+    if (feature_table_read_seasons(path, 1, 2000, &also, &t, &e) == 0) {
         for (int i = 0; i < t.nrows; i++)
             if (t.season[i] < 1 || t.season[i] > 2000)
                 abort();
         if (also.races > also.rows || also.races < 0 || also.rows < t.nrows)
             abort();
-        features_free(&t);
+        feature_table_release(&t);
     } else if (t.nrows != 0 || t.x != NULL) {
         abort();
     }
@@ -83,7 +83,7 @@ static void season_reads(const char *path)
         for (int i = 0; i < p.n; i++)
             if (p.rows[i].season < 1 || p.rows[i].season > 2000)
                 abort();
-        prepared_free(&p);
+        prepared_release(&p);
     } else if (p.n != 0 || p.rows != NULL) {
         abort();
     }

@@ -43,6 +43,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     predict(&m);
-    model_free(&m);
+    model_release(&m);
     return 0;
 }

@@ -7,7 +7,7 @@
  * A harness must free everything it allocated before returning, so
  * LeakSanitizer reports a leak at the input that caused it.
  *
- * The readers of files (prepared_read, features_read, model_read) take a
+ * The readers of files (prepared_read, feature_table_read, model_read) take a
  * path, so inputs reach them through one temp file per process, rewritten
  * for every input and removed at exit. */
 #ifndef F1_FUZZ_UTIL_H

@@ -307,7 +307,7 @@ static int p_tune_space(const char *name, const char *val, void *dst, err *e)
     space s;
     if (tune_space_parse(val, name, &s, e) != 0)
         return -1;
-    space_free(&s);
+    space_release(&s);
     if (p_copy(val, dst, CFG_STR_MAX) != 0)
         return err_setk(e, ERR_INPUT, "input '%s': longer than %d bytes", name, CFG_STR_MAX - 1);
     return 0;

@@ -1,7 +1,7 @@
 /* config: the one run configuration, filled once from the command line and
  * INPUT_* environment variables, validated, then read-only.
  *
- * Every input of the pipeline contract (spec §0) plus the API pacing lives
+ * Every input of the pipeline contract (docs/pipeline.md §0) plus the API pacing lives
  * here.  config_load() owns nothing on the heap: strings are copied into
  * fixed arrays, so a config needs no freeing and can be copied by value.
  * Adding an input = one row in the option table in config.c, one field

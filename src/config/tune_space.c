@@ -168,6 +168,6 @@ int tune_space_parse(const char *text, const char *input, space *s, err *e)
                       "e.g. n-estimators=50,200;max-depth=0,4)",
                       input);
     if (rc != 0)
-        space_free(s);
+        space_release(s);
     return rc;
 }

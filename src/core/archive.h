@@ -39,6 +39,7 @@ int archive_write(const char *path, const archive_member *m, int n, err *e);
  * file is not a consistent zip, a member fails its CRC, or is too big. */
 archive_contents *archive_read(const char *path, err *e);
 
+/* Frees c and everything it owns (NULL: no-op). */
 void archive_contents_free(archive_contents *c);
 
 /* The member called name, or NULL. */

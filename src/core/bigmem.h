@@ -16,6 +16,7 @@
 /* n zeroed bytes (at least one page), 64-byte aligned; NULL when out of
  * memory. */
 void *bigmem_alloc(size_t n);
+/* Frees memory bigmem_alloc returned (NULL: no-op). */
 void bigmem_free(void *p);
 
 #endif

@@ -12,7 +12,7 @@ static int is_trim_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-char *features_onehot_name(const char *prefix, const char *value)
+char *feature_onehot_name(const char *prefix, const char *value)
 {
     while (is_trim_space(*value))
         value++;
@@ -94,7 +94,7 @@ static int field_values_collect(const prepared *p, size_t off, const char *prefi
     for (int i = n - 1; i >= 0; i--)
         rep[raw_id[i]] = i;
     for (int r = 0; r < nraw; r++)
-        raw_names[r] = features_onehot_name(prefix, keys[rep[r]]);
+        raw_names[r] = feature_onehot_name(prefix, keys[rep[r]]);
     v->nnames = intern_strings((const char *const *)raw_names, nraw, name_id, e);
     if (v->nnames < 0) {
         v->nnames = 0;
@@ -166,7 +166,7 @@ static int cmp_named_col(const void *a, const void *b)
 }
 
 /* Puts the columns in name order, renumbering every row's columns. */
-static int sort_columns(features_onehot *o, int n, err *e)
+static int sort_columns(feature_onehot *o, int n, err *e)
 {
     named_col *nc = malloc(sizeof *nc * (size_t)(o->ncols + 1));
     int *rank = malloc(sizeof *rank * (size_t)(o->ncols + 1));
@@ -198,7 +198,7 @@ out:
     return rc;
 }
 
-void features_onehot_release(features_onehot *o)
+void feature_onehot_release(feature_onehot *o)
 {
     if (o == NULL)
         return;
@@ -210,7 +210,7 @@ void features_onehot_release(features_onehot *o)
     memset(o, 0, sizeof *o);
 }
 
-int features_onehot_plan(const prepared *p, int first_train, int last_train, features_onehot *out,
+int feature_onehot_plan(const prepared *p, int first_train, int last_train, feature_onehot *out,
                          err *e)
 {
     field_values nat, race;
@@ -241,6 +241,6 @@ out:
     field_values_release(&nat);
     field_values_release(&race);
     if (rc != 0)
-        features_onehot_release(out);
+        feature_onehot_release(out);
     return rc;
 }

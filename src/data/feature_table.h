@@ -1,7 +1,7 @@
-/* features: the feature table of spec §3 built from prepared rows.
+/* features: the feature table of docs/pipeline.md §3 built from prepared rows.
  *
- * features_build() owns nothing of its input; the table it fills owns its
- * arrays and names, released by features_free() (no-op on a zeroed
+ * feature_table_build() owns nothing of its input; the table it fills owns its
+ * arrays and names, released by feature_table_release() (no-op on a zeroed
  * struct).  x is column-major: x[j * nrows + i] is feature j of row i, the
  * layout the tree code scans.  Feature j is named names[j]; the columns are
  * features.csv's minus driver_id and won, in file order:
@@ -35,7 +35,7 @@
 #include "data/prepared.h"
 
 #define FEATURES_NFIXED 17
-/* Spec §3 window sizes and one-hot thresholds. */
+/* docs/pipeline.md §3 window sizes and one-hot thresholds. */
 #define FEATURES_LONG_WINDOW 60   /* experience, wins, dnfs */
 #define FEATURES_FORM_WINDOW 30   /* recent form sums */
 #define FEATURES_RF_ROWS 40       /* finished rows that earn rf_points */
@@ -60,33 +60,33 @@ extern const char *const features_fixed_names[FEATURES_NFIXED];
  * are chosen by counting rows of the training seasons only: seasons in
  * [first_train_season, last_train_season].  Returns -1 (ERR_DATA) when
  * p is not in (season, round) order; on failure *out is left empty. */
-int features_build(const prepared *p, int first_train_season, int last_train_season,
+int feature_table_build(const prepared *p, int first_train_season, int last_train_season,
                    feature_table *out, err *e);
 
 /* -1 (ERR_DATA, naming the row) when p is not in (season, round) order. */
-int features_check_order(const prepared *p, err *e);
+int feature_table_check_order(const prepared *p, err *e);
 
 /* Dense ids (data/intern.h) of the string field at byte offset off of
  * every row of p (offsetof(prepared_row, driver_id), ...): ids[i] for row
  * i.  Returns the number of distinct values, or -1 when out of memory. */
-int features_row_ids(const prepared *p, size_t off, int *ids, err *e);
+int feature_table_row_ids(const prepared *p, size_t off, int *ids, err *e);
 
 /* rf_points of the k-th finished row of a race (k from 0):
  * round(4^(4 - 3k/39), 4) for k < 40, else 0. */
-double features_rf_points(int k);
+double feature_table_rf_points(int k);
 
 /* 1 when a status counts as finished: "Finished", "Lapped", or "+..."
  * ("+1 Lap"). */
-int features_finished(const char *status);
+int feature_table_finished(const char *status);
 
 /* features.csv: driver_id, the features, won.  Numbers are written
  * exactly: integral values as integers, others with "%.10g" (form sums
  * have at most 4 decimals and 8 digits, so they read back bit-identical). */
-int features_write(const feature_table *t, const char *path, err *e);
+int feature_table_write(const feature_table *t, const char *path, err *e);
 /* Reads features.csv back: the header must start with driver_id, end with
  * won and hold season and round; every value must be a finite number and
  * season and round whole ones.  On failure *out is left empty. */
-int features_read(const char *path, feature_table *out, err *e);
+int feature_table_read(const char *path, feature_table *out, err *e);
 /* Rows and races (distinct consecutive season and round) of seasons
  * [first, last]. */
 typedef struct {
@@ -99,13 +99,14 @@ typedef struct {
  * For a stage that needs one season of a table of 75.  When also is not
  * NULL, the rows and races of seasons [also->first, also->last] of the
  * whole file are counted into it in the same pass. */
-int features_read_seasons(const char *path, int first, int last, season_count *also,
+int feature_table_read_seasons(const char *path, int first, int last, season_count *also,
                           feature_table *out, err *e);
 
 /* Allocates every array of t for nrows x nfeat, zeroed (names and
  * driver_id NULL); -1 when out of memory (t then holds what was
- * allocated: free it with features_free). */
-int features_alloc(feature_table *t, int nrows, int nfeat, err *e);
-void features_free(feature_table *t);
+ * allocated: free it with feature_table_release). */
+int feature_table_alloc(feature_table *t, int nrows, int nfeat, err *e);
+/* Frees what *t owns; *t itself stays the caller's (a zeroed struct or NULL: no-op). */
+void feature_table_release(feature_table *t);
 
 #endif

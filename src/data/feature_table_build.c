@@ -35,12 +35,12 @@ static int32_t rf_units(int k)
     return (int32_t)llround(pow(4.0, 4.0 - 3.0 * k / 39.0) * RF_SCALE);
 }
 
-double features_rf_points(int k)
+double feature_table_rf_points(int k)
 {
     return rf_units(k) / RF_SCALE;
 }
 
-int features_finished(const char *status)
+int feature_table_finished(const char *status)
 {
     return strcmp(status, "Finished") == 0 || strcmp(status, "Lapped") == 0 || status[0] == '+';
 }
@@ -127,7 +127,7 @@ static void race_rf(const prepared_row *rows, int n, int *order, int32_t *rf)
     int m = 0;
     for (int i = 0; i < n; i++) {
         rf[i] = 0;
-        if (!features_finished(rows[i].status))
+        if (!feature_table_finished(rows[i].status))
             continue;
         /* Insertion sort: races are short and nearly always in order
          * already, so this is linear in practice. */
@@ -142,7 +142,7 @@ static void race_rf(const prepared_row *rows, int n, int *order, int32_t *rf)
         rf[order[k]] = rf_units(k);
 }
 
-void features_free(feature_table *t)
+void feature_table_release(feature_table *t)
 {
     if (t == NULL)
         return;
@@ -159,7 +159,7 @@ void features_free(feature_table *t)
     memset(t, 0, sizeof *t);
 }
 
-int features_alloc(feature_table *t, int nrows, int nfeat, err *e)
+int feature_table_alloc(feature_table *t, int nrows, int nfeat, err *e)
 {
     size_t n = (size_t)nrows + 1;
     t->nrows = nrows;
@@ -176,7 +176,7 @@ int features_alloc(feature_table *t, int nrows, int nfeat, err *e)
     return 0;
 }
 
-int features_check_order(const prepared *p, err *e)
+int feature_table_check_order(const prepared *p, err *e)
 {
     for (int i = 1; i < p->n; i++) {
         const prepared_row *a = &p->rows[i - 1], *b = &p->rows[i];
@@ -199,12 +199,12 @@ typedef struct {
     int32_t *rf;       /* per row: rf units */
     history *dh;       /* per driver */
     history *ch;       /* per constructor */
-    features_onehot oh;
+    feature_onehot oh;
 } build_state;
 
 static void build_state_release(build_state *s)
 {
-    features_onehot_release(&s->oh);
+    feature_onehot_release(&s->oh);
     free(s->drv);
     free(s->con);
     free(s->home);
@@ -214,7 +214,7 @@ static void build_state_release(build_state *s)
     free(s->ch);
 }
 
-int features_row_ids(const prepared *p, size_t off, int *ids, err *e)
+int feature_table_row_ids(const prepared *p, size_t off, int *ids, err *e)
 {
     const char **keys = malloc(sizeof *keys * (size_t)(p->n + 1));
     if (keys == NULL)
@@ -238,10 +238,10 @@ static int build_state_init(build_state *s, const prepared *p, int first_train, 
     s->rf = malloc(n * sizeof *s->rf);
     if (s->drv == NULL || s->con == NULL || s->home == NULL || s->order == NULL || s->rf == NULL)
         return err_set(e, "features: out of memory");
-    int ndrv = features_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
-    int ncon = features_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
+    int ndrv = feature_table_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
+    int ncon = feature_table_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
     /* Each distinct nationality is looked up in the home table once. */
-    int nnat = features_row_ids(p, offsetof(prepared_row, driver_nationality), s->home, e);
+    int nnat = feature_table_row_ids(p, offsetof(prepared_row, driver_nationality), s->home, e);
     if (ndrv < 0 || ncon < 0 || nnat < 0)
         return -1;
     int *nat_home = malloc(((size_t)nnat + 1) * sizeof *nat_home);
@@ -260,7 +260,7 @@ static int build_state_init(build_state *s, const prepared *p, int first_train, 
         s->home[i] = *h;
     }
     free(nat_home);
-    return features_onehot_plan(p, first_train, last_train, &s->oh, e);
+    return feature_onehot_plan(p, first_train, last_train, &s->oh, e);
 }
 
 /* The features of rows [a, b), one race, from the histories before it. */
@@ -296,7 +296,7 @@ static void race_features(const prepared *p, int a, int b, const build_state *s,
 }
 
 /* Copies the feature names and the driver ids into t. */
-static int copy_names(const prepared *p, const features_onehot *oh, feature_table *t, err *e)
+static int copy_names(const prepared *p, const feature_onehot *oh, feature_table *t, err *e)
 {
     for (int j = 0; j < t->nfeat; j++) {
         const char *name =
@@ -313,15 +313,14 @@ static int copy_names(const prepared *p, const features_onehot *oh, feature_tabl
     return 0;
 }
 
-int features_build(const prepared *p, int first_train_season, int last_train_season,
+int feature_table_build(const prepared *p, int first_train_season, int last_train_season,
                    feature_table *out, err *e)
 {
     build_state s;
     memset(out, 0, sizeof *out);
     int rc = -1, n = p->n;
     if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 ||
-        features_check_order(p, e) != 0 ||
-        features_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
+        feature_table_check_order(p, e) != 0 || feature_table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
         copy_names(p, &s.oh, out, e) != 0)
         goto out;
     for (int a = 0, b; a < n; a = b) {
@@ -335,7 +334,7 @@ int features_build(const prepared *p, int first_train_season, int last_train_sea
         race_rf(first, b - a, s.order, &s.rf[a]);
         for (int i = a; i < b; i++) {
             const prepared_row *r = &p->rows[i];
-            past_row pr = {s.rf[i], r->position == 1, !features_finished(r->status)};
+            past_row pr = {s.rf[i], r->position == 1, !feature_table_finished(r->status)};
             history_push(&s.dh[s.drv[i]], pr);
             history_push(&s.ch[s.con[i]], pr);
         }
@@ -343,7 +342,7 @@ int features_build(const prepared *p, int first_train_season, int last_train_sea
     rc = 0;
 out:
     if (rc != 0)
-        features_free(out);
+        feature_table_release(out);
     build_state_release(&s);
     return rc;
 }

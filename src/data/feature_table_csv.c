@@ -68,7 +68,7 @@ static int format_number(char *out, double v)
 /* Bytes of text collected before each write to the file. */
 #define WRITE_CHUNK (256 * 1024)
 
-int features_write(const feature_table *t, const char *path, err *e)
+int feature_table_write(const feature_table *t, const char *path, err *e)
 {
     buf b;
     buf_init(&b, 0);
@@ -403,7 +403,7 @@ static int read_rows(csv_reader *r, const char *path, feature_table *t, size_t c
             rows++;
         }
         if (rows == WRITE_BLOCK || (!more && rows > 0)) {
-            /* nrows first: features_free must see the driver ids */
+            /* nrows first: feature_table_release must see the driver ids */
             size_t i0 = (size_t)t->nrows;
             t->nrows += (int)rows;
             if (scatter_block(t, cap, block, i0, rows, k->season_col, k->round_col, path, e) != 0)
@@ -465,12 +465,12 @@ static int count_keys(csv_reader *r, const char *path, const record_keys *k, sea
     return got;
 }
 
-int features_read(const char *path, feature_table *out, err *e)
+int feature_table_read(const char *path, feature_table *out, err *e)
 {
-    return features_read_seasons(path, 0, 0, NULL, out, e);
+    return feature_table_read_seasons(path, 0, 0, NULL, out, e);
 }
 
-int features_read_seasons(const char *path, int first, int last, season_count *also,
+int feature_table_read_seasons(const char *path, int first, int last, season_count *also,
                           feature_table *out, err *e)
 {
     fs_map m = {"", 0};
@@ -506,7 +506,7 @@ int features_read_seasons(const char *path, int first, int last, season_count *a
     size_t nf = (size_t)out->nfeat;
     char **names = out->names;
     out->names = NULL;
-    int alloc = features_alloc(out, (int)cap, (int)nf, e);
+    int alloc = feature_table_alloc(out, (int)cap, (int)nf, e);
     free(out->names);
     out->names = names;
     out->nrows = 0;
@@ -522,12 +522,12 @@ int features_read_seasons(const char *path, int first, int last, season_count *a
         memmove(out->x + j * n, out->x + j * cap, n * sizeof *out->x);
     rc = 0;
 out:
-    /* ids of a block not yet counted in nrows (features_free frees those
+    /* ids of a block not yet counted in nrows (feature_table_release frees those
      * counted) */
     for (size_t i = (size_t)out->nrows; rc != 0 && out->driver_id != NULL && i < cap; i++)
         free(out->driver_id[i]);
     if (rc != 0)
-        features_free(out);
+        feature_table_release(out);
     free(block);
     csv_reader_release(&r);
     fs_unmap(&m);

@@ -117,7 +117,7 @@ static int pair_ids(build_state *s, const prepared *p, err *e)
         err_set(e, "features v2: out of memory");
         goto out;
     }
-    if (features_row_ids(p, offsetof(prepared_row, circuit_id), circ, e) < 0)
+    if (feature_table_row_ids(p, offsetof(prepared_row, circuit_id), circ, e) < 0)
         goto out;
     for (int i = 0; i < p->n; i++)
         keys[i] = (pair_key){s->drv[i], circ[i], i};
@@ -145,8 +145,8 @@ static int state_init(build_state *s, const prepared *p, const qualifying_table 
     s->mate = malloc(n * sizeof *s->mate);
     if (s->drv == NULL || s->con == NULL || s->pair == NULL || s->mate == NULL)
         return err_set(e, "features v2: out of memory");
-    s->ndrv = features_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
-    s->ncon = features_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
+    s->ndrv = feature_table_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
+    s->ncon = feature_table_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
     if (s->ndrv < 0 || s->ncon < 0)
         return -1;
     int npair = pair_ids(s, p, e);
@@ -346,7 +346,7 @@ static void push_race(build_state *s, const prepared *p, int a, int b)
     for (int i = a; i < b; i++) {
         const prepared_row *r = &p->rows[i];
         int d = s->drv[i], c = s->con[i], mp = features_v2_mpts(r->position);
-        int fin = features_finished(r->status), won = r->position == 1;
+        int fin = feature_table_finished(r->status), won = r->position == 1;
         int ahead = s->mate[i] >= 0 && fin && r->position < p->rows[s->mate[i]].position;
         driver_hist *dh = &s->dh[d];
         dh->ring[dh->count++ % FEATURES_V2_DRIVER_LONG] =
@@ -405,8 +405,8 @@ int features_v2_build(const prepared *p, const qualifying_table *q, feature_tabl
     memset(&s, 0, sizeof s);
     memset(out, 0, sizeof *out);
     int rc = -1;
-    if (features_check_order(p, e) != 0 || state_init(&s, p, q, e) != 0 ||
-        features_alloc(out, p->n, FEATURES_V2_NFEAT, e) != 0 || copy_ids(p, out, e) != 0)
+    if (feature_table_check_order(p, e) != 0 || state_init(&s, p, q, e) != 0 ||
+        feature_table_alloc(out, p->n, FEATURES_V2_NFEAT, e) != 0 || copy_ids(p, out, e) != 0)
         goto out;
     for (int a = 0, b; a < p->n; a = b) {
         const prepared_row *first = &p->rows[a];
@@ -426,7 +426,7 @@ int features_v2_build(const prepared *p, const qualifying_table *q, feature_tabl
     rc = 0;
 out:
     if (rc != 0)
-        features_free(out);
+        feature_table_release(out);
     state_release(&s);
     return rc;
 }

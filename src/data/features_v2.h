@@ -3,13 +3,13 @@
  *
  * features_v2_build() owns nothing of its inputs; the feature_table it
  * fills (data/features.h: column-major x, names, won, season, round,
- * driver_id) is the caller's, released by features_free().  The columns
+ * driver_id) is the caller's, released by feature_table_release().  The columns
  * are features_v2_names, in that order.  NAN marks a value that does not
  * exist (a driver's first race has no recent form); the learner replaces
  * it with the training median.
  *
  * Terms: mpts of a row = 25,18,15,12,10,8,6,4,2,1 for `position` 1..10,
- * else 0 (one scale for every era); finished = features_finished() (status
+ * else 0 (one scale for every era); finished = feature_table_finished() (status
  * "Finished", "Lapped" or "+N Laps"); a two-car team = a constructor with
  * exactly two rows in the race, the other row being the teammate; the
  * effective grid = `grid`, or the race's number of rows when `grid` is 0

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-/* Spec §3, as the original pipeline had it: some mappings are loose on
+/* docs/pipeline.md §3, as the original pipeline had it: some mappings are loose on
  * purpose (Chilean -> Brazil: the nearest race the original knew of).
  * "Argentinian" is the data's other spelling of Argentine (the spec maps
  * both to Argentina). */

@@ -1,5 +1,5 @@
 /* nationality: which race countries count as home for a driver's
- * nationality (spec §3, the original pipeline's table), for `is_home`.
+ * nationality (docs/pipeline.md §3, the original pipeline's table), for `is_home`.
  *
  * Pure lookups over a constant table; nothing to free.  Nationalities are
  * compared trimmed ("Argentinian " and "Argentine" both map to Argentina);

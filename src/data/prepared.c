@@ -56,7 +56,7 @@ static void rows_free(prepared *p)
     p->rows_big = 0;
 }
 
-void prepared_free(prepared *p)
+void prepared_release(prepared *p)
 {
     if (p == NULL)
         return;
@@ -327,7 +327,7 @@ int prepared_read_seasons(const char *path, int first, int last, prepared *p, er
     rc = 0;
 out:
     if (rc != 0)
-        prepared_free(p);
+        prepared_release(p);
     csv_reader_release(&r);
     fs_unmap(&m);
     return rc;

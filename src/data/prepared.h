@@ -1,8 +1,8 @@
-/* prepared: the rows of prepared.csv in memory (spec §2).
+/* prepared: the rows of prepared.csv in memory (docs/pipeline.md §2).
  *
  * One row per entry of a race's Results, races in (season, round) order,
  * rows within a race in the API's order.  A `prepared` owns every string of
- * its rows; prepared_free() releases them all (prepared_free on a zeroed
+ * its rows; prepared_release() releases them all (prepared_release on a zeroed
  * struct is a no-op).  The strings of one row share one allocation: treat
  * rows as read-only (never free or replace a string of a row); to change
  * a row, append a modified copy to another table. */
@@ -68,6 +68,7 @@ int prepared_move_rows(prepared *dst, prepared *src, err *e);
  * copied.  -1 (p unchanged) when order is not a permutation of 0..n-1 or
  * out of memory. */
 int prepared_reorder(prepared *p, const int *order, err *e);
-void prepared_free(prepared *p);
+/* Frees what *p owns; *p itself stays the caller's (a zeroed struct or NULL: no-op). */
+void prepared_release(prepared *p);
 
 #endif

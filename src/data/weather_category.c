@@ -4,7 +4,7 @@
 
 #include "data/weather.h"
 
-/* Spec §2, in priority order: the first category with a word of the text
+/* docs/pipeline.md §2, in priority order: the first category with a word of the text
  * in its list wins, wherever that word stands in the text. */
 static const struct {
     const char *category;

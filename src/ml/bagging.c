@@ -239,7 +239,7 @@ int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const
     }
     free(presorted);
     if (rc != 0)
-        bagging_free(b);
+        bagging_release(b);
     return rc;
 }
 
@@ -253,12 +253,12 @@ void bagging_predict(const bagging *b, const double *x, int nrows, int first, in
     }
 }
 
-void bagging_free(bagging *b)
+void bagging_release(bagging *b)
 {
     if (b == NULL)
         return;
     for (int t = 0; t < b->n_trees; t++)
-        tree_free(&b->trees[t]);
+        tree_release(&b->trees[t]);
     free(b->trees);
     memset(b, 0, sizeof *b);
 }

@@ -1,5 +1,5 @@
 /* bagging: an ensemble of regression trees with the semantics of
- * scikit-learn's BaggingRegressor(DecisionTreeRegressor()) (spec §4).
+ * scikit-learn's BaggingRegressor(DecisionTreeRegressor()) (docs/pipeline.md §4).
  *
  * Tree e draws, from its own stream rng_stream(seed, e), first its
  * features (max_features of the table's columns, with replacement when
@@ -10,7 +10,7 @@
  * ensemble is bit-identical whatever the thread count.  The prediction is
  * the mean of the trees, summed in index order.
  *
- * A bagging owns its trees; bagging_free releases them (zeroed struct or
+ * A bagging owns its trees; bagging_release releases them (zeroed struct or
  * NULL: no-op). */
 #ifndef F1_ML_BAGGING_H
 #define F1_ML_BAGGING_H
@@ -54,6 +54,7 @@ typedef struct {
 int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int nfeat, err *e);
 /* Fills d->feats and then d->rows for tree `tree_index`. */
 void bagging_draw(bagging_draws *d, const bagging_params *p, int tree_index);
+/* Frees what *d owns; *d itself stays the caller's (a zeroed struct or NULL: no-op). */
 void bagging_draws_release(bagging_draws *d);
 
 /* Fits p.n_estimators trees on the rows [lo, lo + nrows) of the
@@ -71,6 +72,7 @@ int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const
  * for k in [0, n). */
 void bagging_predict(const bagging *b, const double *x, int nrows, int first, int n, double *out);
 
-void bagging_free(bagging *b);
+/* Frees what *b owns; *b itself stays the caller's (a zeroed struct or NULL: no-op). */
+void bagging_release(bagging *b);
 
 #endif

@@ -69,7 +69,7 @@ int model_train(model *m, const feature_table *t, int first, int last, const bag
     if (rc == 0)
         rc = bagging_fit_rows(&m->bag, p, t->x, t->won, t->nrows, lo, n, t->nfeat, threads, e);
     if (rc != 0)
-        model_free(m);
+        model_release(m);
     return rc;
 }
 
@@ -371,19 +371,19 @@ int model_read(const char *path, model *m, err *e)
     int rc = read_model(root, m, e);
     cJSON_Delete(root);
     if (rc != 0) {
-        model_free(m);
+        model_release(m);
         return err_wrap(e, "model file '%s'", path);
     }
     return 0;
 }
 
-void model_free(model *m)
+void model_release(model *m)
 {
     if (m == NULL)
         return;
     for (int j = 0; j < m->nfeat && m->features; j++)
         free(m->features[j]);
     free(m->features);
-    bagging_free(&m->bag);
+    bagging_release(&m->bag);
     memset(m, 0, sizeof *m);
 }

@@ -1,5 +1,5 @@
 /* model: a trained model (bagged trees plus what they were trained on) and
- * its file, model.json (spec §4).
+ * its file, model.json (docs/pipeline.md §4).
  *
  * model.json:
  *   {"format": "f1-mlops-model", "format_version": 1, "tool_version": "1.0.0",
@@ -16,7 +16,7 @@
  * the trained one did.  A file of another format_version is refused with a
  * hint to retrain.
  *
- * A model owns its feature names and trees; model_free releases them
+ * A model owns its feature names and trees; model_release releases them
  * (zeroed struct or NULL: no-op). */
 #ifndef F1_ML_MODEL_H
 #define F1_ML_MODEL_H
@@ -67,6 +67,7 @@ int model_write(const model *m, const char *path, err *e);
 /* Reads and checks model.json (format, version, parameters, every tree). */
 int model_read(const char *path, model *m, err *e);
 
-void model_free(model *m);
+/* Frees what *m owns; *m itself stays the caller's (a zeroed struct or NULL: no-op). */
+void model_release(model *m);
 
 #endif

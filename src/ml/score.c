@@ -215,11 +215,11 @@ out:
     free(cur.points);
     free(keys);
     if (rc != 0)
-        score_free(s);
+        score_release(s);
     return rc;
 }
 
-void score_free(score *s)
+void score_release(score *s)
 {
     if (s == NULL)
         return;

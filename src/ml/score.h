@@ -1,5 +1,5 @@
 /* score: how well predictions and the two baselines pick each race's
- * winner over one season (spec §5).
+ * winner over one season (docs/pipeline.md §5).
  *
  * Races are the runs of prepared rows with one (season, round); a winner
  * is a row with position 1 (a shared car can give two).
@@ -20,7 +20,7 @@
  *   = leaders who won this race over the number of leaders, so a leader
  *   not entered is a miss and k tied leaders score 1/k.
  *
- * A score owns its arrays (score_free; zeroed struct or NULL: no-op); it
+ * A score owns its arrays (score_release; zeroed struct or NULL: no-op); it
  * borrows nothing from the prepared rows except through row indices. */
 #ifndef F1_ML_SCORE_H
 #define F1_ML_SCORE_H
@@ -64,6 +64,7 @@ typedef struct {
 int score_season(score *s, const prepared *p, int season, const double *pred, uint64_t seed,
                  err *e);
 
-void score_free(score *s);
+/* Frees what *s owns; *s itself stays the caller's (a zeroed struct or NULL: no-op). */
+void score_release(score *s);
 
 #endif

@@ -160,7 +160,7 @@ static int prepare_season(search_ctx *c, int s, double *scratch, err *e)
     vseason *v = &c->vs[s];
     feature_table t = {0};
     int rc = -1;
-    if (features_build(&v->view, j->first, v->season - 1, &t, e) != 0)
+    if (feature_table_build(&v->view, j->first, v->season - 1, &t, e) != 0)
         goto out;
     /* The view ends with the season's rows; training rows are those of
      * [first, season-1] (rows before `first` would be skipped, as
@@ -196,7 +196,7 @@ static int prepare_season(search_ctx *c, int s, double *scratch, err *e)
     }
     rc = 0;
 out:
-    features_free(&t);
+    feature_table_release(&t);
     return rc;
 }
 
@@ -368,7 +368,7 @@ static int score_member(search_ctx *c, const family *f, int m, const double *sum
         return -1;
     c->r->expected[(size_t)f->members[m] * c->j->n_seasons + f->s] =
         sc.expected_hits / sc.n_races;
-    score_free(&sc);
+    score_release(&sc);
     return 0;
 }
 
@@ -404,7 +404,7 @@ static int run_family(search_ctx *c, int task, double *pred, err *e)
             for (int k = 0; k < f->n_lims; k++)
                 sums[(size_t)k * v->n_val + r] += vals[k];
         }
-        tree_free(&tr);
+        tree_release(&tr);
         for (; m < f->n_members && c->j->configs[f->members[m]].n_estimators == t + 1; m++)
             if (score_member(c, f, m, sums, pred, e) != 0)
                 goto out;
@@ -469,11 +469,11 @@ out:
     free(block);
     free(order);
     if (rc != 0)
-        search_result_free(r);
+        search_result_release(r);
     return rc;
 }
 
-void search_result_free(search_result *r)
+void search_result_release(search_result *r)
 {
     if (r == NULL)
         return;

@@ -29,7 +29,7 @@
  * each family's trees are summed in index order on one thread, so scores
  * never depend on the thread count.
  *
- * A search_result owns its arrays (search_result_free; zeroed struct or
+ * A search_result owns its arrays (search_result_release; zeroed struct or
  * NULL: no-op).  search_run borrows everything in the job. */
 #ifndef F1_ML_SEARCH_H
 #define F1_ML_SEARCH_H
@@ -60,6 +60,7 @@ typedef struct {
  * rows before it; on failure *r is left empty. */
 int search_run(const search_job *j, search_result *r, err *e);
 
-void search_result_free(search_result *r);
+/* Frees what *r owns; *r itself stays the caller's (a zeroed struct or NULL: no-op). */
+void search_result_release(search_result *r);
 
 #endif

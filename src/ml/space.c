@@ -130,7 +130,7 @@ int space_simpler(const bagging_params *a, const bagging_params *b, int rows, in
     return c;
 }
 
-void space_free(space *s)
+void space_release(space *s)
 {
     if (s == NULL)
         return;

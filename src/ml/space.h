@@ -11,7 +11,7 @@
  * max-depth) are thus neighbours, which a search exploits and a shard's
  * contiguous slice keeps together.
  *
- * A space owns its value lists (space_free; zeroed struct or NULL: no-op). */
+ * A space owns its value lists (space_release; zeroed struct or NULL: no-op). */
 #ifndef F1_ML_SPACE_H
 #define F1_ML_SPACE_H
 
@@ -73,6 +73,7 @@ int space_configs(const space *s, space_method method, int trials, uint64_t seed
  * with replacement. */
 int space_simpler(const bagging_params *a, const bagging_params *b, int rows, int feats);
 
-void space_free(space *s);
+/* Frees what *s owns; *s itself stays the caller's (a zeroed struct or NULL: no-op). */
+void space_release(space *s);
 
 #endif

@@ -120,7 +120,7 @@ void tree_work_free(tree_work *w)
     free(w->stack);
     free(w->active);
     free(w->n_active);
-    tree_free(&w->nodes);
+    tree_release(&w->nodes);
     free(w);
 }
 
@@ -444,7 +444,7 @@ int tree_check(const tree *t, int nfeat, err *e)
     return 0;
 }
 
-void tree_free(tree *t)
+void tree_release(tree *t)
 {
     if (t == NULL)
         return;

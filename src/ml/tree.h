@@ -1,4 +1,4 @@
-/* tree: one regression tree (spec §4), grown on a sample of rows and
+/* tree: one regression tree (docs/pipeline.md §4), grown on a sample of rows and
  * features of a column-major table, and evaluated on rows of one.
  *
  * Splitting rule.  A node holding at least 2 distinct rows with a
@@ -46,6 +46,7 @@ typedef struct tree_work tree_work;
  * most `max_sample` row draws and `max_feats` feature draws.  Returns NULL
  * with e set when out of memory.  Free with tree_work_free (NULL: no-op). */
 tree_work *tree_work_new(int nrows, int max_sample, int max_feats, err *e);
+/* Frees w and everything it owns (NULL: no-op). */
 void tree_work_free(tree_work *w);
 
 /* Sorts each column of x (column-major, nrows x nfeat) once: on return
@@ -64,7 +65,7 @@ int tree_presort_pays(int nsample, int nrows);
  * allowed) and the nfeat feature draws feats[] (columns of x; repeats
  * allowed).  `presorted` is tree_presort's output for x, or NULL: it only
  * makes large samples faster, the tree is the same either way.  max_depth
- * 0 = unlimited.  On success *t owns a new tree (release with tree_free);
+ * 0 = unlimited.  On success *t owns a new tree (release with tree_release);
  * on failure *t is left empty.  nsample and nfeat must not exceed the
  * sizes w was made for. */
 int tree_fit(tree *t, const double *x, const double *y, int nrows, const int *rows,
@@ -86,6 +87,6 @@ int tree_alloc(tree *t, int n_nodes, err *e);
 int tree_check(const tree *t, int nfeat, err *e);
 
 /* Frees the tree's arrays (not t itself) and zeroes it.  NULL: no-op. */
-void tree_free(tree *t);
+void tree_release(tree *t);
 
 #endif

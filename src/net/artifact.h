@@ -1,6 +1,6 @@
 /* artifact: uploads one file as a GitHub Actions artifact through the
  * Artifacts v4 API, the way @actions/artifact does (see
- * shared/docs/github-actions-runtime.md §1), so the runner and act accept it.
+ * docs/github-actions-runtime.md §1), so the runner and act accept it.
  *
  * One upload = CreateArtifact (Twirp JSON) -> the file in sequential blocks
  * (Azure Put Block, then Put Block List) to the signed URL the service

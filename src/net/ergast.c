@@ -206,7 +206,7 @@ int ergast_fetch_all(http_client *c, const char *base, const char *path, const e
         int rc = fn(&page, ctx, e);
         ergast_page_release(&page);
         if (rc != 0)
-            return -1;
+            return rc > 0 ? 0 : -1;
         if (offset + step >= total)
             return 0;
         if (step == 0)

@@ -86,7 +86,8 @@ int ergast_fetch_page(http_client *c, const char *base, const char *path, const 
                       long offset, long limit, ergast_page *out, err *e);
 
 /* Called with each page in order; may take page->items.  Returns 0 to go
- * on, -1 (with e set) to stop the paging with that error. */
+ * on, 1 to stop the paging early (not an error: it has what it wanted),
+ * -1 (with e set) to stop it with that error. */
 typedef int (*ergast_page_fn)(ergast_page *page, void *ctx, err *e);
 
 /* Pages through a whole query from start_offset (0, or the rows already
@@ -95,7 +96,8 @@ typedef int (*ergast_page_fn)(ergast_page *page, void *ctx, err *e);
  * even when it is empty, so a resumed query with nothing new costs one
  * request.  At most ceil(total/limit) + 2 pages; a page with no rows
  * before total is reached is an error.  *total_out (may be NULL) gets the
- * last page's total.  Returns 0, or -1 on any fetch, parse or fn error. */
+ * last page's total.  Returns 0 (also when fn stopped it), or -1 on any
+ * fetch, parse or fn error. */
 int ergast_fetch_all(http_client *c, const char *base, const char *path, const ergast_kind *k,
                      long start_offset, ergast_page_fn fn, void *ctx, long *total_out, err *e);
 

@@ -54,6 +54,7 @@ typedef struct http_client http_client;
 http_client *http_new_clocked(const http_opts *o, const pacer_clock *clock, err *e);
 /* Same with the real clock. */
 http_client *http_new(const http_opts *o, err *e);
+/* Frees c and everything it owns (NULL: no-op). */
 void http_free(http_client *c);
 
 /* Attempts actually sent by this client so far (each retry counts). */

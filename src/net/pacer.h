@@ -32,6 +32,7 @@ typedef struct pacer pacer;
  * the struct is copied.  Returns NULL with e set on a negative or
  * non-finite limit or when out of memory.  Free with pacer_free(). */
 pacer *pacer_new(double per_second, int per_hour, const pacer_clock *clock, err *e);
+/* Frees p and everything it owns (NULL: no-op). */
 void pacer_free(pacer *p);
 
 /* Seconds until the next request may start (0 = now).  Does not record. */

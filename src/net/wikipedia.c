@@ -366,7 +366,7 @@ int wiki_override_base(const char *url, const char *base, char **out, err *e)
     return 0;
 }
 
-void wiki_weather_free(wiki_weather *w)
+void wiki_weather_release(wiki_weather *w)
 {
     if (w == NULL)
         return;
@@ -464,6 +464,6 @@ int wiki_fetch_weather(http_client *c, const char *article_url, const char *base
     }
     free(italian);
     if (rc != 0)
-        wiki_weather_free(out);
+        wiki_weather_release(out);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* wikipedia: a race's weather from its Wikipedia article (spec §1).
+/* wikipedia: a race's weather from its Wikipedia article (docs/pipeline.md §1).
  *
  * The weather is the text of an infobox row whose header cell is a weather
  * label: English "Weather"; Italian "Clima", "Meteo", "Condizioni meteo",
@@ -15,7 +15,7 @@
  * needed at html[n]) and safe on any input; gumbo does the HTML.  The
  * fetching function is serial and uses the caller's client (its pacing,
  * retries and User-Agent).  Returned strings are malloc'ed; the caller
- * frees them (wiki_weather_free() for a wiki_weather's members). */
+ * frees them (wiki_weather_release() for a wiki_weather's members). */
 #ifndef F1_NET_WIKIPEDIA_H
 #define F1_NET_WIKIPEDIA_H
 
@@ -64,11 +64,11 @@ typedef struct {
  *                                                -> "error" (retry later);
  *   article_url NULL or empty                    -> "missing", url "".
  * Never a default value.  Returns 0 with *out filled in every case above
- * (free with wiki_weather_free), -1 only when out of memory. */
+ * (free with wiki_weather_release), -1 only when out of memory. */
 int wiki_fetch_weather(http_client *c, const char *article_url, const char *base_override, wiki_weather *out,
                        err *e);
 
 /* Frees the members and empties *w; NULL is a no-op. */
-void wiki_weather_free(wiki_weather *w);
+void wiki_weather_release(wiki_weather *w);
 
 #endif

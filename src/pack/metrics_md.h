@@ -1,5 +1,5 @@
-/* metrics_md: the Markdown renderings of metrics.json (format: notes
- * METRICS.md) shared by the model card and the job summary, so both show
+/* metrics_md: the Markdown renderings of metrics.json (its layout: what
+ * stages/evaluate.c's metrics_json builds) shared by the model card and the job summary, so both show
  * the same numbers the same way.
  *
  * Every function appends to a caller-owned buf and returns 0, or -1 when

@@ -3,7 +3,7 @@
  * baselines (and the backtest when there is one), the parameters and seed,
  * and the known limits.
  *
- * Everything comes from metrics.json (its format: notes METRICS.md), which
+ * Everything comes from metrics.json (its layout: stages/evaluate.c's metrics_json), which
  * records the parameters the model was actually trained with, so the card
  * describes the packaged model even when `package` runs in a later job. */
 #ifndef F1_PACK_MODEL_CARD_H

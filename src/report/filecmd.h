@@ -7,7 +7,7 @@
  * variable is unset or empty (a run outside Actions) nothing is written.
  * Under act in host mode the variable holds a host path that does not exist
  * in the container; the file is then looked for in /var/run/act/workflow
- * (see github-actions-runtime.md §2). */
+ * (see docs/github-actions-runtime.md §2). */
 #ifndef F1_REPORT_FILECMD_H
 #define F1_REPORT_FILECMD_H
 

@@ -1,5 +1,5 @@
 /* outputs: the step's outputs, appended to the file GITHUB_OUTPUT names in
- * the runner's format (github-actions-runtime.md §3.2).
+ * the runner's format (docs/github-actions-runtime.md §3.2).
  *
  * A single-line value is written as `name=value`; a value with CR or LF as
  * `name<<ghadelimiter_<uuid>`, the value, and the delimiter line, with a

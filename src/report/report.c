@@ -11,7 +11,6 @@
 #include "report/outputs.h"
 #include "report/summary.h"
 
-/* Written by prepare (notes METRICS.md). */
 /* Report files are small; a bigger one is not ours. */
 #define REPORT_JSON_MAX ((size_t)256 << 20)
 

@@ -1,5 +1,5 @@
 /* summary: the job summary, GitHub-flavoured Markdown appended to the file
- * GITHUB_STEP_SUMMARY names (github-actions-runtime.md §3.2).
+ * GITHUB_STEP_SUMMARY names (docs/github-actions-runtime.md §3.2).
  *
  * It shows whether the run failed, the stages this step ran, the model
  * against the baselines, the artifact, the per-race table (predicted vs

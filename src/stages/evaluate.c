@@ -1,5 +1,5 @@
-/* The evaluate stage (spec §5): model.json, features.csv and prepared.csv
- * -> metrics.json and predictions.csv (shapes in notes/METRICS.md).
+/* The evaluate stage (docs/pipeline.md §5): model.json, features.csv and prepared.csv
+ * -> metrics.json and predictions.csv (shapes: metrics_json and write_predictions below).
  *
  * The test season is scored with the model train wrote.  When
  * backtesting, every earlier backtest season T is scored with a model
@@ -120,7 +120,7 @@ static int backtest_season(season_eval *ev, const model *saved, const bagging_pa
     feature_table t = {0};
     model m = {0};
     int rc = -1;
-    if (features_build(p, saved->train_first, season - 1, &t, e) != 0 ||
+    if (feature_table_build(p, saved->train_first, season - 1, &t, e) != 0 ||
         model_train(&m, &t, saved->train_first, season - 1, params, threads, e) != 0 ||
         evaluate_with(ev, &m, &t, p, season, NULL, pred, e) != 0) {
         err_wrap(e, "backtest season %d", season);
@@ -128,8 +128,8 @@ static int backtest_season(season_eval *ev, const model *saved, const bagging_pa
     }
     rc = 0;
 out:
-    model_free(&m);
-    features_free(&t);
+    model_release(&m);
+    feature_table_release(&t);
     return rc;
 }
 
@@ -390,7 +390,7 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     int one = c->backtest_first == 0;
     season_count train = {.first = m.train_first, .last = m.train_last};
     if (need(ctx, FILE_FEATURES, "features", path, sizeof path, e) != 0 ||
-        features_read_seasons(path, one ? test : 0, test, one ? &train : NULL, &t, e) != 0 ||
+        feature_table_read_seasons(path, one ? test : 0, test, one ? &train : NULL, &t, e) != 0 ||
         model_check_features(&m, &t, e) != 0)
         goto out;
     if (need(ctx, FILE_PREPARED, "prepare", path, sizeof path, e) != 0 ||
@@ -430,11 +430,11 @@ int stage_evaluate(stage_ctx *ctx, err *e)
 out:
     cJSON_Delete(metrics);
     for (int i = 0; ev != NULL && i < n; i++)
-        score_free(&ev[i].sc);
+        score_release(&ev[i].sc);
     free(ev);
     free(pred);
-    model_free(&m);
-    features_free(&t);
-    prepared_free(&p);
+    model_release(&m);
+    feature_table_release(&t);
+    prepared_release(&p);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* The `features` stage: prepared.csv -> features.csv (spec §3).
+/* The `features` stage: prepared.csv -> features.csv (docs/pipeline.md §3).
  *
  * One-hot columns are chosen on the training seasons, [first of `seasons`,
  * test season - 1]; when backtesting that is the last backtest season's
@@ -26,14 +26,14 @@ int stage_features(stage_ctx *ctx, err *e)
     if (prepared_read(in, &p, e) != 0)
         return err_wrap(e, "reading %s (run the prepare stage first)", in);
     int rc = -1;
-    if (features_build(&p, ctx->cfg->season_first, test - 1, &t, e) != 0 ||
-        features_write(&t, out, e) != 0)
+    if (feature_table_build(&p, ctx->cfg->season_first, test - 1, &t, e) != 0 ||
+        feature_table_write(&t, out, e) != 0)
         goto out;
     log_info("features: %d rows x %d features (%d one-hot, training seasons %d-%d) -> %s", t.nrows,
              t.nfeat, t.nfeat - FEATURES_NFIXED, ctx->cfg->season_first, test - 1, out);
     rc = 0;
 out:
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
     return rc;
 }

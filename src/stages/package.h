@@ -1,4 +1,4 @@
-/* package: f1-model.zip, the deliverable of a run (spec §6).
+/* package: f1-model.zip, the deliverable of a run (docs/pipeline.md §6).
  *
  * The zip holds exactly five members, in this order: model.json,
  * metrics.json, predictions.csv, MODEL_CARD.md and manifest.json, whose

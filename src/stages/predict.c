@@ -8,7 +8,7 @@
  * prepared.csv (the store as the prepare stage left it): its rows of
  * races before this one, from the model's first training season, which
  * must reach the race just before it.  The race's rows get the features
- * of spec §3, built exactly as for training (the model's training seasons
+ * of docs/pipeline.md §3, built exactly as for training (the model's training seasons
  * choose the one-hot columns), so a race the evaluate stage scored gets
  * the same predictions and ranks.  Weather is unknown (a race's article
  * is written after it), except for a race already run (its results are
@@ -238,7 +238,7 @@ static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
         err_set(e, "out of memory predicting %d drivers", n);
         goto out;
     }
-    if (features_build(all, m->train_first, m->train_last, &t, e) != 0 ||
+    if (feature_table_build(all, m->train_first, m->train_last, &t, e) != 0 ||
         model_check_features(m, &t, e) != 0)
         goto out;
     model_predict(m, &t, first, n, pred);
@@ -250,8 +250,8 @@ static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
         by[sc.rank[i] - 1] = i;
     rc = report(ctx, r, m, race.rows, pred, by, e);
 out:
-    score_free(&sc);
-    features_free(&t);
+    score_release(&sc);
+    feature_table_release(&t);
     free(pred);
     free(by);
     return rc;
@@ -298,9 +298,9 @@ int stage_predict(stage_ctx *ctx, err *e)
         goto out;
     rc = 0;
 out:
-    prepared_free(&all);
-    prepared_free(&hist);
-    predict_race_free(&r);
-    model_free(&m);
+    prepared_release(&all);
+    prepared_release(&hist);
+    predict_race_release(&r);
+    model_release(&m);
     return rc;
 }

@@ -9,7 +9,7 @@
  * points, no status.  When neither is published the grid is unknown and
  * the race has no entries.
  *
- * A predict_race owns its entries (predict_race_free; zeroed struct:
+ * A predict_race owns its entries (predict_race_release; zeroed struct:
  * no-op). */
 #ifndef F1_STAGES_PREDICT_H
 #define F1_STAGES_PREDICT_H
@@ -40,6 +40,7 @@ typedef struct {
  * no such race. */
 int predict_fetch(const config *c, int season, int round, predict_race *out, err *e);
 
-void predict_race_free(predict_race *r);
+/* Frees what *r owns; *r itself stays the caller's (a zeroed struct or NULL: no-op). */
+void predict_race_release(predict_race *r);
 
 #endif

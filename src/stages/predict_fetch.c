@@ -167,14 +167,14 @@ out:
     cJSON_Delete(race);
     http_free(h);
     if (rc != 0)
-        predict_race_free(out);
+        predict_race_release(out);
     return rc;
 }
 
-void predict_race_free(predict_race *r)
+void predict_race_release(predict_race *r)
 {
     if (r == NULL)
         return;
-    prepared_free(&r->entries);
+    prepared_release(&r->entries);
     memset(r, 0, sizeof *r);
 }

@@ -1,4 +1,4 @@
-/* The `prepare` stage: store -> prepared.csv and coverage.json (spec §2).
+/* The `prepare` stage: store -> prepared.csv and coverage.json (docs/pipeline.md §2).
  *
  * It lists each collection once, unfiltered: first `weather` (only when
  * input `wikipedia` is true), then `results` (races as the API nests them).
@@ -58,7 +58,7 @@ typedef struct {
     prepared *p;
 } listing;
 
-/* Counts for coverage.json (see /work/notes/METRICS.md). */
+/* Counts for coverage.json (write_coverage below). */
 typedef struct {
     long races, rows, found, missing, error, none;
 } coverage;
@@ -366,7 +366,7 @@ out:
             parts[k].nweather = 0;
         }
         listing_release(&parts[k]);
-        prepared_free(&tables[k]);
+        prepared_release(&tables[k]);
     }
     listing_release(&l);
     return rc;
@@ -428,6 +428,6 @@ int stage_prepare(stage_ctx *ctx, err *e)
              cov.none);
     rc = 0;
 out:
-    prepared_free(&p);
+    prepared_release(&p);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* The `source` stage: API and Wikipedia -> store (spec §1).
+/* The `source` stage: API and Wikipedia -> store (docs/pipeline.md §1).
  *
  * Order: seasons (1 request: which seasons exist), the reference lists
  * (only when the store has none), schedules and results (only what is not
@@ -27,33 +27,21 @@ typedef struct {
     source_run *r;
     source_page_fn fn;
     void *ctx;
-    int stopped; /* fn asked to stop: not an error */
 } page_adapter;
 
+/* fn's 0 (go on), 1 (stop) and -1 (error) are ergast_page_fn's own. */
 static int adapt_page(ergast_page *page, void *ctx, err *e)
 {
     page_adapter *a = ctx;
-    int rc = a->fn(a->r, page->items, page->offset, page->total, a->ctx, e);
-    if (rc == 1) {
-        /* ergast_fetch_all stops only on -1; the flag tells it apart. */
-        a->stopped = 1;
-        return err_set(e, "stopped");
-    }
-    return rc;
+    return a->fn(a->r, page->items, page->offset, page->total, a->ctx, e);
 }
 
 int source_pages(source_run *r, const char *path, const ergast_kind *kind, long offset,
                  source_page_fn fn, void *ctx, long *total_out, err *e)
 {
-    page_adapter a = {r, fn, ctx, 0};
-    if (ergast_fetch_all(r->api, r->cfg->api_base_url, path, kind, offset, adapt_page, &a, total_out,
-                         e) == 0)
-        return 0;
-    if (a.stopped) {
-        err_clear(e);
-        return 0;
-    }
-    return -1;
+    page_adapter a = {r, fn, ctx};
+    return ergast_fetch_all(r->api, r->cfg->api_base_url, path, kind, offset, adapt_page, &a, total_out,
+                            e);
 }
 
 /* Collects the listed seasons; they are stored only once the requested

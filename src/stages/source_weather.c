@@ -122,7 +122,7 @@ static int fetch_one(source_run *r, const race_ref *race, err *e)
     else
         r->weather_error++;
     int rc = store_weather(r, race, &w, e);
-    wiki_weather_free(&w);
+    wiki_weather_release(&w);
     return rc;
 }
 

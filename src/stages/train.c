@@ -1,4 +1,4 @@
-/* The train stage (spec §4): features.csv -> model.json, trained on the
+/* The train stage (docs/pipeline.md §4): features.csv -> model.json, trained on the
  * seasons from the first of `seasons` to the one before the test season
  * (the last backtest season when backtesting: stage_test_last). */
 #include <time.h>
@@ -26,7 +26,7 @@ int stage_train(stage_ctx *ctx, err *e)
         err_setk(e, ERR_DATA, "no %s in data-dir: run the features stage first", FILE_FEATURES);
         goto out;
     }
-    if (features_read(in, &t, e) != 0)
+    if (feature_table_read(in, &t, e) != 0)
         goto out;
     int first = c->season_first, last = test - 1;
     if (last < first) {
@@ -58,7 +58,7 @@ int stage_train(stage_ctx *ctx, err *e)
     log_info("wrote %s", out);
     rc = 0;
 out:
-    model_free(&m);
-    features_free(&t);
+    model_release(&m);
+    feature_table_release(&t);
     return rc;
 }

@@ -78,9 +78,9 @@ int stage_tune(stage_ctx *ctx, err *e)
                                    digest, secs, e)
                  : tune_write(ctx, &pl, &sc, digest, 1, secs, e);
 out:
-    search_result_free(&r);
-    prepared_free(&p);
-    tune_plan_free(&pl);
+    search_result_release(&r);
+    prepared_release(&p);
+    tune_plan_release(&pl);
     return rc;
 }
 
@@ -105,6 +105,6 @@ int stage_tune_merge(stage_ctx *ctx, err *e)
 out:
     free(expected);
     free(ref);
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     return rc;
 }

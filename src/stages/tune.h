@@ -29,7 +29,7 @@
  * answers its own inputs before using it; "data_sha256" (of prepared.csv)
  * lets the merge check that every shard scored the same data.
  *
- * Plans own their arrays (tune_plan_free; zeroed struct: no-op). */
+ * Plans own their arrays (tune_plan_release; zeroed struct: no-op). */
 #ifndef F1_STAGES_TUNE_H
 #define F1_STAGES_TUNE_H
 
@@ -64,7 +64,8 @@ typedef struct {
 /* The plan of ctx's inputs.  Fails (ERR_INPUT, naming tune-validation)
  * when a validation season would have no training season before it. */
 int tune_plan_make(stage_ctx *ctx, tune_plan *pl, err *e);
-void tune_plan_free(tune_plan *pl);
+/* Frees what *pl owns; *pl itself stays the caller's (a zeroed struct or NULL: no-op). */
+void tune_plan_release(tune_plan *pl);
 
 /* Configuration c's parameters. */
 bagging_params tune_plan_params(const tune_plan *pl, int c);

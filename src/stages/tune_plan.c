@@ -48,15 +48,15 @@ int tune_plan_make(stage_ctx *ctx, tune_plan *pl, err *e)
         pl->seasons[s] = pl->test_first - pl->k + s;
     return 0;
 fail:
-    tune_plan_free(pl);
+    tune_plan_release(pl);
     return -1;
 }
 
-void tune_plan_free(tune_plan *pl)
+void tune_plan_release(tune_plan *pl)
 {
     if (pl == NULL)
         return;
-    space_free(&pl->sp);
+    space_release(&pl->sp);
     free(pl->index);
     free(pl->seasons);
     memset(pl, 0, sizeof *pl);

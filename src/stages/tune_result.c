@@ -158,7 +158,7 @@ fail:
     cJSON_Delete(want);
     cJSON_Delete(*root);
     *root = NULL;
-    tune_plan_free(pl);
+    tune_plan_release(pl);
     return -1;
 }
 
@@ -195,7 +195,7 @@ int tune_params(stage_ctx *ctx, int season, bagging_params *out, err *e)
     if (c >= 0)
         *out = tune_plan_params(&pl, c);
     cJSON_Delete(root);
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     return c >= 0 ? 0 : -1;
 }
 
@@ -311,6 +311,6 @@ int tune_metrics_add(stage_ctx *ctx, cJSON *metrics, err *e)
 out:
     free(x);
     cJSON_Delete(root);
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     return rc;
 }

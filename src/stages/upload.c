@@ -1,5 +1,5 @@
 /* upload stage: publishes data-dir/f1-model.zip as the run's artifact
- * (spec §7) and records the result in data-dir/upload.json, which the step
+ * (docs/pipeline.md §7) and records the result in data-dir/upload.json, which the step
  * outputs (artifact-id, artifact-url, artifact-digest) are read from. */
 #include <errno.h>
 #include <stdio.h>

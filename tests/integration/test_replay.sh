@@ -144,7 +144,7 @@ def cell(page, label):
         return None
     text = html.unescape(re.sub(r"<[^>]+>", " ", m.group(1).replace("<br>", "\n")))
     return clean(text)
-def clean(text):  # spec §2 weather_text
+def clean(text):  # docs/pipeline.md §2 weather_text
     return " ".join(re.sub(r"\[[A-Za-z0-9 ]{0,12}\]", " ", text).split())
 url = {(r["year"], r["round"]): r["url"] for r in csv.DictReader(open(data + "/ergast-csv/races.csv"))}
 rows = {(r["season"], r["round"]): r for r in csv.DictReader(open(data + "/weather/weather_by_race.csv", newline="", encoding="utf-8"))}

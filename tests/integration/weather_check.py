@@ -3,7 +3,7 @@
 
 usage: weather_check.py DATA_DIR EXPECTED_TSV
 EXPECTED_TSV comes from `replay.py --expected-weather` (season, round,
-status, lang, raw text).  The stored text is the raw text cleaned as spec §2
+status, lang, raw text).  The stored text is the raw text cleaned as docs/pipeline.md §2
 says (footnote markers and whitespace runs), which this script re-implements
 independently.  Prints "ok" or the first few differences.
 """

@@ -8,7 +8,7 @@
  * status as Ergast words it, race points; qualifying times parsed with
  * qualifying_time_ms ("\N" = no time).  Weather is left unknown: the v2
  * features do not read it.  ergast_load() fills both tables (the caller
- * frees them with prepared_free / qualifying_free); -1 with e set when a
+ * frees them with prepared_release / qualifying_free); -1 with e set when a
  * file is missing or malformed. */
 #ifndef F1_TESTS_ERGAST_FIXTURE_H
 #define F1_TESTS_ERGAST_FIXTURE_H
@@ -254,7 +254,7 @@ static int ergast_load(const char *dir, prepared *p, qualifying_table *q, err *e
     rc = 0;
 out:
     if (rc != 0) {
-        prepared_free(p);
+        prepared_release(p);
         qualifying_free(q);
     }
     ergast_table_free(&x.races);

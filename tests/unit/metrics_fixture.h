@@ -1,5 +1,5 @@
 /* metrics_fixture: hand-made stage outputs (model.json, metrics.json,
- * predictions.csv in the layout of notes METRICS.md) in a temporary
+ * predictions.csv in the layout stages/evaluate.c writes) in a temporary
  * data-dir, for the package, summary and report tests.  Included once per
  * test program; everything returned is the caller's to free. */
 #ifndef F1_TESTS_METRICS_FIXTURE_H

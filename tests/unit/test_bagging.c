@@ -136,7 +136,7 @@ static void test_threads_same_model(void)
         char name[32];
         snprintf(name, sizeof name, "model-%d.json", threads[k]);
         text[k] = model_text(&b, &p, dir, name);
-        bagging_free(&b);
+        bagging_release(&b);
     }
     CHECK(text[0] && text[1] && text[2]);
     CHECK(text[0] && text[1] && strcmp(text[0], text[1]) == 0);
@@ -145,7 +145,7 @@ static void test_threads_same_model(void)
     bagging b;
     CHECK_INT(bagging_fit_rows(&b, &p, X, Y, N, 0, N, F, 2, &e), 0);
     text[3] = model_text(&b, &p, dir, "model-seed1.json");
-    bagging_free(&b);
+    bagging_release(&b);
     CHECK(text[0] && text[3] && strcmp(text[0], text[3]) != 0);
     for (int k = 0; k < 4; k++)
         free(text[k]);
@@ -178,8 +178,8 @@ static void test_slice_in_place(void)
         CHECK_MSG(ta && tb && strcmp(ta, tb) == 0, "params %d: slice model differs", k);
         free(ta);
         free(tb);
-        bagging_free(&a);
-        bagging_free(&b);
+        bagging_release(&a);
+        bagging_release(&b);
     }
     /* and a slice that would need rows past the table is refused */
     bagging c;
@@ -230,9 +230,9 @@ static void test_trees_use_drawn_features(void)
     bagging_predict(&b, X, N, N - 3, 3, tail);
     CHECK(memcmp(tail, pred + N - 3, sizeof tail) == 0);
     bagging_draws_release(&d);
-    bagging_free(&b);
-    bagging_free(&b);
-    bagging_free(NULL);
+    bagging_release(&b);
+    bagging_release(&b);
+    bagging_release(NULL);
 }
 
 /* With every row once and every feature, each tree fits the training
@@ -248,7 +248,7 @@ static void test_full_sample_fits(void)
     double pred[6];
     bagging_predict(&b, x, 6, 0, 6, pred);
     CHECK(memcmp(pred, y, sizeof y) == 0);
-    bagging_free(&b);
+    bagging_release(&b);
 }
 
 static void test_rejects(void)

@@ -256,6 +256,7 @@ typedef struct {
     long offsets[16];
     long rows;
     int fail_at;  /* page number whose callback fails, 0 = none */
+    int stop_at;  /* page number after which the callback stops (1), 0 = none */
 } collect;
 
 static int collect_page(ergast_page *p, void *ctx, err *e)
@@ -267,7 +268,9 @@ static int collect_page(ergast_page *p, void *ctx, err *e)
     c->rows += p->rows;
     if (c->fail_at == c->pages)
         return err_set(e, "callback refused page %d", c->pages);
-    return ergast_merge_races(c->races, p->items, "Results", e);
+    if (ergast_merge_races(c->races, p->items, "Results", e) != 0)
+        return -1;
+    return c->stop_at == c->pages ? 1 : 0;
 }
 
 /* Items of non-race lists are taken whole. */
@@ -294,7 +297,7 @@ static void test_fetch_all(void)
 
     /* The 30 rows of the fixture, 12 per page as a capped server would
      * serve them: pages 0-11, 12-23, 24-29, race 1 split across two. */
-    collect col = {cJSON_CreateArray(), 0, {0}, 0, 0};
+    collect col = {cJSON_CreateArray(), 0, {0}, 0, 0, 0};
     long total = -1;
     CHECK_INT(ergast_fetch_all(c, base, "/page/results/2023@results.json?rows=Results&cap=12",
                                &ergast_kind_results, 0, collect_page, &col, &total, &e), 0);
@@ -313,7 +316,7 @@ static void test_fetch_all(void)
     cJSON_Delete(col.races);
 
     /* Resuming after the rows already stored. */
-    collect res = {cJSON_CreateArray(), 0, {0}, 0, 0};
+    collect res = {cJSON_CreateArray(), 0, {0}, 0, 0, 0};
     CHECK_INT(ergast_fetch_all(c, base, "/page/results/2023@results.json?rows=Results&cap=12",
                                &ergast_kind_results, 24, collect_page, &res, &total, &e), 0);
     CHECK_INT(res.pages, 1);
@@ -323,7 +326,7 @@ static void test_fetch_all(void)
 
     /* Nothing new: one request, an empty page. */
     long before = http_request_count(c);
-    collect none = {cJSON_CreateArray(), 0, {0}, 0, 0};
+    collect none = {cJSON_CreateArray(), 0, {0}, 0, 0, 0};
     CHECK_INT(ergast_fetch_all(c, base, "/page/results/2023@results.json?rows=Results",
                                &ergast_kind_results, 30, collect_page, &none, &total, &e), 0);
     CHECK_INT(http_request_count(c) - before, 1);
@@ -333,7 +336,7 @@ static void test_fetch_all(void)
     cJSON_Delete(none.races);
 
     /* A list that is not races steps by items. */
-    collect drv = {cJSON_CreateArray(), 0, {0}, 0, 0};
+    collect drv = {cJSON_CreateArray(), 0, {0}, 0, 0, 0};
     CHECK_INT(ergast_fetch_all(c, base, "/page/drivers/2023@drivers.json?cap=10", &ergast_kind_drivers, 0,
                                take_items, &drv, &total, &e), 0);
     CHECK_INT(drv.pages, 3);
@@ -342,7 +345,7 @@ static void test_fetch_all(void)
     cJSON_Delete(drv.races);
 
     /* A total the pages never reach: stopped at the first empty page. */
-    collect fake = {cJSON_CreateArray(), 0, {0}, 0, 0};
+    collect fake = {cJSON_CreateArray(), 0, {0}, 0, 0, 0};
     CHECK_INT(ergast_fetch_all(c, base, "/page/results/2023@results.json?rows=Results&cap=12&fake_total=50",
                                &ergast_kind_results, 0, collect_page, &fake, &total, &e), -1);
     CHECK(strstr(e.msg, "empty") != NULL);
@@ -350,12 +353,23 @@ static void test_fetch_all(void)
     cJSON_Delete(fake.races);
 
     /* The callback's error stops the paging. */
-    collect stop = {cJSON_CreateArray(), 0, {0}, 0, 2};
+    collect stop = {cJSON_CreateArray(), 0, {0}, 0, 2, 0};
     CHECK_INT(ergast_fetch_all(c, base, "/page/results/2023@results.json?rows=Results&cap=12",
                                &ergast_kind_results, 0, collect_page, &stop, &total, &e), -1);
     CHECK(strstr(e.msg, "refused page 2") != NULL);
     CHECK_INT(stop.pages, 2);
     cJSON_Delete(stop.races);
+
+    /* The callback may stop early: not an error, no more requests. */
+    before = http_request_count(c);
+    err_clear(&e);
+    collect enough = {cJSON_CreateArray(), 0, {0}, 0, 0, 1};
+    CHECK_INT(ergast_fetch_all(c, base, "/page/results/2023@results.json?rows=Results&cap=12",
+                               &ergast_kind_results, 0, collect_page, &enough, &total, &e), 0);
+    CHECK_INT(enough.pages, 1);
+    CHECK_INT(http_request_count(c) - before, 1);
+    CHECK_INT(e.kind, ERR_NONE);
+    cJSON_Delete(enough.races);
     http_free(c);
 }
 

@@ -126,10 +126,10 @@ static void test_races(void)
     }
     CHECK(ranks_ok);
     CHECK_INT(s.rank[6 - 3], 4); /* d (row 6), clearly last in round 1 */
-    score_free(&s);
-    score_free(&s);
-    score_free(NULL);
-    prepared_free(&p);
+    score_release(&s);
+    score_release(&s);
+    score_release(NULL);
+    prepared_release(&p);
 }
 
 /* The seeded tie-break: reproducible for a seed, and over seeds each tied
@@ -151,8 +151,8 @@ static void test_tie_break(void)
         hits += a.races[0].hit;
         repeat_ok = repeat_ok && a.races[0].predicted == b.races[0].predicted &&
                     memcmp(a.rank, b.rank, sizeof(int) * (size_t)a.n_rows) == 0;
-        score_free(&a);
-        score_free(&b);
+        score_release(&a);
+        score_release(&b);
     }
     CHECK(repeat_ok);
     for (int k = 0; k < 3; k++)
@@ -164,8 +164,8 @@ static void test_tie_break(void)
     score s;
     CHECK_INT(score_season(&s, &p, 2001, pred, 0, &e), 0);
     CHECK(s.races[0].expected_hit == 1.0 && s.races[0].hit == 1.0);
-    score_free(&s);
-    prepared_free(&p);
+    score_release(&s);
+    prepared_release(&p);
 }
 
 /* Round 1 when the previous season's leader is not entered: a miss, and
@@ -188,15 +188,15 @@ static void test_leader_absent(void)
     CHECK(s.races[0].leader_hit == 0.0);
     CHECK_STR(id_of(&p, s.races[0].predicted), "y");
     CHECK(s.races[0].hit == 1.0);
-    score_free(&s);
+    score_release(&s);
     /* No previous season at all: no leader, a miss. */
     CHECK_INT(score_season(&s, &p, 2010, pred, 1, &e), 0);
     CHECK_INT(s.races[0].n_leaders, 0);
     CHECK(s.leader_hits == 0.0);
-    score_free(&s);
+    score_release(&s);
     CHECK_INT(score_season(&s, &p, 1999, pred, 1, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
-    prepared_free(&p);
+    prepared_release(&p);
 }
 
 /* ---- the stages on a synthetic data-dir ---- */
@@ -302,11 +302,11 @@ static void test_stages(void)
     char path[300];
     snprintf(path, sizeof path, "%s/%s", dir, FILE_PREPARED);
     CHECK_INT(prepared_write(&p, path, &e), 0);
-    CHECK_INT(features_build(&p, 2000, 2002, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2002, &t, &e), 0);
     snprintf(path, sizeof path, "%s/%s", dir, FILE_FEATURES);
-    CHECK_INT(features_write(&t, path, &e), 0);
-    features_free(&t);
-    prepared_free(&p);
+    CHECK_INT(feature_table_write(&t, path, &e), 0);
+    feature_table_release(&t);
+    prepared_release(&p);
 
     const char *plain[] = {"--seasons", "2000-2003", "--stages", "train,evaluate"};
     CHECK_MSG(run_stages(plain, 4, &e) == 0, "%s", e.msg);

@@ -1,4 +1,4 @@
-/* Tests for data/features (spec §3) on hand-made prepared tables whose
+/* Tests for data/features (docs/pipeline.md §3) on hand-made prepared tables whose
  * expected values are worked out by hand in the comments: windows at their
  * edges, a driver's first race, a shared car and a constructor's two cars
  * (neither sees the other's current row), grid 0, a race with more than
@@ -90,18 +90,18 @@ static int find(const prepared *p, int season, int round, const char *driver, in
 static void test_rf_points(void)
 {
     for (int k = 0; k < 40; k++)
-        CHECK_MSG(features_rf_points(k) == rf_python[k], "rf(%d) = %.10g, python %.10g", k,
-                  features_rf_points(k), rf_python[k]);
-    CHECK(features_rf_points(40) == 0);
-    CHECK(features_rf_points(100) == 0);
-    CHECK(features_finished("Finished"));
-    CHECK(features_finished("Lapped"));
-    CHECK(features_finished("+1 Lap"));
-    CHECK(features_finished("+12 Laps"));
-    CHECK(!features_finished("Retired"));
-    CHECK(!features_finished("Engine"));
-    CHECK(!features_finished("Did not qualify"));
-    CHECK(!features_finished(""));
+        CHECK_MSG(feature_table_rf_points(k) == rf_python[k], "rf(%d) = %.10g, python %.10g", k,
+                  feature_table_rf_points(k), rf_python[k]);
+    CHECK(feature_table_rf_points(40) == 0);
+    CHECK(feature_table_rf_points(100) == 0);
+    CHECK(feature_table_finished("Finished"));
+    CHECK(feature_table_finished("Lapped"));
+    CHECK(feature_table_finished("+1 Lap"));
+    CHECK(feature_table_finished("+12 Laps"));
+    CHECK(!feature_table_finished("Retired"));
+    CHECK(!feature_table_finished("Engine"));
+    CHECK(!feature_table_finished("Did not qualify"));
+    CHECK(!feature_table_finished(""));
 }
 
 /* Driver a (constructor ca) races rounds 1..64 of 2000 against filler f
@@ -131,7 +131,7 @@ static void test_windows(void)
     }
     feature_table t;
     err e;
-    CHECK_INT(features_build(&p, 2000, 2000, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2000, &t, &e), 0);
     CHECK_INT(t.nrows, 128);
     static const struct {
         int round, exp, wins, dnfs;
@@ -161,8 +161,8 @@ static void test_windows(void)
      * are rounds 4..33, all wins: 30 * 256. */
     CHECK_NEAR(val(&t, find(&p, 2000, 34, "f", 0), "driver_recent_form"), 7680, 1e-9);
     CHECK_NEAR(val(&t, find(&p, 2000, 3, "f", 0), "driver_recent_form"), 2 * RF1, 1e-9);
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 }
 
 /* 2001 round 1, in finishing order:
@@ -191,7 +191,7 @@ static void test_same_race_invisible(void)
     }
     feature_table t;
     err e;
-    CHECK_INT(features_build(&p, 2000, 2000, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2000, &t, &e), 0);
     for (int i = 0; i < 5; i++) {
         CHECK_INT(val(&t, i, "driver_experience"), 0);
         CHECK_INT(val(&t, i, "constructor_experience"), 0);
@@ -234,8 +234,8 @@ static void test_same_race_invisible(void)
     /* Both rows of a shared winning car would be winners; here s won once. */
     CHECK_INT(t.won[s1], 1);
     CHECK_INT(t.won[s2], 0);
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 }
 
 /* A race of 45 rows: all finished except position 3 (Retired).  Finished
@@ -255,7 +255,7 @@ static void test_forty_finishers(void)
         add(&p, row(2002, 2, ids[q], ids[q], q, "Finished"));
     feature_table t;
     err e;
-    CHECK_INT(features_build(&p, 2002, 2002, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2002, 2002, &t, &e), 0);
     static const struct {
         int pos, k;
     } want[] = {{1, 0}, {2, 1}, {3, -1}, {4, 2}, {5, 3}, {40, 38}, {41, 39}, {42, -1}, {45, -1}};
@@ -267,8 +267,8 @@ static void test_forty_finishers(void)
         CHECK_INT(val(&t, i, "grid"), want[n].pos);
     }
     CHECK_NEAR(val(&t, find(&p, 2002, 2, "d41", 0), "driver_recent_form"), 4.0, 0);
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 }
 
 /* One-hot thresholds.  Training season 2000: race "United States Grand
@@ -310,7 +310,7 @@ static void test_onehot(void)
     fill_onehot_table(&p);
     feature_table t;
     err e;
-    CHECK_INT(features_build(&p, 2000, 2000, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2000, &t, &e), 0);
     CHECK_INT(t.nfeat, FEATURES_NFIXED + 4);
     if (t.nfeat == FEATURES_NFIXED + 4) {
         CHECK_STR(t.names[FEATURES_NFIXED + 0], "nat_argentinian");
@@ -340,20 +340,20 @@ static void test_onehot(void)
     for (int i = 0; i < t.nrows; i++)
         sum += (int)val(&t, i, "nat_argentinian") + (int)val(&t, i, "race_other_gp");
     CHECK_INT(sum, 300 + 640);
-    features_free(&t);
+    feature_table_release(&t);
 
     /* With 2001 counted as training, both cross their thresholds. */
-    CHECK_INT(features_build(&p, 2000, 2001, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2001, &t, &e), 0);
     CHECK(col(&t, "nat_argentine") >= 0);
     CHECK(col(&t, "race_short_gp") >= 0);
     CHECK_INT(t.nfeat, FEATURES_NFIXED + 6);
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 }
 
 static void check_name(const char *prefix, const char *value, const char *want)
 {
-    char *got = features_onehot_name(prefix, value);
+    char *got = feature_onehot_name(prefix, value);
     CHECK_MSG(want == NULL ? got == NULL : got != NULL && strcmp(got, want) == 0,
               "name('%s') = '%s', want '%s'", value, got ? got : "(null)", want ? want : "(null)");
     free(got);
@@ -409,7 +409,7 @@ static void test_home_and_age(void)
     }
     feature_table t;
     err e;
-    CHECK_INT(features_build(&p, 2000, 2000, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2000, &t, &e), 0);
     CHECK_INT(val(&t, 0, "age"), 19);
     CHECK_INT(val(&t, 1, "age"), 20);
     CHECK_INT(val(&t, 2, "age"), 19);
@@ -417,8 +417,8 @@ static void test_home_and_age(void)
     CHECK_INT(val(&t, 4, "age"), 0);
     CHECK_INT(val(&t, 0, "is_home"), 1);
     CHECK_INT(val(&t, 2, "is_home"), 0);
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 }
 
 static void test_order_rejected(void)
@@ -429,18 +429,18 @@ static void test_order_rejected(void)
     feature_table t;
     err e;
     err_clear(&e);
-    CHECK_INT(features_build(&p, 2000, 2000, &t, &e), -1);
+    CHECK_INT(feature_table_build(&p, 2000, 2000, &t, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
     CHECK(strstr(e.msg, "order") != NULL);
     CHECK(t.x == NULL && t.names == NULL);
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 
     /* An empty table builds an empty feature table. */
-    CHECK_INT(features_build(&p, 2000, 2000, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2000, &t, &e), 0);
     CHECK_INT(t.nrows, 0);
     CHECK_INT(t.nfeat, FEATURES_NFIXED);
-    features_free(&t);
+    feature_table_release(&t);
 }
 
 /* Writes the window table, checks exact text, reads it back bit for bit. */
@@ -453,12 +453,12 @@ static void test_csv_round_trip(void)
     }
     feature_table t, back;
     err e;
-    CHECK_INT(features_build(&p, 2000, 2000, &t, &e), 0);
+    CHECK_INT(feature_table_build(&p, 2000, 2000, &t, &e), 0);
     char dir[] = "/tmp/f1-test-features.XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     char path[256];
     snprintf(path, sizeof path, "%s/features.csv", dir);
-    CHECK_INT(features_write(&t, path, &e), 0);
+    CHECK_INT(feature_table_write(&t, path, &e), 0);
     buf b;
     buf_init(&b, 0);
     CHECK_INT(fs_read_file(path, &b, &e), 0);
@@ -473,7 +473,7 @@ static void test_csv_round_trip(void)
     CHECK(b.data && strstr(b.data, "\na,2000,31,2,30,30,2,1,6724.8566,6724.8566,20,0,0,0,0,0,0,0,0\n"));
     CHECK(b.data && strstr(b.data, "\na,2000,1,1,0,0,0,0,0,0,20,0,0,0,0,0,0,0,1\n"));
     buf_release(&b);
-    CHECK_INT(features_read(path, &back, &e), 0);
+    CHECK_INT(feature_table_read(path, &back, &e), 0);
     CHECK_INT(back.nrows, t.nrows);
     CHECK_INT(back.nfeat, t.nfeat);
     int same = back.nrows == t.nrows && back.nfeat == t.nfeat;
@@ -485,19 +485,19 @@ static void test_csv_round_trip(void)
         same = back.won[i] == t.won[i] && back.season[i] == t.season[i] && back.round[i] == t.round[i] &&
                strcmp(back.driver_id[i], t.driver_id[i]) == 0;
     CHECK_MSG(same, "read back differs");
-    features_free(&back);
+    feature_table_release(&back);
 
     /* A wrong header and a bad number are rejected. */
     CHECK_INT(fs_write_atomic(path, "a,b\n1,2\n", 8, &e), 0);
-    CHECK_INT(features_read(path, &back, &e), -1);
+    CHECK_INT(feature_table_read(path, &back, &e), -1);
     const char *bad = "driver_id,season,round,won\nx,2000,1x,0\n";
     CHECK_INT(fs_write_atomic(path, bad, strlen(bad), &e), 0);
-    CHECK_INT(features_read(path, &back, &e), -1);
+    CHECK_INT(feature_table_read(path, &back, &e), -1);
     CHECK(strstr(e.msg, "line 2") != NULL);
     unlink(path);
     rmdir(dir);
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
 }
 
 /* features.csv in every form the reader takes: plain records (read
@@ -525,7 +525,7 @@ static void test_csv_read_forms(void)
     snprintf(path, sizeof path, "%s/features.csv", dir);
     CHECK_INT(fs_write_atomic(path, b.data, b.len, &e), 0);
     feature_table t;
-    CHECK_INT(features_read(path, &t, &e), 0);
+    CHECK_INT(feature_table_read(path, &t, &e), 0);
     CHECK_INT(t.nrows, ROWS);
     CHECK_INT(t.nfeat, 3);
     int bad = 0;
@@ -546,7 +546,7 @@ static void test_csv_read_forms(void)
     for (int k = 0; k < 3; k++) {
         feature_table part;
         season_count also = {.first = ranges[k][0], .last = ranges[k][1]};
-        CHECK_INT(features_read_seasons(path, ranges[k][0], ranges[k][1], &also, &part, &e), 0);
+        CHECK_INT(feature_table_read_seasons(path, ranges[k][0], ranges[k][1], &also, &part, &e), 0);
         int lo = (ranges[k][0] - 1950) * 20, hi = (ranges[k][1] - 1950 + 1) * 20;
         hi = hi > ROWS ? ROWS : hi;
         CHECK_INT(part.nrows, hi - lo);
@@ -558,36 +558,36 @@ static void test_csv_read_forms(void)
                 same = part.x[(size_t)j * part.nrows + i] == t.x[(size_t)j * ROWS + lo + i];
         }
         CHECK_MSG(same, "seasons %d-%d differ from the whole table's", ranges[k][0], ranges[k][1]);
-        features_free(&part);
+        feature_table_release(&part);
         CHECK_INT(also.rows, hi - lo);
         CHECK_INT(also.races, hi - lo); /* every row its own round here */
         /* counted over the whole file, also when the rows read are others */
         season_count early = {.first = 1950, .last = 1951};
-        CHECK_INT(features_read_seasons(path, ranges[k][0], ranges[k][1], &early, &part, &e), 0);
+        CHECK_INT(feature_table_read_seasons(path, ranges[k][0], ranges[k][1], &early, &part, &e), 0);
         CHECK_INT(early.rows, 40);
         CHECK_INT(early.races, 40);
-        features_free(&part);
+        feature_table_release(&part);
     }
-    features_free(&t);
+    feature_table_release(&t);
     /* a bad number in a plain record and one in a record the CSV reader
      * reads are both rejected, naming their line */
     const char *bad_plain = "driver_id,season,round,won\nx,2000,1,0\ny,2000,1.5.2,0\n";
     CHECK_INT(fs_write_atomic(path, bad_plain, strlen(bad_plain), &e), 0);
-    CHECK_INT(features_read(path, &t, &e), -1);
+    CHECK_INT(feature_table_read(path, &t, &e), -1);
     CHECK_MSG(strstr(e.msg, "line 3") != NULL, "%s", e.msg);
     const char *bad_quoted = "driver_id,season,round,won\n\"x\",2000,1,0\n\"y\",2000,z,0\n";
     CHECK_INT(fs_write_atomic(path, bad_quoted, strlen(bad_quoted), &e), 0);
-    CHECK_INT(features_read(path, &t, &e), -1);
+    CHECK_INT(feature_table_read(path, &t, &e), -1);
     CHECK_MSG(strstr(e.msg, "line 3") != NULL, "%s", e.msg);
     /* more digits than the fast path takes exactly: strtod's value */
     const char *long_number = "driver_id,season,round,won\nx,2000,1,88888888888888888888\n";
     CHECK_INT(fs_write_atomic(path, long_number, strlen(long_number), &e), 0);
-    CHECK_INT(features_read(path, &t, &e), 0);
+    CHECK_INT(feature_table_read(path, &t, &e), 0);
     CHECK(t.nrows == 1 && t.won[0] == strtod("88888888888888888888", NULL));
-    features_free(&t);
+    feature_table_release(&t);
     const char *short_row = "driver_id,season,round,won\nx,2000,1\n";
     CHECK_INT(fs_write_atomic(path, short_row, strlen(short_row), &e), 0);
-    CHECK_INT(features_read(path, &t, &e), -1);
+    CHECK_INT(feature_table_read(path, &t, &e), -1);
     CHECK_MSG(strstr(e.msg, "fields") != NULL, "%s", e.msg);
     unlink(path);
     rmdir(dir);

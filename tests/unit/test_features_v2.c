@@ -265,7 +265,7 @@ static void test_table(void)
         test_second_race(&t);
         test_new_season(&t);
     }
-    features_free(&t);
+    feature_table_release(&t);
     /* Without a qualifying table: every qualifying feature is unknown. */
     rc = features_v2_build(&p, NULL, &t, &e);
     CHECK(rc == 0);
@@ -274,8 +274,8 @@ static void test_table(void)
         CHECK_NAN(F(2001, 1, "C", "tm_q_delta"));
         CHECK_NEAR(F(2001, 1, "A", "d5_mpts"), 20, EPS);
     }
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
     qualifying_free(&q);
 }
 
@@ -326,11 +326,11 @@ static void test_leak_free(void)
         t = u;
         CHECK_NEAR(F(2001, 1, "B", "d10_dnf"), 1, EPS);
         t = keep;
-        features_free(&u);
+        feature_table_release(&u);
     }
-    features_free(&t);
-    prepared_free(&p);
-    prepared_free(&changed);
+    feature_table_release(&t);
+    prepared_release(&p);
+    prepared_release(&changed);
     qualifying_free(&q);
 }
 
@@ -373,8 +373,8 @@ static void test_three_cars_and_zero_points(void)
         /* X summed 25 + 18 + 15 = 58. */
         CHECK_NEAR(F(2010, 2, "A", "c5_mpts"), 58, EPS);
     }
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
     qualifying_free(&q);
 }
 
@@ -388,7 +388,7 @@ static void test_errors(void)
     add(&p, row(2001, 1, "c", "A", "X", 1, 1, "Finished", 10));
     CHECK(features_v2_build(&p, NULL, &t, &e) == -1 && e.kind == ERR_DATA);
     CHECK(t.nrows == 0 && t.x == NULL);
-    prepared_free(&p);
+    prepared_release(&p);
     add(&p, row(2001, 1, "c", "A", "X", 1, 1, "Finished", 10));
     quali(&q, 2001, 1, "A", 60000, NAN, NAN);
     quali(&q, 2001, 1, "A", 61000, NAN, NAN);
@@ -399,7 +399,7 @@ static void test_errors(void)
     CHECK(features_v2_build(&p, &q, &t, &e) == -1 && e.kind == ERR_DATA);
     CHECK_MSG(strstr(e.msg, "Q1 time -5 ms") != NULL, "%s", e.msg);
     qualifying_free(&q);
-    prepared_free(&p);
+    prepared_release(&p);
 }
 
 static void test_time_parser(void)

@@ -119,8 +119,8 @@ int main(int argc, char **argv)
                       c.bad[j], c.checked, c.first_bad[j]);
         printf("compared %d rows x %d features with %s\n", c.checked, FEATURES_V2_NFEAT, reference);
     }
-    features_free(&t);
-    prepared_free(&p);
+    feature_table_release(&t);
+    prepared_release(&p);
     qualifying_free(&q);
     return check_done();
 }

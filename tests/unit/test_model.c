@@ -23,7 +23,7 @@ static void make_table(feature_table *t)
 {
     static const char *const names[NF] = {"season", "round", "grid", "form"};
     err e;
-    if (features_alloc(t, ROWS, NF, &e) != 0)
+    if (feature_table_alloc(t, ROWS, NF, &e) != 0)
         abort();
     for (int j = 0; j < NF; j++)
         t->names[j] = strdup(names[j]);
@@ -143,10 +143,10 @@ static void test_round_trip(const feature_table *t)
     CHECK(one && strstr(one, "\"format\":\"f1-mlops-model\",\"format_version\":1") != NULL);
     free(one);
     free(two);
-    model_free(&back);
-    model_free(&m);
-    model_free(&m);
-    model_free(NULL);
+    model_release(&back);
+    model_release(&m);
+    model_release(&m);
+    model_release(NULL);
 }
 
 /* Rows of other seasons do not change the model. */
@@ -166,7 +166,7 @@ static void test_training_rows_only(feature_table *t)
     CHECK(one && two && strcmp(one, two) == 0);
     free(one);
     free(two);
-    model_free(&m);
+    model_release(&m);
     CHECK_INT(model_train(&m, t, 1990, 1995, &p, 1, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
     CHECK(m.bag.trees == NULL);
@@ -200,7 +200,7 @@ static void test_feature_check(feature_table *t)
     CHECK(strstr(e.msg, "4 features") != NULL);
     t->nfeat = NF;
     CHECK_INT(model_check_features(&m, t, &e), 0);
-    model_free(&m);
+    model_release(&m);
 }
 
 static void expect_refused(const char *from, const char *to, const char *needle)
@@ -266,7 +266,7 @@ int main(void)
     test_feature_check(&t);
     test_refusals();
     test_numfmt();
-    features_free(&t);
+    feature_table_release(&t);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK_INT(system(cmd), 0);

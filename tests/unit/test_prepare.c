@@ -1,4 +1,4 @@
-/* Tests for the prepare stage (spec §2, coverage.json of METRICS.md) and
+/* Tests for the prepare stage (docs/pipeline.md §2, coverage.json of METRICS.md) and
  * the season resolution it shares with features: an embedded store in a
  * temp dir is filled with hand-made race documents (as the API nests
  * them) and weather records, and prepared.csv / coverage.json are checked
@@ -221,7 +221,7 @@ static void test_prepare_rows(const char *dir, store *st)
         CHECK_STR(r->status, "Retired");
         CHECK_INT(r->position, 2);
     }
-    prepared_free(&p);
+    prepared_release(&p);
 
     char *text = slurp(path);
     const char *head = "season,round,race_name,race_date,driver_id,driver_name,driver_dob,"
@@ -251,7 +251,7 @@ static void test_prepare_rows(const char *dir, store *st)
     CHECK_INT(stage_features(&ctx, &e), 0);
     snprintf(path, sizeof path, "%s/features.csv", dir);
     feature_table t;
-    CHECK_INT(features_read(path, &t, &e), 0);
+    CHECK_INT(feature_table_read(path, &t, &e), 0);
     CHECK_INT(t.nrows, 8);
     CHECK_INT(t.nfeat, FEATURES_NFIXED);
     /* Schumacher's 2001 round 1 row (row 6): two earlier rows of his
@@ -263,7 +263,7 @@ static void test_prepare_rows(const char *dir, store *st)
         CHECK_INT(t.x[4 * 8 + 6], 3);
         CHECK_INT(t.x[2 * 8 + 5], 2); /* raikkonen's grid 0 -> 2 rows */
     }
-    features_free(&t);
+    feature_table_release(&t);
 }
 
 /* What each option set must give: the last season covered and the
@@ -310,7 +310,7 @@ static void test_seasons_options(const char *dir, store *st)
     CHECK_INT(prepared_read(path, &p, &e), 0);
     for (int i = 0; i < p.n; i++)
         CHECK_STR(p.rows[i].weather, "unknown");
-    prepared_free(&p);
+    prepared_release(&p);
 
     /* Without the store (a later job), features resolves "latest" from
      * prepared.csv: 2001, so the training season is 2000. */

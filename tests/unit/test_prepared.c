@@ -58,8 +58,8 @@ static void test_reorder(void)
     prepared empty;
     memset(&empty, 0, sizeof empty);
     CHECK_INT(prepared_reorder(&empty, order, &e), 0);
-    prepared_free(&empty);
-    prepared_free(&p);
+    prepared_release(&empty);
+    prepared_release(&p);
 }
 
 static void test_write_numbers(void)
@@ -106,12 +106,12 @@ static void test_write_numbers(void)
     csv_reader_release(&r);
     buf_release(&b);
     unlink(path);
-    prepared_free(&p);
+    prepared_release(&p);
 }
 
 /* prepared_read keeps every string of the file in one block; rows
  * appended afterwards (past the rows it sized) are copies of their own,
- * and both kinds are freed by prepared_free (the sanitizer run checks). */
+ * and both kinds are freed by prepared_release (the sanitizer run checks). */
 static void test_read_then_append(void)
 {
     buf b;
@@ -165,7 +165,7 @@ static void test_read_then_append(void)
                    strcmp(a->weather_text, b->weather_text) == 0;
         }
         CHECK_MSG(same, "season %d differs from the whole table's", season);
-        prepared_free(&part);
+        prepared_release(&part);
     }
     for (int k = 0; k < 5; k++) {
         prepared_row r = p.rows[k];
@@ -176,7 +176,7 @@ static void test_read_then_append(void)
     CHECK_STR(p.rows[ROWS + 4].driver_id, "appended");
     CHECK_STR(p.rows[ROWS + 4].race_name, "GP");
     CHECK_STR(p.rows[ROWS - 1].driver_id, "d39");
-    prepared_free(&p);
+    prepared_release(&p);
     CHECK_INT(p.n, 0);
     /* a record with a missing field is rejected, naming its line */
     const char *cut = strchr(b.data, '\n') + 1;

@@ -1,4 +1,4 @@
-/* report: the step outputs of spec §7 and the summary, from what the stages
+/* report: the step outputs of docs/pipeline.md §7 and the summary, from what the stages
  * left in data-dir; an upload record of another zip is not reported. */
 #include <openssl/evp.h>
 #include <stdlib.h>

@@ -111,7 +111,7 @@ static double direct(const prepared *p, const bagging_params *c, int v, err *e)
     double *pred = calloc((size_t)end, sizeof *pred);
     double out = -1;
     int first = -1, n = 0;
-    if (features_build(&view, FIRST, v - 1, &t, e) != 0 ||
+    if (feature_table_build(&view, FIRST, v - 1, &t, e) != 0 ||
         model_train(&m, &t, FIRST, v - 1, c, 2, e) != 0)
         goto done;
     for (int i = 0; i < t.nrows; i++)
@@ -123,10 +123,10 @@ static double direct(const prepared *p, const bagging_params *c, int v, err *e)
     if (score_season(&sc, &view, v, pred, c->seed, e) == 0)
         out = sc.expected_hits / sc.n_races;
 done:
-    score_free(&sc);
+    score_release(&sc);
     free(pred);
-    model_free(&m);
-    features_free(&t);
+    model_release(&m);
+    feature_table_release(&t);
     return out;
 }
 
@@ -163,10 +163,10 @@ static void test_equals_direct(void)
         j.threads = 1;
         CHECK_INT(search_run(&j, &one, &e), 0);
         CHECK(one.expected && memcmp(one.expected, r.expected, sizeof(double) * NC * 3) == 0);
-        search_result_free(&one);
+        search_result_release(&one);
     }
-    search_result_free(&r);
-    prepared_free(&p);
+    search_result_release(&r);
+    prepared_release(&p);
 }
 
 /* Another history from 2009 on (the season after the last validation
@@ -203,12 +203,12 @@ static void test_later_season_unused(void)
     j.p = &b;
     CHECK_INT(search_run(&j, &lb, &e), 0);
     CHECK(la.expected && lb.expected && memcmp(la.expected, lb.expected, sizeof(double) * NC) != 0);
-    search_result_free(&ra);
-    search_result_free(&rb);
-    search_result_free(&la);
-    search_result_free(&lb);
-    prepared_free(&a);
-    prepared_free(&b);
+    search_result_release(&ra);
+    search_result_release(&rb);
+    search_result_release(&la);
+    search_result_release(&lb);
+    prepared_release(&a);
+    prepared_release(&b);
 }
 
 static void test_errors(void)
@@ -228,7 +228,7 @@ static void test_errors(void)
     j.seasons = too_early;
     CHECK_INT(search_run(&j, &r, &e), -1);
     CHECK(strstr(e.msg, "no training season") != NULL);
-    prepared_free(&p);
+    prepared_release(&p);
 }
 
 int main(void)

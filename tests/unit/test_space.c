@@ -64,7 +64,7 @@ static void test_parse_and_grid(void)
     CHECK_INT(p0.bootstrap, 1);
     CHECK_INT(space_params(&s, 215, &b).bootstrap, 0);
     free(idx);
-    space_free(&s);
+    space_release(&s);
 }
 
 static void test_ranges(void)
@@ -79,7 +79,7 @@ static void test_ranges(void)
     CHECK_NEAR(s.v[SPACE_N_ESTIMATORS][3].value, 13, 0);
     CHECK_INT(s.n[SPACE_MAX_SAMPLES], 3);
     CHECK_INT(space_size(&s), 36);
-    space_free(&s);
+    space_release(&s);
 }
 
 static void test_random(void)
@@ -112,7 +112,7 @@ static void test_random(void)
     CHECK_INT(na, 216);
     CHECK_INT(a[215], 215);
     free(a);
-    space_free(&s);
+    space_release(&s);
     /* A space too large for a grid is fine for random search. */
     CHECK_INT(tune_space_parse("n-estimators=1..1000;max-depth=0..200;max-features=1..60", "tune-space",
                           &s, &e), 0);
@@ -130,7 +130,7 @@ static void test_random(void)
     }
     CHECK_MSG(ok, "random draws stay within the ranges");
     free(a);
-    space_free(&s);
+    space_release(&s);
 }
 
 static void bad(const char *text, const char *want)

@@ -49,10 +49,10 @@ static void test_exact_fit(void)
     CHECK_INT(t.n_nodes, 15); /* 8 leaves */
     err e;
     CHECK_INT(tree_check(&t, 2, &e), 0);
-    tree_free(&t);
+    tree_release(&t);
     CHECK(t.n_nodes == 0 && t.value == NULL);
-    tree_free(&t);
-    tree_free(NULL);
+    tree_release(&t);
+    tree_release(NULL);
 }
 
 static void test_hand_worked_split(void)
@@ -76,7 +76,7 @@ static void test_hand_worked_split(void)
     double probe[2] = {3.5, 3.5000001};
     CHECK_NEAR(tree_predict(&t, probe, 2, 0), 2.0 / 3.0, 1e-15);
     CHECK(tree_predict(&t, probe, 2, 1) == 5.0);
-    tree_free(&t);
+    tree_release(&t);
 }
 
 static void test_feature_tie(void)
@@ -89,16 +89,16 @@ static void test_feature_tie(void)
     CHECK_INT(fit_all(&t, x, y, 4, order_a, 2, 0), 0);
     CHECK_INT(t.feature[0], 1);
     CHECK(t.threshold[0] == 25.0);
-    tree_free(&t);
+    tree_release(&t);
     CHECK_INT(fit_all(&t, x, y, 4, order_b, 2, 0), 0);
     CHECK_INT(t.feature[0], 0);
     CHECK(t.threshold[0] == 2.5);
-    tree_free(&t);
+    tree_release(&t);
     /* Constant column 2 never separates; a repeated draw changes nothing. */
     CHECK_INT(fit_all(&t, x, y, 4, repeat, 4, 0), 0);
     CHECK_INT(t.feature[0], 1);
     CHECK_INT(t.n_nodes, 3);
-    tree_free(&t);
+    tree_release(&t);
 }
 
 static void test_threshold_tie(void)
@@ -110,12 +110,12 @@ static void test_threshold_tie(void)
     tree t;
     CHECK_INT(fit_all(&t, x, y, 3, &f, 1, 1), 0);
     CHECK(t.threshold[0] == 1.5);
-    tree_free(&t);
+    tree_release(&t);
     /* Mirrored data: still the lower threshold, now the other side. */
     double x2[3] = {3, 2, 1};
     CHECK_INT(fit_all(&t, x2, y, 3, &f, 1, 1), 0);
     CHECK(t.threshold[0] == 1.5);
-    tree_free(&t);
+    tree_release(&t);
 }
 
 static void test_max_depth(void)
@@ -128,12 +128,12 @@ static void test_max_depth(void)
     for (int d = 1; d <= 3; d++) {
         CHECK_INT(fit_all(&t, x, y, 8, &f, 1, d), 0);
         CHECK_INT(depth_of(&t, 0), d);
-        tree_free(&t);
+        tree_release(&t);
     }
     CHECK_INT(fit_all(&t, x, y, 8, &f, 1, 0), 0);
     CHECK(depth_of(&t, 0) > 3); /* greedy splits are not balanced */
     CHECK_INT(t.n_nodes, 15);
-    tree_free(&t);
+    tree_release(&t);
 }
 
 static void test_stops(void)
@@ -146,14 +146,14 @@ static void test_stops(void)
     CHECK_INT(fit_all(&t, x, y, 4, &f, 1, 0), 0);
     CHECK_INT(t.n_nodes, 1);
     CHECK(t.value[0] == 0.75);
-    tree_free(&t);
+    tree_release(&t);
     /* A pure node is a leaf even when its rows could be separated. */
     double x2[4] = {1, 2, 3, 4};
     double y2[4] = {0, 0, 0, 1};
     CHECK_INT(fit_all(&t, x2, y2, 4, &f, 1, 0), 0);
     CHECK_INT(t.n_nodes, 3);
     CHECK(t.threshold[0] == 3.5);
-    tree_free(&t);
+    tree_release(&t);
 }
 
 static int same_tree(const tree *a, const tree *b)
@@ -201,10 +201,10 @@ static void test_repeated_rows(void)
     int many[7] = {0, 1, 2, 0, 1, 2, 0};
     tree big;
     CHECK_INT(tree_fit(&big, x, y, 3, many, 7, &f, 2, NULL, 0, w, &e), -1);
-    tree_free(&once);
-    tree_free(&a);
-    tree_free(&b);
-    tree_free(&d);
+    tree_release(&once);
+    tree_release(&a);
+    tree_release(&b);
+    tree_release(&d);
     tree_work_free(w);
 }
 
@@ -239,8 +239,8 @@ static void test_presorted_same_tree(void)
         same = same && same_tree(&a, &b);
         nontrivial += a.n_nodes > 3;
         CHECK_INT(tree_check(&a, F, &e), 0);
-        tree_free(&a);
-        tree_free(&b);
+        tree_release(&a);
+        tree_release(&b);
     }
     CHECK(same);
     CHECK(nontrivial >= 4);
@@ -273,7 +273,7 @@ static void test_check(void)
     t.right[0] = 2;
     t.left[1] = 2; /* a leaf with a child */
     CHECK_INT(tree_check(&t, 1, &e), -1);
-    tree_free(&t);
+    tree_release(&t);
     CHECK_INT(tree_alloc(&t, 0, &e), -1);
 }
 

@@ -109,7 +109,7 @@ static void test_choose(void)
     CHECK_INT(tune_choose(&pl, &sc, 2010, &score), 2);
     x[2] += 1e-9; /* really better */
     CHECK_INT(tune_choose(&pl, &sc, 2010, &score), 1);
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     /* Too many validation seasons for the range. */
     char *argv[] = {"f1-mlops", "--data-dir", dir, "--seasons", "2000-2005", "--tune", "grid",
                     "--tune-validation", "5", "--stages", "tune"};
@@ -159,8 +159,8 @@ static void test_shards(void)
     save(&c, &pl, 2, 3, x, "other data");
     CHECK_INT(collect(&c, &pl, got, &shards, &e), -1);
     CHECK(strstr(e.msg, "another prepared.csv") != NULL);
-    tune_plan_free(&pl);
-    tune_plan_free(&opl);
+    tune_plan_release(&pl);
+    tune_plan_release(&opl);
 }
 
 static void test_params(void)
@@ -179,12 +179,12 @@ static void test_params(void)
     CHECK_INT(p.n_estimators, 10);
     CHECK_INT(p.max_depth, 0);
     CHECK_INT(tune_params(&ctx, 2009, &p, &e), -1); /* not a test season of the plan */
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     /* Other inputs: tune.json does not answer them. */
     CHECK_INT(plan(&c, &pl, "n-estimators=5,10;max-depth=0,4", &e), 0);
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), -1);
     CHECK_MSG(strstr(e.msg, "'space' differs") != NULL, "%s", e.msg);
-    tune_plan_free(&pl);
+    tune_plan_release(&pl);
     c.tune = 0; /* off: the inputs' own */
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
     CHECK_INT(p.n_estimators, 200);

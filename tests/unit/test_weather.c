@@ -1,9 +1,9 @@
-/* Tests for data/weather: the §2 cleaning and categories.
+/* Tests for data/weather: the docs/pipeline.md §2 cleaning and categories.
  *
  * Real data: every raw text of data/weather/weather_by_race.csv (both raw
  * columns) is cleaned and looked up in data/weather_expected.tsv, which
  * tests/tools/weather_expected.py wrote with an independent Python
- * implementation of §2; the category of every line must agree.  Then the
+ * implementation of docs/pipeline.md §2; the category of every line must agree.  Then the
  * spec's examples and hand-written edge cases. */
 #include <stdlib.h>
 #include <string.h>

@@ -265,7 +265,7 @@ static void expect_fetch(http_client *c, const char *base, const char *article, 
               w.error ? w.error : "(null)");
     CHECK_MSG(http_request_count(c) - before == requests, "%s: %ld requests", article,
               http_request_count(c) - before);
-    wiki_weather_free(&w);
+    wiki_weather_release(&w);
     CHECK(w.url == NULL && w.text == NULL);
 }
 
@@ -317,8 +317,8 @@ static void test_fetch(void)
     CHECK_INT(wiki_fetch_weather(c, "http://en.wikipedia.org/wiki/Server_Error", base, &w, &e), 0);
     CHECK(w.error != NULL && strstr(w.error, "HTTP 500") != NULL);
     CHECK(w.error != NULL && strstr(w.error, "/wiki/Server_Error") != NULL);
-    wiki_weather_free(&w);
-    wiki_weather_free(NULL);
+    wiki_weather_release(&w);
+    wiki_weather_release(NULL);
 
     /* The server saw the paths byte for byte. */
     char u[128];
