@@ -1,4 +1,5 @@
-/* The `prepare` stage: store -> prepared.csv and coverage.json (docs/pipeline.md §2).
+/* The `prepare` stage: store -> prepared.csv and coverage.json (docs/pipeline.md §2),
+ * and qualifying.csv (prepare_qualifying.c).
  *
  * It lists each collection once, unfiltered: first `weather` (only when
  * input `wikipedia` is true), then `results` (races as the API nests them).
@@ -25,6 +26,7 @@
 #include "core/log.h"
 #include "data/prepared.h"
 #include "data/weather.h"
+#include "stages/prepare_qualifying.h"
 #include "stages/stage.h"
 
 
@@ -419,13 +421,15 @@ int stage_prepare(stage_ctx *ctx, err *e)
                  "source stage for them",
                  empty, c->season_first, last, first_empty);
     char path[CFG_STR_MAX + 64];
+    long qualifying = 0;
     stage_path(ctx, FILE_PREPARED, path, sizeof path);
-    if (prepared_write(&p, path, e) != 0 || write_coverage(ctx, c->season_first, last, &cov, e) != 0)
+    if (prepared_write(&p, path, e) != 0 || write_coverage(ctx, c->season_first, last, &cov, e) != 0 ||
+        prepare_qualifying(ctx, c->season_first, last, &qualifying, e) != 0)
         goto out;
     log_info("prepare: %ld races, %ld rows of seasons %d-%d -> %s; weather found %ld, missing %ld, "
-             "error %ld, none %ld",
+             "error %ld, none %ld; %ld qualifying entries -> %s",
              cov.races, cov.rows, c->season_first, last, path, cov.found, cov.missing, cov.error,
-             cov.none);
+             cov.none, qualifying, FILE_QUALIFYING);
     rc = 0;
 out:
     prepared_release(&p);

@@ -1,8 +1,8 @@
 /* The `source` stage: API and Wikipedia -> store (docs/pipeline.md §1).
  *
  * Order: seasons (1 request: which seasons exist), the reference lists
- * (only when the store has none), schedules and results (only what is not
- * stored yet), then weather (each race once, ever).  Every write is an
+ * (only when the store has none), schedules, results and qualifying (only
+ * what is not stored yet), then weather (each race once, ever).  Every write is an
  * upsert by natural key, so an interrupted run leaves a consistent store
  * and the next run resumes; see source_results.c for how. */
 #include <stdio.h>

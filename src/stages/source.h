@@ -1,8 +1,8 @@
 /* source internals: what the parts of the `source` stage share.
  *
  * The stage (source.c) fills one source_run, then calls the parts in
- * order: reference lists (source_lists.c), schedules and results
- * (source_results.c), weather (source_weather.c).  The run borrows the
+ * order: reference lists (source_lists.c), schedules, results and
+ * qualifying (source_results.c), weather (source_weather.c).  The run borrows the
  * store and config from the stage context and owns its two HTTP clients
  * (one paced for the API, one serial for Wikipedia). */
 #ifndef F1_STAGES_SOURCE_H
@@ -46,7 +46,8 @@ int source_seasons(source_run *r, err *e);
 /* Circuits, drivers and constructors in full when the store has none (or
  * on refresh); otherwise they come embedded in new races and results. */
 int source_lists(source_run *r, err *e);
-/* Schedules and results of every incomplete season in [first, last]. */
+/* Schedules and results of every incomplete season in [first, last],
+ * then the qualifying of every season whose qualifying is incomplete. */
 int source_results(source_run *r, err *e);
 /* Weather of every sourced race that has no stored record (or an error). */
 int source_weather(source_run *r, err *e);

@@ -1,19 +1,28 @@
-/* Schedules and results: the bulk of the API traffic.
+/* Schedules, results and qualifying: the bulk of the API traffic.
  *
- * Two ways to fetch, chosen to spend the fewest requests:
- *   - sweep: the unfiltered /races.json and /results.json, paged from the
- *     start (a cold pull of all history: ~12 + ~272 pages instead of two or
- *     more queries per season).  Each race is stored once, whole, and the
- *     position is kept in the `meta` document "results_sweep", so a killed
+ * Results and qualifying are both tables of rows nested in races
+ * (Races[].Results, Races[].QualifyingResults) that the API pages by row,
+ * so one set of code fetches both (a row_table says which), each into its
+ * own collection, one document per race.  Two ways to fetch, chosen to
+ * spend the fewest requests:
+ *   - sweep: the unfiltered /races.json then /results.json (or just
+ *     /qualifying.json), paged from the start (a cold pull of all history:
+ *     ~12 + ~272 + ~109 pages instead of two or more queries per season and
+ *     table).  Each race is stored once, whole, and the position is kept in
+ *     a `meta` document ("results_sweep", "qualifying_sweep"), so a killed
  *     run resumes where it stopped (see sweep_page).
- *   - per season: /{season}.json and /{season}/results.json from offset =
- *     rows already stored, for the few incomplete seasons of a rerun.  A
- *     page's races are merged into the stored race by result row (same
- *     position and driver replaces, a new one is appended), so a page
- *     fetched twice never duplicates a row, and a race split across pages
- *     is joined.  A season is marked complete (`progress`) only when its last race
- * is in the past, every scheduled race has results and every row the API
- * has for it is stored; complete seasons are never fetched again. */
+ *   - per season: /{season}.json and /{season}/results.json (or
+ *     /{season}/qualifying.json) from offset = rows already stored, for the
+ *     few incomplete seasons of a rerun.  A page's races are merged into the
+ *     stored race by row (same position and driver replaces, a new one is
+ *     appended), so a page fetched twice never duplicates a row, and a race
+ *     split across pages is joined.
+ * A season's results are marked complete (`progress`) only when its last
+ * race is in the past, every scheduled race has results and every row the
+ * API has for it is stored; its qualifying (`qualifying_progress`) when its
+ * results are complete and every qualifying row the API has is stored (a
+ * season before qualifying was recorded has none: total 0).  Complete
+ * seasons are never fetched again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +32,23 @@
 #include "core/log.h"
 #include "stages/source.h"
 
-#define SWEEP_KEY "results_sweep"
 /* Below this many seasons to fetch, per-season queries cost less. */
 #define SWEEP_MIN_SEASONS 8
+
+/* A table of per-race rows the API pages by row. */
+typedef struct {
+    const char *coll;         /* store collection, one document per race */
+    const char *route;        /* API table: /{route}.json, /{season}/{route}.json */
+    const ergast_kind *kind;  /* kind->rows: the races' array of rows */
+    const char *progress;     /* collection of each season's progress */
+    const char *sweep_key;    /* `meta` document of the unfiltered pull */
+    int after_results;        /* complete only once the season's results are */
+} row_table;
+
+static const row_table RESULTS = {"results", "results", &ergast_kind_results, "progress",
+                                  "results_sweep", 0};
+static const row_table QUALIFYING = {"qualifying", "qualifying", &ergast_kind_qualifying,
+                                     "qualifying_progress", "qualifying_sweep", 1};
 
 /* A document's season, 0 when it has none (jsonfile_int's rule). */
 static int season_of(const cJSON *doc)
@@ -37,8 +60,8 @@ static int season_of(const cJSON *doc)
 /* What a season looks like in the store, to judge whether it is complete. */
 typedef struct {
     int scheduled;          /* races in the schedule */
-    int with_results;       /* races with at least one result row */
-    long rows;              /* result rows stored */
+    int with_rows;          /* races with at least one row of the table */
+    long rows;              /* rows of the table stored */
     char last_date[16];     /* date of the last scheduled race */
 } season_state;
 
@@ -47,6 +70,7 @@ typedef struct {
  * scan on some servers (FerretDB), so per-season listings were quadratic. */
 typedef struct {
     const source_run *r;
+    const row_table *t;
     season_state *state;
 } season_table;
 
@@ -71,49 +95,52 @@ static int count_schedule(const cJSON *doc, void *ctx, err *e)
     return 0;
 }
 
-static int count_results(const cJSON *doc, void *ctx, err *e)
+static int count_rows(const cJSON *doc, void *ctx, err *e)
 {
     (void)e;
-    season_state *s = season_slot(ctx, doc);
+    const season_table *t = ctx;
+    season_state *s = season_slot(t, doc);
     if (s == NULL)
         return 0;
-    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "Results"));
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, t->t->kind->rows));
     if (n > 0)
-        s->with_results++;
+        s->with_rows++;
     s->rows += n;
     return 0;
 }
 
-/* Returns a new array (free()) of r->last - r->first + 1 states, or NULL. */
-static season_state *seasons_read(source_run *r, err *e)
+/* Returns a new array (free()) of r->last - r->first + 1 states of table
+ * t, or NULL. */
+static season_state *seasons_read(source_run *r, const row_table *t, err *e)
 {
-    season_table t = {r, calloc((size_t)(r->last - r->first + 1), sizeof(season_state))};
-    if (t.state == NULL) {
+    season_table st = {r, t, calloc((size_t)(r->last - r->first + 1), sizeof(season_state))};
+    if (st.state == NULL) {
         err_set(e, "out of memory");
         return NULL;
     }
-    if (store_list(r->st, "races", NULL, NULL, count_schedule, &t, e) != 0 ||
-        store_list(r->st, "results", NULL, NULL, count_results, &t, e) != 0) {
-        free(t.state);
+    if (store_list(r->st, "races", NULL, NULL, count_schedule, &st, e) != 0 ||
+        store_list(r->st, t->coll, NULL, NULL, count_rows, &st, e) != 0) {
+        free(st.state);
         return NULL;
     }
-    return t.state;
+    return st.state;
 }
 
-/* The season's progress record (*doc NULL when there is none). */
-static int progress_get(source_run *r, int season, cJSON **doc, err *e)
+/* The season's progress record of table t (*doc NULL when there is none). */
+static int progress_get(source_run *r, const row_table *t, int season, cJSON **doc, err *e)
 {
     char key[16];
     snprintf(key, sizeof key, "%d", season);
     const char *kv[] = {key};
     *doc = NULL;
-    return store_get(r->st, "progress", kv, doc, e);
+    return store_get(r->st, t->progress, kv, doc, e);
 }
 
-static int season_is_complete(source_run *r, int season, err *e, int *complete)
+static int season_is_complete(source_run *r, const row_table *t, int season, err *e,
+                              int *complete)
 {
     cJSON *doc = NULL;
-    if (progress_get(r, season, &doc, e) != 0)
+    if (progress_get(r, t, season, &doc, e) != 0)
         return -1;
     *complete = doc != NULL && strcmp(jsonfile_str(doc, "complete", ""), "true") == 0;
     cJSON_Delete(doc);
@@ -128,28 +155,35 @@ static void today(char *out, size_t n)
     strftime(out, n, "%Y-%m-%d", &tm);
 }
 
-/* Records whether `season` (stored as *s) is complete; `all_rows` says the
- * API has no rows for it beyond those stored. */
-static int season_mark(source_run *r, int season, const season_state *s, int all_rows, err *e)
+/* Records whether table t of `season` (stored as *s) is complete;
+ * `all_rows` says the API has no rows for it beyond those stored. */
+static int season_mark(source_run *r, const row_table *t, int season, const season_state *s,
+                       int all_rows, err *e)
 {
-    char now[16];
-    today(now, sizeof now);
-    int complete = all_rows && s->scheduled > 0 && s->with_results == s->scheduled &&
+    int complete = all_rows;
+    if (t->after_results) {
+        if (complete && season_is_complete(r, &RESULTS, season, e, &complete) != 0)
+            return -1;
+    } else {
+        char now[16];
+        today(now, sizeof now);
+        complete = complete && s->scheduled > 0 && s->with_rows == s->scheduled &&
                    strcmp(s->last_date, now) < 0;
+    }
     cJSON *doc = cJSON_CreateObject();
     char key[16];
     snprintf(key, sizeof key, "%d", season);
     cJSON_AddStringToObject(doc, "season", key);
     cJSON_AddStringToObject(doc, "complete", complete ? "true" : "false");
     cJSON_AddNumberToObject(doc, "rows", (double)s->rows);
-    cJSON_AddNumberToObject(doc, "races", s->with_results);
+    cJSON_AddNumberToObject(doc, "races", s->with_rows);
     cJSON_AddNumberToObject(doc, "scheduled", s->scheduled);
-    int rc = source_put(r, "progress", doc, e);
+    int rc = source_put(r, t->progress, doc, e);
     cJSON_Delete(doc);
     return rc;
 }
 
-/* The reference objects a race or result carries, stored as they come when
+/* The reference objects a race or row carries, stored as they come when
  * the full lists were not fetched this run (new drivers, circuits...). */
 static int put_embedded(source_run *r, const char *coll, const char *idfield, const cJSON *obj, err *e)
 {
@@ -199,9 +233,9 @@ static int schedule_page(source_run *r, const cJSON *items, long offset, long to
     return 0;
 }
 
-/* A result row's identity inside its race: position and driver (positions
- * repeat in a few old races with shared drives, and a driver can hold two
- * rows, but never the same position twice). */
+/* A row's identity inside its race: position and driver (result
+ * positions repeat in a few old races with shared drives, and a driver can
+ * hold two rows, but never the same position twice). */
 static int same_row(const cJSON *a, const cJSON *b)
 {
     const cJSON *da = cJSON_GetObjectItemCaseSensitive(a, "Driver");
@@ -210,23 +244,25 @@ static int same_row(const cJSON *a, const cJSON *b)
            strcmp(jsonfile_str(da, "driverId", ""), jsonfile_str(db, "driverId", "")) == 0;
 }
 
-/* Merges one page's race into its stored document (see the file comment). */
-static int merge_race(source_run *r, const cJSON *race, err *e)
+/* Merges one page's race into its stored document of table t (see the
+ * file comment). */
+static int merge_race(source_run *r, const row_table *t, const cJSON *race, err *e)
 {
     const char *kv[] = {jsonfile_str(race, "season", ""), jsonfile_str(race, "round", "")};
+    const char *key = t->kind->rows;
     cJSON *doc = NULL;
-    if (store_get(r->st, "results", kv, &doc, e) != 0)
+    if (store_get(r->st, t->coll, kv, &doc, e) != 0)
         return -1;
     if (doc == NULL) {
         doc = cJSON_Duplicate(race, 1);
         if (doc == NULL)
             return err_set(e, "out of memory");
-        if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "Results")))
-            cJSON_AddItemToObject(doc, "Results", cJSON_CreateArray());
+        if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, key)))
+            cJSON_AddItemToObject(doc, key, cJSON_CreateArray());
     } else {
-        cJSON *have = cJSON_GetObjectItemCaseSensitive(doc, "Results");
+        cJSON *have = cJSON_GetObjectItemCaseSensitive(doc, key);
         const cJSON *row;
-        cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(race, "Results")) {
+        cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(race, key)) {
             int idx = 0, found = -1;
             const cJSON *old;
             cJSON_ArrayForEach(old, have) {
@@ -241,9 +277,9 @@ static int merge_race(source_run *r, const cJSON *race, err *e)
                 cJSON_AddItemToArray(have, copy);
         }
     }
-    int rc = source_put(r, "results", doc, e);
+    int rc = source_put(r, t->coll, doc, e);
     const cJSON *row;
-    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(race, "Results")) {
+    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(race, key)) {
         if (rc != 0)
             break;
         rc = put_embedded(r, "drivers", "driverId", cJSON_GetObjectItemCaseSensitive(row, "Driver"), e);
@@ -256,35 +292,37 @@ static int merge_race(source_run *r, const cJSON *race, err *e)
 }
 
 typedef struct {
+    const row_table *t;
     long pages;
     cJSON *carry;       /* sweep: the race being collected, not yet stored */
     long carry_offset;  /* sweep: row offset of its first row */
-} results_progress;
+} rows_progress;
 
-static void log_page(const results_progress *p, long done, long total, int last)
+static void log_page(const rows_progress *p, long done, long total, int last)
 {
     if (p->pages % 10 == 0 || done >= total || last)
-        log_info("results: %ld of %ld rows (%ld pages this run)", done, total, p->pages);
+        log_info("%s: %ld of %ld rows (%ld pages this run)", p->t->coll, done, total, p->pages);
 }
 
 /* Per-season pages: each race is merged into what is stored. */
 static int season_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
-    results_progress *p = ctx;
+    rows_progress *p = ctx;
     const cJSON *race;
     cJSON_ArrayForEach(race, items) {
-        if (merge_race(r, race, e) != 0)
+        if (merge_race(r, p->t, race, e) != 0)
             return -1;
     }
     p->pages++;
-    log_page(p, offset + ergast_count_results(items), total, 0);
+    log_page(p, offset + ergast_count_rows(items, p->t->kind->rows), total, 0);
     return 0;
 }
 
-static int sweep_cursor(source_run *r, long offset, long total, int finished, err *e)
+static int sweep_cursor(source_run *r, const row_table *t, long offset, long total, int finished,
+                        err *e)
 {
     cJSON *cur = cJSON_CreateObject();
-    cJSON_AddStringToObject(cur, "name", SWEEP_KEY);
+    cJSON_AddStringToObject(cur, "name", t->sweep_key);
     cJSON_AddNumberToObject(cur, "offset", (double)offset);
     cJSON_AddNumberToObject(cur, "total", (double)total);
     cJSON_AddNumberToObject(cur, "first", r->first);
@@ -295,11 +333,11 @@ static int sweep_cursor(source_run *r, long offset, long total, int finished, er
     return rc;
 }
 
-static int flush_carry(source_run *r, results_progress *p, err *e)
+static int flush_carry(source_run *r, rows_progress *p, err *e)
 {
     if (p->carry == NULL)
         return 0;
-    int rc = source_put(r, "results", p->carry, e);
+    int rc = source_put(r, p->t->coll, p->carry, e);
     cJSON_Delete(p->carry);
     p->carry = NULL;
     return rc;
@@ -312,19 +350,20 @@ static int flush_carry(source_run *r, results_progress *p, err *e)
  * from there; a race it had stored just before the kill is replaced whole. */
 static int sweep_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
-    results_progress *p = ctx;
+    rows_progress *p = ctx;
+    const char *key = p->t->kind->rows;
     const cJSON *race;
     long at = offset;
     int stop = 0;
     cJSON_ArrayForEach(race, items) {
-        const cJSON *rows = cJSON_GetObjectItemCaseSensitive(race, "Results");
+        const cJSON *rows = cJSON_GetObjectItemCaseSensitive(race, key);
         int season = season_of(race);
         if (season > r->last) {
             stop = 1;
             break;
         }
         if (p->carry != NULL && ergast_same_race(p->carry, race)) {
-            cJSON *have = cJSON_GetObjectItemCaseSensitive(p->carry, "Results");
+            cJSON *have = cJSON_GetObjectItemCaseSensitive(p->carry, key);
             const cJSON *row;
             cJSON_ArrayForEach(row, rows) {
                 cJSON_AddItemToArray(have, cJSON_Duplicate(row, 1));
@@ -336,6 +375,8 @@ static int sweep_page(source_run *r, const cJSON *items, long offset, long total
                 p->carry = cJSON_Duplicate(race, 1);
                 if (p->carry == NULL)
                     return err_set(e, "out of memory");
+                if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p->carry, key)))
+                    cJSON_AddItemToObject(p->carry, key, cJSON_CreateArray());
                 p->carry_offset = at;
             }
         }
@@ -346,42 +387,57 @@ static int sweep_page(source_run *r, const cJSON *items, long offset, long total
         if (flush_carry(r, p, e) != 0)
             return -1;
     }
-    if (sweep_cursor(r, p->carry ? p->carry_offset : at, total, 0, e) != 0)
+    if (sweep_cursor(r, p->t, p->carry ? p->carry_offset : at, total, 0, e) != 0)
         return -1;
     log_page(p, at, total, stop);
     return stop;
 }
 
-static int sweep_get(source_run *r, cJSON **cur, err *e)
+/* Marks every todo season of table t; total[i] is the API's row count of
+ * todo[i], or -1 when a sweep fetched all of them. */
+static int seasons_mark(source_run *r, const row_table *t, const int *todo, size_t ntodo,
+                        const long *total, err *e)
 {
-    const char *kv[] = {SWEEP_KEY};
-    return store_get(r->st, "meta", kv, cur, e);
+    season_state *after = seasons_read(r, t, e);
+    if (after == NULL)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < ntodo && rc == 0; i++) {
+        const season_state *s = &after[todo[i] - r->first];
+        int all = total[i] < 0 || s->rows == total[i];
+        if (!all)
+            log_warn("season %d: %ld %s rows stored, the API reports %ld; not marked complete",
+                     todo[i], s->rows, t->coll, total[i]);
+        rc = season_mark(r, t, todo[i], s, all, e);
+    }
+    free(after);
+    return rc;
 }
 
-/* Fetches everything in [first, last] with the unfiltered routes. */
-static int sweep(source_run *r, long offset, err *e)
+/* Fetches table t's rows of every season in [first, last] with its
+ * unfiltered route, from row `offset`. */
+static int sweep(source_run *r, const row_table *t, const int *todo, size_t ntodo, long offset,
+                 err *e)
 {
-    log_group_begin("races");
-    int rc = source_pages(r, "/races.json", &ergast_kind_races, 0, schedule_page, NULL, NULL, e);
-    log_group_end();
-    if (rc != 0)
-        return -1;
-    log_group_begin("results");
-    log_info("results: all seasons %d-%d through /results.json from offset %ld", r->first, r->last, offset);
-    results_progress p = {0};
+    char path[64];
+    snprintf(path, sizeof path, "/%s.json", t->route);
+    log_info("%s: all seasons %d-%d through %s from offset %ld", t->coll, r->first, r->last, path,
+             offset);
+    rows_progress p = {.t = t};
     long total = 0;
-    rc = source_pages(r, "/results.json", &ergast_kind_results, offset, sweep_page, &p, &total, e);
+    int rc = source_pages(r, path, t->kind, offset, sweep_page, &p, &total, e);
     cJSON_Delete(p.carry); /* only left over after an error */
-    log_group_end();
     if (rc != 0)
         return -1;
-    rc = sweep_cursor(r, total, total, 1, e);
-    season_state *st = rc == 0 ? seasons_read(r, e) : NULL;
-    if (st == NULL)
-        return -1;
-    for (int s = r->first; rc == 0 && s <= r->last; s++)
-        rc = season_mark(r, s, &st[s - r->first], 1, e);
-    free(st);
+    long *all = malloc((ntodo + 1) * sizeof *all);
+    if (all == NULL)
+        return err_set(e, "out of memory");
+    for (size_t i = 0; i < ntodo; i++)
+        all[i] = -1;
+    rc = sweep_cursor(r, t, total, total, 1, e);
+    if (rc == 0)
+        rc = seasons_mark(r, t, todo, ntodo, all, e);
+    free(all);
     return rc;
 }
 
@@ -395,93 +451,118 @@ static int season_schedule(source_run *r, int season, err *e)
 /* Rows of `season` stored when its progress was last recorded: a lower
  * bound of what is stored now (progress is written after the rows), so
  * fetching from there never skips a row, and merging makes any overlap
- * harmless.  Cheaper than counting the stored results, which means reading
- * every large results document. */
-static int season_rows_recorded(source_run *r, int season, long *rows, err *e)
+ * harmless.  Cheaper than counting the stored rows, which means reading
+ * every large document.  A restored store is hostile: anything but a
+ * whole number in range counts as nothing stored. */
+static int season_rows_recorded(source_run *r, const row_table *t, int season, long *rows, err *e)
 {
     cJSON *doc = NULL;
-    if (progress_get(r, season, &doc, e) != 0)
+    if (progress_get(r, t, season, &doc, e) != 0)
         return -1;
-    *rows = doc ? (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "rows")) : 0;
-    if (*rows < 0)
-        *rows = 0;
+    int n = 0;
+    *rows = doc != NULL && jsonfile_int(doc, "rows", &n) == 0 && n > 0 ? n : 0;
     cJSON_Delete(doc);
     return 0;
 }
 
-/* Results of the todo seasons, each from the rows already stored. */
-static int seasons_results(source_run *r, const int *todo, size_t ntodo, err *e)
+/* Table t of the todo seasons, each from the rows already stored. */
+static int seasons_rows(source_run *r, const row_table *t, const int *todo, size_t ntodo, err *e)
 {
     long *total = calloc(ntodo + 1, sizeof *total);
     int rc = total ? 0 : err_set(e, "out of memory");
     for (size_t i = 0; i < ntodo && rc == 0; i++) {
         long from = 0;
-        rc = season_rows_recorded(r, todo[i], &from, e);
+        rc = season_rows_recorded(r, t, todo[i], &from, e);
         char path[64];
-        snprintf(path, sizeof path, "/%d/results.json", todo[i]);
-        results_progress p = {0};
+        snprintf(path, sizeof path, "/%d/%s.json", todo[i], t->route);
+        rows_progress p = {.t = t};
         if (rc == 0)
-            rc = source_pages(r, path, &ergast_kind_results, from, season_page, &p, &total[i], e);
+            rc = source_pages(r, path, t->kind, from, season_page, &p, &total[i], e);
     }
-    season_state *after = rc == 0 ? seasons_read(r, e) : NULL;
-    for (size_t i = 0; i < ntodo && after != NULL && rc == 0; i++) {
-        const season_state *s = &after[todo[i] - r->first];
-        if (s->rows != total[i])
-            log_warn("season %d: %ld result rows stored, the API reports %ld; not marked complete",
-                     todo[i], s->rows, total[i]);
-        rc = season_mark(r, todo[i], s, s->rows == total[i], e);
-    }
-    if (rc == 0 && after == NULL)
-        rc = -1;
-    free(after);
+    if (rc == 0)
+        rc = seasons_mark(r, t, todo, ntodo, total, e);
     free(total);
+    return rc;
+}
+
+/* The seasons of [first, last] whose table t is not complete (all of them
+ * on refresh), into todo (room for 256). */
+static int seasons_todo(source_run *r, const row_table *t, int *todo, int *ntodo, err *e)
+{
+    *ntodo = 0;
+    for (int s = r->first; s <= r->last && *ntodo < 256; s++) {
+        int complete = 0;
+        if (!r->cfg->refresh && season_is_complete(r, t, s, e, &complete) != 0)
+            return -1;
+        if (!complete)
+            todo[(*ntodo)++] = s;
+    }
+    return 0;
+}
+
+/* Whether to sweep table t, and from which row: a resumable sweep, or a
+ * cold pull of enough seasons.  The unfiltered routes start at the API's
+ * first season, so they pay off only when the range starts there and
+ * nothing (or a resumable sweep) is stored yet. */
+static int sweep_plan(source_run *r, const row_table *t, int ntodo, int *use, long *offset,
+                      err *e)
+{
+    const char *kv[] = {t->sweep_key};
+    cJSON *cur = NULL;
+    if (store_get(r->st, "meta", kv, &cur, e) != 0)
+        return -1;
+    int first = 0, last = 0, at = 0;
+    int resumable = cur != NULL && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cur, "finished")) &&
+                    jsonfile_int(cur, "first", &first) == 0 && first == r->first &&
+                    jsonfile_int(cur, "last", &last) == 0 && last == r->last &&
+                    jsonfile_int(cur, "offset", &at) == 0 && at >= 0;
+    cJSON_Delete(cur);
+    long stored = 0;
+    if (store_count(r->st, t->coll, &stored, e) != 0)
+        return -1;
+    int cold = (stored == 0 || r->cfg->refresh) && r->first == r->api_first;
+    *use = resumable || (cold && ntodo >= SWEEP_MIN_SEASONS);
+    *offset = resumable ? at : 0;
+    if (resumable)
+        log_info("%s: resuming the interrupted pull at row %ld", t->coll, *offset);
+    return 0;
+}
+
+/* Table t of every incomplete season; with_schedule: their schedules
+ * first (the results' completeness depends on them). */
+static int fetch_table(source_run *r, const row_table *t, int with_schedule, err *e)
+{
+    int todo[256], ntodo = 0, use_sweep = 0;
+    long offset = 0;
+    if (seasons_todo(r, t, todo, &ntodo, e) != 0)
+        return -1;
+    if (ntodo == 0) {
+        log_info("%s: seasons %d-%d complete in the store; nothing to fetch", t->coll, r->first,
+                 r->last);
+        return 0;
+    }
+    if (sweep_plan(r, t, ntodo, &use_sweep, &offset, e) != 0)
+        return -1;
+    int rc = 0;
+    if (with_schedule) {
+        log_group_begin("races");
+        if (use_sweep)
+            rc = source_pages(r, "/races.json", &ergast_kind_races, 0, schedule_page, NULL, NULL, e);
+        for (int i = 0; i < ntodo && rc == 0 && !use_sweep; i++)
+            rc = season_schedule(r, todo[i], e);
+        log_group_end();
+    }
+    log_group_begin(t->coll);
+    if (rc == 0)
+        rc = use_sweep ? sweep(r, t, todo, (size_t)ntodo, offset, e)
+                       : seasons_rows(r, t, todo, (size_t)ntodo, e);
+    log_group_end();
     return rc;
 }
 
 int source_results(source_run *r, err *e)
 {
-    int todo[256];
-    int ntodo = 0;
-    for (int s = r->first; s <= r->last && ntodo < 256; s++) {
-        int complete = 0;
-        if (!r->cfg->refresh && season_is_complete(r, s, e, &complete) != 0)
-            return -1;
-        if (!complete)
-            todo[ntodo++] = s;
-    }
-    if (ntodo == 0) {
-        log_info("results: seasons %d-%d complete in the store; nothing to fetch", r->first, r->last);
-        return 0;
-    }
-    cJSON *cur = NULL;
-    if (sweep_get(r, &cur, e) != 0)
+    if (fetch_table(r, &RESULTS, 1, e) != 0)
         return -1;
-    int first = 0, last = 0;
-    int resumable = cur != NULL && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cur, "finished")) &&
-                    jsonfile_int(cur, "first", &first) == 0 && first == r->first &&
-                    jsonfile_int(cur, "last", &last) == 0 && last == r->last;
-    long offset = resumable ? (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cur, "offset")) : 0;
-    cJSON_Delete(cur);
-    long stored = 0;
-    if (store_count(r->st, "results", &stored, e) != 0)
-        return -1;
-    /* The unfiltered routes start at the API's first season, so they pay
-     * off only when the range starts there and nothing (or a resumable
-     * sweep) is stored yet. */
-    int cold = (stored == 0 || r->cfg->refresh) && r->first == r->api_first;
-    if (resumable || (cold && ntodo >= SWEEP_MIN_SEASONS)) {
-        if (resumable)
-            log_info("results: resuming the interrupted pull at row %ld", offset);
-        return sweep(r, offset, e);
-    }
-    log_group_begin("races");
-    int rc = 0;
-    for (int i = 0; i < ntodo && rc == 0; i++)
-        rc = season_schedule(r, todo[i], e);
-    log_group_end();
-    log_group_begin("results");
-    if (rc == 0)
-        rc = seasons_results(r, todo, (size_t)ntodo, e);
-    log_group_end();
-    return rc;
+    return fetch_table(r, &QUALIFYING, 0, e);
 }

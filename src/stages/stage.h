@@ -20,6 +20,7 @@
 
 /* Files every stage agrees on, relative to data-dir. */
 #define FILE_PREPARED "prepared.csv"
+#define FILE_QUALIFYING "qualifying.csv"
 #define FILE_FEATURES "features.csv"
 #define FILE_MODEL "model.json"
 #define FILE_METRICS "metrics.json"

@@ -21,8 +21,10 @@ static const struct {
     {"constructors", key_constructor},
     {"races", key_season_round},
     {"results", key_season_round},
+    {"qualifying", key_season_round},
     {"weather", key_season_round},
     {"progress", key_season},
+    {"qualifying_progress", key_season},
     {"meta", key_name},
 };
 

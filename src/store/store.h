@@ -21,8 +21,8 @@
  * Collections and keys:
  *   seasons (season), circuits (circuitId), drivers (driverId),
  *   constructors (constructorId), races (season, round),
- *   results (season, round), weather (season, round), progress (season),
- *   meta (name).
+ *   results (season, round), qualifying (season, round), weather (season,
+ *   round), progress (season), qualifying_progress (season), meta (name).
  * Any other collection name is an error.
  *
  * Errors have kind ERR_STORE (backend failure: I/O, MongoDB unreachable),
