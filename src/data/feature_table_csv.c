@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 
 /* Longest text format_number writes: "%.10g" of any double. */
@@ -30,6 +31,10 @@ static int format_g(char *out, double v)
 
 static int format_number(char *out, double v)
 {
+    if (isnan(v)) { /* a missing v2 value, whatever the sign bit of the NaN */
+        memcpy(out, "nan", 3);
+        return 3;
+    }
     if (v == 0 || v == 1) { /* most cells: one-hot and flag columns */
         out[0] = v == 0 ? '0' : '1';
         return 1;
@@ -187,6 +192,12 @@ static int parse_number(const char *s, double *out)
     return (s[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(*out)) ? -1 : 0;
 }
 
+/* A missing value as features.csv writes it ("nan"), or an empty cell. */
+static int is_missing(const char *p, const char *end)
+{
+    return p == end || (end - p == 3 && memcmp(p, "nan", 3) == 0);
+}
+
 /* Checks the header; sets the number of features and the columns of
  * season and round among them. */
 static int read_header(const csv_reader *r, const char *path, feature_table *t, int *season_col,
@@ -247,12 +258,13 @@ static int scatter_block(feature_table *t, size_t cap, const double *block, size
 
 /* One data record of the usual shape, straight from the file: an
  * unquoted driver id, then nvals plain decimals (digits, at most one '.',
- * a leading '-', at most 15 digits), ending at LF.  Values go to out, the
- * id to *id / *idlen.  Returns the start of the next record, or NULL when
- * the record is anything else (the caller then reads it with the CSV
- * reader, which accepts every form). */
-static const char *fast_record(const char *p, const char *end, size_t nvals, double *out,
-                               const char **id, size_t *idlen)
+ * a leading '-', at most 15 digits) or, in a column of set `set` that may
+ * be missing, "nan" or nothing, ending at LF.  Values go to out (NAN for
+ * missing), the id to *id / *idlen.  Returns the start of the next record,
+ * or NULL when the record is anything else (the caller then reads it with
+ * the CSV reader, which accepts every form). */
+static const char *fast_record(const char *p, const char *end, size_t nvals, feature_set set,
+                               double *out, const char **id, size_t *idlen)
 {
     const char *q = p;
     while (q < end && *q != ',' && *q != '"' && *q != '\n' && *q != '\r')
@@ -262,16 +274,24 @@ static const char *fast_record(const char *p, const char *end, size_t nvals, dou
     *id = p;
     *idlen = (size_t)(q - p);
     for (size_t j = 0; j < nvals; j++) {
-        q = plain_decimal(q + 1, end, &out[j]); /* after the comma before it */
-        if (q == NULL || q == end || *q != (j + 1 < nvals ? ',' : '\n'))
+        char stop = j + 1 < nvals ? ',' : '\n';
+        const char *v = q + 1; /* after the comma before it */
+        q = plain_decimal(v, end, &out[j]);
+        if (q == NULL && j + 1 < nvals && feature_set_missing_ok(set, (int)j)) {
+            q = memchr(v, stop, (size_t)(end - v));
+            if (q == NULL || !is_missing(v, q))
+                return NULL;
+            out[j] = NAN;
+        }
+        if (q == NULL || q == end || *q != stop)
             return NULL;
     }
     return q + 1;
 }
 
 /* Reads the record at r->pos with the CSV reader into block and the id. */
-static int slow_record(csv_reader *r, const char *path, size_t nf, double *block, char **id,
-                       err *e)
+static int slow_record(csv_reader *r, const char *path, size_t nf, feature_set set, double *block,
+                       char **id, err *e)
 {
     long line = r->line;
     int got = csv_next(r, e);
@@ -283,10 +303,15 @@ static int slow_record(csv_reader *r, const char *path, size_t nf, double *block
     *id = strdup(r->fields[0]);
     if (*id == NULL)
         return err_set(e, "features: out of memory");
-    for (size_t j = 1; j < nf + 2; j++)
-        if (parse_number(r->fields[j], &block[j - 1]) != 0)
-            return err_setk(e, ERR_DATA, "%s: line %ld: column %zu: '%s' is not a number", path,
-                            line, j + 1, r->fields[j]);
+    for (size_t j = 1; j < nf + 2; j++) {
+        const char *f = r->fields[j];
+        int missing_ok = j <= nf && feature_set_missing_ok(set, (int)j - 1);
+        if (missing_ok && is_missing(f, f + strlen(f)))
+            block[j - 1] = NAN;
+        else if (parse_number(f, &block[j - 1]) != 0)
+            return err_setk(e, ERR_DATA, "%s: line %ld: column %zu: '%s' is not a %s", path, line,
+                            j + 1, f, missing_ok ? "number or missing (nan)" : "finite number");
+    }
     return 0;
 }
 
@@ -295,6 +320,7 @@ static int slow_record(csv_reader *r, const char *path, size_t nf, double *block
 typedef struct {
     int season_col, round_col;
     size_t nvals;
+    feature_set set;  /* which columns may be missing */
 } record_keys;
 
 /* A plain integer field [p, end) (digits, a leading '-'), else -1. */
@@ -390,14 +416,15 @@ static int read_rows(csv_reader *r, const char *path, feature_table *t, size_t c
             double *vals = &block[rows * (nf + 1)];
             const char *id;
             size_t idlen;
-            const char *next = fast_record(r->data + r->pos, end, nf + 1, vals, &id, &idlen);
+            const char *next = fast_record(r->data + r->pos, end, nf + 1, k->set, vals, &id,
+                                           &idlen);
             if (next != NULL) {
                 t->driver_id[i] = strndup(id, idlen);
                 if (t->driver_id[i] == NULL)
                     return err_set(e, "features: out of memory");
                 r->pos = (size_t)(next - r->data);
                 r->line++;
-            } else if (slow_record(r, path, nf, vals, &t->driver_id[i], e) != 0) {
+            } else if (slow_record(r, path, nf, k->set, vals, &t->driver_id[i], e) != 0) {
                 return -1;
             }
             rows++;
@@ -439,6 +466,7 @@ static int open_table(const char *path, fs_map *m, csv_reader *r, feature_table 
     if (got != 1 || read_header(r, path, t, &k->season_col, &k->round_col, e) != 0)
         return -1;
     k->nvals = (size_t)t->nfeat + 1;
+    k->set = feature_set_of(t->names, t->nfeat);
     return 0;
 }
 

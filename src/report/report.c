@@ -92,6 +92,10 @@ static void report_outputs(const report_file files[3], const cJSON *metrics, con
         {"races", "model.races"},
         {"pole-precision", "baselines.pole.precision"},
         {"leader-precision", "baselines.leader.precision"},
+        {"log-loss", "model.log_loss"},
+        {"brier", "model.brier"},
+        {"grid-log-loss", "baselines.grid.log_loss"},
+        {"grid-brier", "baselines.grid.brier"},
     };
     static const struct {
         const char *name, *key;

@@ -18,8 +18,9 @@
  * the back of the grid.
  *
  * Writes data-dir/predictions-next.csv (season, round, race_name,
- * driver_id, driver_name, constructor_id, grid, prediction, rank; by
- * rank, grid empty when unknown), a job summary table, and the outputs
+ * driver_id, driver_name, constructor_id, grid, prediction, rank,
+ * probability; by rank, grid empty when unknown; probability as
+ * learner.h gives it), a job summary table, and the outputs
  * predicted-winner and predicted-winner-score. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "core/csv.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 #include "ml/model.h"
 #include "ml/numfmt.h"
@@ -172,26 +174,45 @@ static const char *grid_words(predict_grid g)
                                           : "**unknown**: every car starts at the back of the grid";
 }
 
+/* What the model is, for the summary: "200 trees" or "a conditional logit
+ * on the v2 features". */
+static void model_words(const model *m, char *out, size_t n)
+{
+    if (m->l.params.kind == LEARNER_BAGGING)
+        snprintf(out, n, "bagging, %d trees on the %s features", m->l.bag.n_trees,
+                 feature_set_names[m->set]);
+    else
+        snprintf(out, n, "conditional logit on the %s features", feature_set_names[m->set]);
+}
+
 /* predictions-next.csv, the summary table and the outputs; by[k] is the
  * row (of rows) ranked k + 1. */
 static int report(stage_ctx *ctx, const predict_race *r, const model *m,
-                  const prepared_row *rows, const double *pred, const int *by, err *e)
+                  const prepared_row *rows, const double *pred, const double *prob, const int *by,
+                  err *e)
 {
-    static const char *const head[9] = {"season", "round", "race_name", "driver_id", "driver_name",
-                                        "constructor_id", "grid", "prediction", "rank"};
+    static const char *const head[10] = {"season", "round", "race_name", "driver_id",
+                                         "driver_name", "constructor_id", "grid", "prediction",
+                                         "rank", "probability"};
     buf csv, md;
     buf_init(&csv, 0);
     buf_init(&md, STAGE_SECTION_MAX);
     int n = r->entries.n, rc = -1;
     char season[16], round[16], grid[16], score[NUMFMT_MAX], rank[16], path[CFG_STR_MAX + 64];
+    char chance[NUMFMT_MAX], what[128];
     snprintf(season, sizeof season, "%d", r->season);
     snprintf(round, sizeof round, "%d", r->round);
-    if (csv_put_row(&csv, head, 9, e) != 0 ||
+    model_words(m, what, sizeof what);
+    if (csv_put_row(&csv, head, 10, e) != 0 ||
         buf_printf(&md, e, "## Prediction: %s (%d round %d, %s)\n\nGrid: %s. Model trained on "
-                   "seasons %d-%d, %d trees.\n\n| rank | driver | constructor | grid | score |\n"
-                   "|---:|---|---|---:|---:|\n",
+                   "seasons %d-%d (%s).%s\n\n| rank | driver | constructor | grid | score | "
+                   "win probability |\n|---:|---|---|---:|---:|---:|\n",
                    r->race_name, r->season, r->round, r->date, grid_words(r->grid), m->train_first,
-                   m->train_last, m->bag.n_trees) != 0)
+                   m->train_last, what,
+                   m->l.params.kind == LEARNER_BAGGING
+                       ? " Win probabilities are the scores normalised over the race, not "
+                         "calibrated chances."
+                       : "") != 0)
         goto out;
     for (int k = 0; k < n; k++) {
         const prepared_row *x = &rows[by[k]];
@@ -199,13 +220,15 @@ static int report(stage_ctx *ctx, const predict_race *r, const model *m,
         if (r->grid == PREDICT_GRID_UNKNOWN)
             grid[0] = '\0';
         numfmt_double(pred[by[k]], score);
+        numfmt_double(prob[by[k]], chance);
         snprintf(rank, sizeof rank, "%d", k + 1);
-        const char *f[9] = {season, round, r->race_name, x->driver_id, x->driver_name,
-                            x->constructor_id, grid, score, rank};
-        if (csv_put_row(&csv, f, 9, e) != 0 || buf_printf(&md, e, "| %d | ", k + 1) != 0 ||
+        const char *f[10] = {season, round, r->race_name, x->driver_id, x->driver_name,
+                             x->constructor_id, grid, score, rank, chance};
+        if (csv_put_row(&csv, f, 10, e) != 0 || buf_printf(&md, e, "| %d | ", k + 1) != 0 ||
             metrics_md_cell(&md, x->driver_name, e) != 0 || buf_puts(&md, " | ", e) != 0 ||
             metrics_md_cell(&md, x->constructor_name, e) != 0 ||
-            buf_printf(&md, e, " | %s | %.4f |\n", grid[0] ? grid : "–", pred[by[k]]) != 0)
+            buf_printf(&md, e, " | %s | %.4f | %.1f%% |\n", grid[0] ? grid : "–", pred[by[k]],
+                       100.0 * prob[by[k]]) != 0)
             goto out;
     }
     stage_path(ctx, FILE_PREDICT, path, sizeof path);
@@ -232,23 +255,23 @@ static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
     feature_table t = {0};
     score sc = {0};
     int n = r->entries.n, first = all->n - n, rc = -1;
-    double *pred = malloc((size_t)n * sizeof *pred);
+    double *pred = malloc(2 * (size_t)n * sizeof *pred);
     int *by = malloc((size_t)n * sizeof *by);
     if (pred == NULL || by == NULL) {
         err_set(e, "out of memory predicting %d drivers", n);
         goto out;
     }
-    if (feature_table_build(all, m->train_first, m->train_last, &t, e) != 0 ||
-        model_check_features(m, &t, e) != 0)
+    double *prob = pred + n;
+    if (feature_set_build(m->set, all, NULL, m->train_first, m->train_last, &t, e) != 0 ||
+        model_check_features(m, &t, e) != 0 || model_score(m, &t, first, n, pred, prob, e) != 0)
         goto out;
-    model_predict(m, &t, first, n, pred);
     /* Ranked as evaluate ranks a race: ties broken by the race's stream. */
     prepared race = {.n = n, .alloc = n, .rows = all->rows + first};
-    if (score_season(&sc, &race, r->season, pred, m->params.seed, e) != 0)
+    if (score_season(&sc, &race, r->season, pred, model_seed(m), e) != 0)
         goto out;
     for (int i = 0; i < n; i++)
         by[sc.rank[i] - 1] = i;
-    rc = report(ctx, r, m, race.rows, pred, by, e);
+    rc = report(ctx, r, m, race.rows, pred, prob, by, e);
 out:
     score_release(&sc);
     feature_table_release(&t);

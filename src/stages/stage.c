@@ -158,3 +158,8 @@ int stage_test_last(stage_ctx *ctx, int *out, err *e)
     *out = ctx->season_last;
     return 0;
 }
+
+int stage_first_test(const stage_ctx *ctx, int test)
+{
+    return ctx->cfg->backtest_first != 0 ? ctx->cfg->backtest_first : test;
+}

@@ -94,4 +94,8 @@ void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n);
  * which a later stage needs "latest"). */
 int stage_test_last(stage_ctx *ctx, int *out, err *e);
 
+/* The first test season of the run whose last is `test`: the first
+ * backtest season when backtesting, else test. */
+int stage_first_test(const stage_ctx *ctx, int test);
+
 #endif

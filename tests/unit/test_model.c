@@ -44,15 +44,23 @@ static void make_table(feature_table *t)
     }
 }
 
-static bagging_params test_params(void)
+static learner_params test_params(void)
 {
-    return (bagging_params){.n_estimators = 7,
-                            .max_samples = {1, 0.5},
-                            .max_features = {0, 3},
-                            .bootstrap = 1,
-                            .bootstrap_features = 0,
-                            .max_depth = 3,
-                            .seed = UINT64_MAX};
+    return (learner_params){.kind = LEARNER_BAGGING,
+                            .seed = UINT64_MAX,
+                            .bagging = {.n_estimators = 7,
+                                        .max_samples = {1, 0.5},
+                                        .max_features = {0, 3},
+                                        .bootstrap = 1,
+                                        .bootstrap_features = 0,
+                                        .max_depth = 3,
+                                        .seed = UINT64_MAX}};
+}
+
+static int train(model *m, const feature_table *t, int first, int last, const learner_params *p,
+                 int threads, err *e)
+{
+    return model_train(m, t, FEATURE_SET_SPEC, NULL, 0, first, last, p, threads, e);
 }
 
 static char *path_of(const char *name)
@@ -108,10 +116,10 @@ static void test_counts(const feature_table *t)
 
 static void test_round_trip(const feature_table *t)
 {
-    bagging_params p = test_params();
+    learner_params p = test_params();
     model m, back;
     err e;
-    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 2, &e), 0);
+    CHECK_INT(train(&m, t, 2001, 2002, &p, 2, &e), 0);
     CHECK_INT(model_write(&m, path_of("model.json"), &e), 0);
     CHECK_INT(model_read(path_of("model.json"), &back, &e), 0);
     CHECK_INT(model_check_features(&back, t, &e), 0);
@@ -119,16 +127,18 @@ static void test_round_trip(const feature_table *t)
     CHECK_STR(back.features[3], "form");
     CHECK_INT(back.train_first, 2001);
     CHECK_INT(back.train_last, 2002);
-    CHECK(back.params.seed == UINT64_MAX);
-    CHECK_INT(back.params.n_estimators, 7);
-    CHECK(back.params.max_samples.is_fraction && back.params.max_samples.value == 0.5);
-    CHECK(!back.params.max_features.is_fraction && back.params.max_features.value == 3);
-    CHECK_INT(back.params.bootstrap, 1);
-    CHECK_INT(back.params.bootstrap_features, 0);
-    CHECK_INT(back.params.max_depth, 3);
+    const bagging_params *bp = &back.l.params.bagging;
+    CHECK_INT(back.l.params.kind, LEARNER_BAGGING);
+    CHECK(back.l.params.seed == UINT64_MAX && bp->seed == UINT64_MAX);
+    CHECK_INT(bp->n_estimators, 7);
+    CHECK(bp->max_samples.is_fraction && bp->max_samples.value == 0.5);
+    CHECK(!bp->max_features.is_fraction && bp->max_features.value == 3);
+    CHECK_INT(bp->bootstrap, 1);
+    CHECK_INT(bp->bootstrap_features, 0);
+    CHECK_INT(bp->max_depth, 3);
     double a[ROWS], b[ROWS];
-    model_predict(&m, t, 0, ROWS, a);
-    model_predict(&back, t, 0, ROWS, b);
+    CHECK_INT(model_score(&m, t, 0, ROWS, a, NULL, &e), 0);
+    CHECK_INT(model_score(&back, t, 0, ROWS, b, NULL, &e), 0);
     CHECK(memcmp(a, b, sizeof a) == 0);
     int varied = 0;
     for (int i = 1; i < ROWS; i++)
@@ -152,7 +162,7 @@ static void test_round_trip(const feature_table *t)
 /* Rows of other seasons do not change the model. */
 static void test_training_rows_only(feature_table *t)
 {
-    bagging_params p = test_params();
+    learner_params p = test_params();
     model m;
     err e;
     for (int i = 0; i < ROWS; i++)
@@ -160,16 +170,16 @@ static void test_training_rows_only(feature_table *t)
             t->won[i] = 1.0 - t->won[i];
             t->x[3 * ROWS + i] = -1000.0;
         }
-    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 1, &e), 0);
+    CHECK_INT(train(&m, t, 2001, 2002, &p, 1, &e), 0);
     CHECK_INT(model_write(&m, path_of("changed.json"), &e), 0);
     char *one = slurp(path_of("model.json")), *two = slurp(path_of("changed.json"));
     CHECK(one && two && strcmp(one, two) == 0);
     free(one);
     free(two);
     model_release(&m);
-    CHECK_INT(model_train(&m, t, 1990, 1995, &p, 1, &e), -1);
+    CHECK_INT(train(&m, t, 1990, 1995, &p, 1, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
-    CHECK(m.bag.trees == NULL);
+    CHECK(m.l.bag.trees == NULL);
     /* training seasons split by a row of another season: refused, naming
      * the order, not trained on the wrong rows */
     int mid = -1;
@@ -177,10 +187,10 @@ static void test_training_rows_only(feature_table *t)
         if (t->season[i] == 2002)
             mid = i;
     t->season[mid] = 2003;
-    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 1, &e), -1);
+    CHECK_INT(train(&m, t, 2001, 2002, &p, 1, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
     CHECK(strstr(e.msg, "season order") != NULL);
-    CHECK(m.bag.trees == NULL);
+    CHECK(m.l.bag.trees == NULL);
     t->season[mid] = 2002;
 }
 
@@ -212,14 +222,16 @@ static void expect_refused(const char *from, const char *to, const char *needle)
     CHECK_INT(model_read(path_of("bad.json"), &m, &e), -1);
     CHECK_MSG(strstr(e.msg, needle) != NULL, "'%s' not in: %s", needle, e.msg);
     CHECK_INT(e.kind, ERR_DATA);
-    CHECK(m.bag.trees == NULL && m.features == NULL);
+    CHECK(m.l.bag.trees == NULL && m.features == NULL);
 }
 
 static void test_refusals(void)
 {
-    expect_refused("\"format_version\":1", "\"format_version\":2",
-                   "format version 2 is not the version 1");
-    expect_refused("\"format_version\":1", "\"format_version\":2", "rerun the train stage");
+    expect_refused("\"format_version\":1", "\"format_version\":3",
+                   "format version 3 is not a version (1 or 2)");
+    expect_refused("\"format_version\":1", "\"format_version\":3", "rerun the train stage");
+    /* format 2 names its learner */
+    expect_refused("\"format_version\":1", "\"format_version\":2", "'learner'");
     expect_refused("\"f1-mlops-model\"", "\"pickle\"", "not an f1-mlops model");
     expect_refused("\"left\":[1,", "\"left\":[99,", "tree 0");
     expect_refused("\"n-estimators\":7", "\"n-estimators\":8", "8 trees");

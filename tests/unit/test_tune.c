@@ -174,10 +174,11 @@ static void test_params(void)
     tune_scores sc = {x, rows, feats};
     stage_ctx ctx = {.cfg = &c};
     CHECK_INT(tune_write(&ctx, &pl, &sc, "d", 1, 0.5, &e), 0);
-    bagging_params p;
+    learner_params p;
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
-    CHECK_INT(p.n_estimators, 10);
-    CHECK_INT(p.max_depth, 0);
+    CHECK_INT(p.kind, LEARNER_BAGGING);
+    CHECK_INT(p.bagging.n_estimators, 10);
+    CHECK_INT(p.bagging.max_depth, 0);
     CHECK_INT(tune_params(&ctx, 2009, &p, &e), -1); /* not a test season of the plan */
     tune_plan_release(&pl);
     /* Other inputs: tune.json does not answer them. */
@@ -187,7 +188,7 @@ static void test_params(void)
     tune_plan_release(&pl);
     c.tune = 0; /* off: the inputs' own */
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
-    CHECK_INT(p.n_estimators, 200);
+    CHECK_INT(p.bagging.n_estimators, 200);
 }
 
 int main(void)
