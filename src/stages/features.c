@@ -6,8 +6,10 @@
  * backtesting that is the last backtest season's training range, the one
  * features.csv is written for (train and evaluate rebuild the table per
  * backtest season from prepared.csv).
- * v2: the same table for every training range; a missing value is written
- * "nan". */
+ * v2: the same table for every training range, with the qualifying times
+ * of data-dir/qualifying.csv (prepare writes it; without it every
+ * qualifying feature is missing, with a warning); a missing value is
+ * written "nan". */
 #include <stdio.h>
 #include <string.h>
 
@@ -33,7 +35,17 @@ int stage_features(stage_ctx *ctx, err *e)
         return err_wrap(e, "reading %s (run the prepare stage first)", in);
     int rc = -1, first = config_train_first(c, c->model, stage_first_test(ctx, test));
     feature_set set = (feature_set)c->features;
-    if (feature_set_build(set, &p, NULL, first, test - 1, &t, e) != 0 ||
+    qualifying_table q = {0};
+    int have_q = 0;
+    if (set == FEATURE_SET_V2) {
+        if (stage_read_qualifying(ctx, &q, &have_q, e) != 0)
+            goto out;
+        if (!have_q)
+            log_warn("features: no %s in data-dir (run the prepare stage): the qualifying "
+                     "features are missing for every race",
+                     FILE_QUALIFYING);
+    }
+    if (feature_set_build(set, &p, have_q ? &q : NULL, first, test - 1, &t, e) != 0 ||
         feature_table_write(&t, out, e) != 0)
         goto out;
     if (set == FEATURE_SET_SPEC)
@@ -44,6 +56,7 @@ int stage_features(stage_ctx *ctx, err *e)
                  t.nfeat - FEATURE_SET_V2_KEYS, out);
     rc = 0;
 out:
+    qualifying_free(&q);
     feature_table_release(&t);
     prepared_release(&p);
     return rc;
