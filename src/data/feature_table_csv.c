@@ -10,21 +10,25 @@
 #include "data/feature_set.h"
 #include "data/feature_table.h"
 
-/* Longest text format_number writes: "%.10g" of any double. */
-#define NUMBER_MAX 24
+/* Longest text format_number writes: "%.17g" of any double. */
+#define NUMBER_MAX 25
 /* Rows transposed at a time when writing. */
 #define WRITE_BLOCK 256
 
 /* Writes v as features.csv writes numbers into out (at least NUMBER_MAX
  * bytes, not NUL-terminated) and returns the length.  Integral values
  * (nearly all of them) and values with at most 4 decimals below 1e5 (the
- * form sums) are converted by hand, which is what makes writing 27k x 60
- * values fast; the text is exactly what "%.10g" prints for them, because
- * such a value has at most 9 significant digits.  Others use "%.10g". */
+ * spec's form sums) are converted by hand, which is what makes writing 27k
+ * x 60 values fast; the text is exactly what "%.10g" prints for them,
+ * because such a value has at most 9 significant digits.  Others use
+ * "%.10g" when it reads back to the same double, else "%.17g" (v2's
+ * logarithms and ratios), so every value reads back bit-identical. */
 static int format_g(char *out, double v)
 {
     char tmp[32];
     int len = snprintf(tmp, sizeof tmp, "%.10g", v);
+    if (strtod(tmp, NULL) != v)
+        len = snprintf(tmp, sizeof tmp, "%.17g", v);
     memcpy(out, tmp, (size_t)len);
     return len;
 }
@@ -256,13 +260,31 @@ static int scatter_block(feature_table *t, size_t cap, const double *block, size
     return 0;
 }
 
+/* A field [p, end) that is not a plain decimal: strtod's number (finite,
+ * the whole field), or, in a column that may be missing, "nan" or nothing
+ * (NAN).  Returns 0, or -1 for anything else. */
+static int other_value(const char *p, const char *end, int missing_ok, double *out)
+{
+    if (missing_ok && is_missing(p, end)) {
+        *out = NAN;
+        return 0;
+    }
+    char tmp[NUMBER_MAX + 8];
+    size_t n = (size_t)(end - p);
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    memcpy(tmp, p, n);
+    tmp[n] = '\0';
+    return parse_number(tmp, out);
+}
+
 /* One data record of the usual shape, straight from the file: an
- * unquoted driver id, then nvals plain decimals (digits, at most one '.',
- * a leading '-', at most 15 digits) or, in a column of set `set` that may
- * be missing, "nan" or nothing, ending at LF.  Values go to out (NAN for
- * missing), the id to *id / *idlen.  Returns the start of the next record,
- * or NULL when the record is anything else (the caller then reads it with
- * the CSV reader, which accepts every form). */
+ * unquoted driver id, then nvals numbers (plain decimals read by hand,
+ * others by strtod) or, in a column of set `set` that may be missing,
+ * "nan" or nothing, ending at LF.  Values go to out (NAN for missing), the
+ * id to *id / *idlen.  Returns the start of the next record, or NULL when
+ * the record is anything else (the caller then reads it with the CSV
+ * reader, which accepts every form and names the fault). */
 static const char *fast_record(const char *p, const char *end, size_t nvals, feature_set set,
                                double *out, const char **id, size_t *idlen)
 {
@@ -277,14 +299,12 @@ static const char *fast_record(const char *p, const char *end, size_t nvals, fea
         char stop = j + 1 < nvals ? ',' : '\n';
         const char *v = q + 1; /* after the comma before it */
         q = plain_decimal(v, end, &out[j]);
-        if (q == NULL && j + 1 < nvals && feature_set_missing_ok(set, (int)j)) {
+        if (q == NULL || q == end || *q != stop) {
             q = memchr(v, stop, (size_t)(end - v));
-            if (q == NULL || !is_missing(v, q))
+            if (q == NULL || memchr(v, '"', (size_t)(q - v)) != NULL ||
+                other_value(v, q, j + 1 < nvals && feature_set_missing_ok(set, (int)j), &out[j]) != 0)
                 return NULL;
-            out[j] = NAN;
         }
-        if (q == NULL || q == end || *q != stop)
-            return NULL;
     }
     return q + 1;
 }

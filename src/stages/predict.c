@@ -6,11 +6,13 @@
  * predict-season / predict-round, else the next race of the schedule; its
  * entries and grid come from the API (predict.h).  The history is
  * prepared.csv (the store as the prepare stage left it): its rows of
- * races before this one, from the model's first training season, which
- * must reach the race just before it.  The race's rows get the features
- * of docs/pipeline.md §3, built exactly as for training (the model's training seasons
- * choose the one-hot columns), so a race the evaluate stage scored gets
- * the same predictions and ranks.  Weather is unknown (a race's article
+ * races before this one, all of them (features.csv was built from them
+ * all), which must start by the model's first training season and reach
+ * the race just before it; for the v2 features, with the qualifying times
+ * of qualifying.csv.  The race's rows get the model's feature set
+ * (data/feature_set.h), built exactly as for training (the model's
+ * training seasons choose the spec one-hot columns), so a race the
+ * evaluate stage scored gets the same predictions and ranks.  Weather is unknown (a race's article
  * is written after it), except for a race already run (its results are
  * out) that prepared.csv holds: its prepared weather, as evaluate saw it.
  * An unknown grid is an error unless
@@ -90,8 +92,8 @@ static int before(int s1, int r1, int s2, int r2)
     return s1 < s2 || (s1 == s2 && r1 < r2);
 }
 
-/* Appends hist's rows before race r from season `first` to all; checks
- * they start early enough and reach the race just before r. */
+/* Appends hist's rows before race r to all; checks they start by season
+ * `first` and reach the race just before r. */
 static int history(const prepared *hist, const predict_race *r, int first, prepared *all, err *e)
 {
     if (hist->n == 0 || hist->rows[0].season > first)
@@ -102,7 +104,7 @@ static int history(const prepared *hist, const predict_race *r, int first, prepa
     const prepared_row *last = NULL;
     for (int i = 0; i < hist->n; i++) {
         const prepared_row *h = &hist->rows[i];
-        if (h->season < first || !before(h->season, h->round, r->season, r->round))
+        if (!before(h->season, h->round, r->season, r->round))
             continue;
         if (prepared_append(all, h, e) != 0)
             return -1;
@@ -248,9 +250,10 @@ out:
     return rc;
 }
 
-/* Predicts and ranks the last n rows of all (the race), then reports. */
+/* Predicts and ranks the last n rows of all (the race), then reports; q
+ * holds the qualifying times the v2 features read (NULL: none). */
 static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
-                     const prepared *all, err *e)
+                     const prepared *all, const qualifying_table *q, err *e)
 {
     feature_table t = {0};
     score sc = {0};
@@ -262,7 +265,7 @@ static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
         goto out;
     }
     double *prob = pred + n;
-    if (feature_set_build(m->set, all, NULL, m->train_first, m->train_last, &t, e) != 0 ||
+    if (feature_set_build(m->set, all, q, m->train_first, m->train_last, &t, e) != 0 ||
         model_check_features(m, &t, e) != 0 || model_score(m, &t, first, n, pred, prob, e) != 0)
         goto out;
     /* Ranked as evaluate ranks a race: ties broken by the race's stream. */
@@ -286,8 +289,9 @@ int stage_predict(stage_ctx *ctx, err *e)
     model m = {0};
     predict_race r = {0};
     prepared hist = {0}, all = {0};
+    qualifying_table q = {0};
     char path[CFG_STR_MAX + 64];
-    int rc = -1;
+    int rc = -1, have_q = 0;
     stage_path(ctx, FILE_PREPARED, path, sizeof path);
     if (load_model(ctx, &m, e) != 0)
         goto out;
@@ -317,10 +321,15 @@ int stage_predict(stage_ctx *ctx, err *e)
     if (r.season <= m.train_last)
         log_warn("the model was trained on seasons up to %d, which include this race's",
                  m.train_last);
-    if (append_race(&r, &hist, &all, e) != 0 || rank_race(ctx, &r, &m, &all, e) != 0)
+    /* The v2 features read the qualifying times prepare stored. */
+    if (m.set == FEATURE_SET_V2 && stage_read_qualifying(ctx, &q, &have_q, e) != 0)
+        goto out;
+    if (append_race(&r, &hist, &all, e) != 0 ||
+        rank_race(ctx, &r, &m, &all, have_q ? &q : NULL, e) != 0)
         goto out;
     rc = 0;
 out:
+    qualifying_free(&q);
     prepared_release(&all);
     prepared_release(&hist);
     predict_race_release(&r);
