@@ -16,6 +16,7 @@
  * prepared.csv: they depend on the race's own grid alone) trained on the
  * same seasons, with the model's l2 (clogit) or input l2 (bagging), so
  * users see what the other features add. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,36 @@ static cJSON *timings_json(const stage_ctx *ctx, int *oom)
     return o;
 }
 
+/* The conditional logit's coefficients, largest |beta| first (ties in
+ * feature order): [{"feature", "beta"}]; NULL for another learner. */
+static cJSON *coefficients_json(const model *m, int *oom)
+{
+    if (m->l.params.kind != LEARNER_CLOGIT)
+        return NULL;
+    int n = m->nfeat, *order = malloc((size_t)n * sizeof *order);
+    if (order == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    const double *beta = m->l.clogit.beta;
+    for (int i = 0; i < n; i++) { /* insertion sort: stable, and n is ~21 */
+        int k = i;
+        while (k > 0 && fabs(beta[order[k - 1]]) < fabs(beta[i])) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        cJSON *o = jsonbuild_add(a, NULL, cJSON_CreateObject(), oom);
+        jsonbuild_add(o, "feature", cJSON_CreateString(m->features[order[i]]), oom);
+        jsonbuild_add(o, "beta", numfmt_json(beta[order[i]]), oom);
+    }
+    free(order);
+    return a;
+}
+
 /* Builds metrics.json; takes ownership of coverage (may be NULL). */
 static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_eval *ev, int n,
                            int backtest, const prepared *p, const double *pred, cJSON *coverage)
@@ -343,6 +374,9 @@ static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_ev
                   &oom);
     jsonbuild_add(root, "data", data_json(last, coverage, &oom), &oom);
     jsonbuild_add(root, "parameters", learner_params_json(&m->l.params), &oom);
+    cJSON *coefficients = coefficients_json(m, &oom);
+    if (coefficients != NULL)
+        jsonbuild_add(root, "coefficients", coefficients, &oom);
     jsonbuild_add(root, "timings", timings_json(ctx, &oom), &oom);
     if (oom) {
         cJSON_Delete(root);
