@@ -59,13 +59,14 @@ static int bag_fit(learner *l, const learner_params *p, const learner_data *d, i
                                 threads, e);
     /* Missing values (v2 features): the training medians stand in. */
     size_t nf = (size_t)d->nfeat;
-    double *scratch = malloc(((size_t)d->n + 3 * nf) * sizeof *scratch);
+    /* mean (nf), sd (nf), then the fit's n doubles of work */
+    double *scratch = malloc(((size_t)d->n + 2 * nf) * sizeof *scratch);
     l->impute = malloc(nf * sizeof *l->impute);
     if (scratch == NULL || l->impute == NULL) {
         free(scratch);
         return err_set(e, "out of memory for %zu medians", nf);
     }
-    double *mean = scratch + d->n, *sd = mean + nf;
+    double *mean = scratch, *sd = mean + nf;
     int rc = standardize_fit(d->x, d->stride, d->lo, d->n, d->nfeat, d->names, l->impute, mean, sd,
                              sd + nf, e);
     double *x = rc == 0 ? imputed(d, l->impute, e) : NULL;

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "config/config.h"
+#include "data/feature_set.h"
 #include "core/log.h"
 #include "stages/registry.h"
 
@@ -57,6 +58,10 @@ static void test_defaults(void)
     CHECK_INT(c.retention_days, 0);
     CHECK_NEAR(c.api_rate_per_second, 4, 0);
     CHECK_INT(c.api_rate_per_hour, 500);
+    CHECK_INT(c.model, LEARNER_CLOGIT);
+    CHECK_INT(c.features, FEATURE_SET_V2);
+    CHECK_NEAR(c.l2, 15, 0);
+    CHECK_INT(c.train_from, 0);
 }
 
 static void test_env_and_cli(void)
@@ -131,6 +136,17 @@ static void test_bad_inputs(void)
         {"api-requests-per-second", "0", "positive"},
         {"api-requests-per-hour", "many", "whole number"},
         {"threads", "-2", "whole number"},
+        {"model", "forest", "clogit or bagging"},
+        {"model", "", "clogit or bagging"},
+        {"features", "v3", "v2 or spec"},
+        {"l2", "0", "(0, 1000000]"},
+        {"l2", "-1", "(0, 1000000]"},
+        {"l2", "nan", "(0, 1000000]"},
+        {"l2", "1e7", "(0, 1000000]"},
+        {"l2", "15x", "(0, 1000000]"},
+        {"train-from", "1949", "empty or a season"},
+        {"train-from", "1990", "a season of 'seasons'"},
+        {"train-from", "2010", "before the first test season"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         config c;
@@ -157,6 +173,34 @@ static void test_bad_inputs(void)
 }
 
 /* A password in the URI never appears in an error message. */
+/* train-from: before the first test season, backtests included; the
+ * learners' defaults. */
+static void test_train_from(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--seasons", "2000-2010", "--train-from", "2004"), 0);
+    CHECK_INT(config_train_first(&c, LEARNER_BAGGING, 2010), 2004);
+    CHECK_INT(LOAD(&c, &e, "--seasons", "2000-2010", "--backtest", "2005-2010", "--train-from",
+                   "2005"), -1);
+    CHECK(strstr(e.msg, "'train-from'") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--seasons", "1990-2024", "--l2", "0.5"), 0);
+    CHECK_NEAR(c.l2, 0.5, 0);
+    CHECK_INT(config_train_first(&c, LEARNER_BAGGING, 2024), 1990);
+    CHECK_INT(config_train_first(&c, LEARNER_CLOGIT, 2024), CONFIG_CLOGIT_TRAIN_FROM);
+    /* 2003 leaves no training season before 2003: the first of seasons */
+    CHECK_INT(config_train_first(&c, LEARNER_CLOGIT, 2003), 1990);
+    CHECK_INT(LOAD(&c, &e, "--seasons", "2010-2024"), 0);
+    CHECK_INT(config_train_first(&c, LEARNER_CLOGIT, 2024), 2010);
+    learner_params p = config_learner_params(&c);
+    CHECK_INT(p.kind, LEARNER_CLOGIT);
+    CHECK_NEAR(p.clogit.l2, 15, 0);
+    CHECK_INT(LOAD(&c, &e, "--model", "bagging", "--seed", "9"), 0);
+    p = config_learner_params(&c);
+    CHECK_INT(p.kind, LEARNER_BAGGING);
+    CHECK(p.seed == 9 && p.bagging.seed == 9);
+}
+
 static void test_uri_secret(void)
 {
     config c;
@@ -196,6 +240,7 @@ int main(void)
     test_env_and_cli();
     test_bad_inputs();
     test_uri_secret();
+    test_train_from();
     test_amounts();
     log_shutdown();
     fclose(devnull);

@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "data/features_v2.h"
 #include "ml/model.h"
 #include "ml/numfmt.h"
 #include "core/rng.h"
@@ -267,6 +268,91 @@ static void test_numfmt(void)
     cJSON_Delete(back);
 }
 
+/* A v2 table (season, round, the 21 v2 features, some missing) of the
+ * same races as t. */
+static void make_v2(const feature_table *t, feature_table *v)
+{
+    err e;
+    int nf = FEATURE_SET_V2_KEYS + FEATURES_V2_NFEAT;
+    if (feature_table_alloc(v, ROWS, nf, &e) != 0)
+        abort();
+    v->names[0] = strdup("season");
+    v->names[1] = strdup("round");
+    for (int j = 0; j < FEATURES_V2_NFEAT; j++)
+        v->names[j + 2] = strdup(features_v2_names[j]);
+    rng r = rng_stream(5, 5);
+    for (int i = 0; i < ROWS; i++) {
+        v->driver_id[i] = strdup(t->driver_id[i]);
+        v->season[i] = t->season[i];
+        v->round[i] = t->round[i];
+        v->won[i] = t->won[i];
+        v->x[i] = t->season[i];
+        v->x[ROWS + i] = t->round[i];
+        for (int j = 2; j < nf; j++)
+            v->x[(size_t)j * ROWS + i] =
+                j == 9 && i % 5 == 0 ? NAN : rng_double(&r) + (j == 2 ? -t->won[i] : 0.0);
+    }
+}
+
+/* clogit on v2: format 2 names learner and set; the loaded model scores
+ * the same bits; a spec table is refused naming both sets; the grid-only
+ * subset of v2 is a model too. */
+static void test_clogit_v2(const feature_table *t)
+{
+    feature_table v = {0};
+    make_v2(t, &v);
+    learner_params p = {.kind = LEARNER_CLOGIT, .seed = 3, .clogit = clogit_params_default()};
+    model m, back;
+    err e;
+    CHECK_INT(model_train(&m, &v, FEATURE_SET_V2, NULL, 0, 2001, 2002, &p, 1, &e), 0);
+    CHECK_INT(m.nfeat, FEATURES_V2_NFEAT);
+    CHECK_INT(model_write(&m, path_of("clogit.json"), &e), 0);
+    char *text = slurp(path_of("clogit.json"));
+    CHECK(text && strstr(text, "\"format_version\":2,\"tool_version\"") != NULL);
+    CHECK(text && strstr(text, "\"learner\":\"clogit\",\"feature_set\":\"v2\"") != NULL);
+    CHECK(text && strstr(text, "\"clogit\":{\"l2\":15,") != NULL);
+    CHECK(text && strstr(text, "\"trees\"") == NULL);
+    free(text);
+    CHECK_INT(model_read(path_of("clogit.json"), &back, &e), 0);
+    CHECK_INT(back.l.params.kind, LEARNER_CLOGIT);
+    CHECK_INT(back.set, FEATURE_SET_V2);
+    CHECK_INT(model_check_features(&back, &v, &e), 0);
+    double a[ROWS], b[ROWS], pa[ROWS];
+    CHECK_INT(model_score(&m, &v, 12, 12, a, pa, &e), 0);
+    CHECK_INT(model_score(&back, &v, 12, 12, b, NULL, &e), 0);
+    CHECK(memcmp(a, b, 12 * sizeof *a) == 0);
+    double sum = 0.0;
+    for (int i = 0; i < DRIVERS; i++)
+        sum += pa[i];
+    CHECK_NEAR(sum, 1.0, 1e-12); /* one race's probabilities */
+    CHECK(model_seed(&back) == 3);
+    CHECK_INT(model_check_features(&back, t, &e), -1);
+    CHECK_MSG(strstr(e.msg, "v2 features") && strstr(e.msg, "spec features"), "%s", e.msg);
+    model_release(&back);
+    model_release(&m);
+    /* The grid-only baseline: 7 named columns of the v2 table. */
+    CHECK_INT(model_train(&m, &v, FEATURE_SET_V2, features_v2_names, FEATURE_SET_GRID_NFEAT,
+                          2001, 2002, &p, 1, &e), 0);
+    CHECK_INT(m.nfeat, FEATURE_SET_GRID_NFEAT);
+    CHECK_INT(model_write(&m, path_of("grid.json"), &e), 0);
+    CHECK_INT(model_read(path_of("grid.json"), &back, &e), 0);
+    CHECK_INT(back.nfeat, FEATURE_SET_GRID_NFEAT);
+    model_release(&back);
+    model_release(&m);
+    /* A v2 model naming a feature v2 does not have is refused. */
+    text = slurp(path_of("grid.json"));
+    char *at = text ? strstr(text, "\"g7_10\"") : NULL;
+    if (at != NULL) {
+        memcpy(at, "\"g7_11\"", 7);
+        CHECK_INT(fs_write_atomic(path_of("bad-v2.json"), text, strlen(text), &e), 0);
+        CHECK_INT(model_read(path_of("bad-v2.json"), &back, &e), -1);
+        CHECK_MSG(strstr(e.msg, "'g7_11'") != NULL, "%s", e.msg);
+    }
+    CHECK(at != NULL);
+    free(text);
+    feature_table_release(&v);
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL);
@@ -278,6 +364,7 @@ int main(void)
     test_feature_check(&t);
     test_refusals();
     test_numfmt();
+    test_clogit_v2(&t);
     feature_table_release(&t);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
