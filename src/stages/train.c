@@ -63,21 +63,23 @@ int stage_train(stage_ctx *ctx, err *e)
         err_setk(e, ERR_INPUT, "test season %d leaves no training season from %d", test, first);
         goto out;
     }
-    int rows, races;
+    int rows, races, nfeat;
+    const char *const *names;
     model_season_counts(&t, first, last, &rows, &races);
+    feature_set_features(set, &t, &names, &nfeat);
     if (p.kind == LEARNER_BAGGING)
         log_info("training on seasons %d-%d: %d rows, %d races, %d features; %d trees of %d rows "
                  "and %d features each",
-                 first, last, rows, races, t.nfeat, p.bagging.n_estimators,
+                 first, last, rows, races, nfeat, p.bagging.n_estimators,
                  amount_resolve(p.bagging.max_samples, rows > 0 ? rows : 1),
-                 amount_resolve(p.bagging.max_features, t.nfeat));
+                 amount_resolve(p.bagging.max_features, nfeat));
     else
         log_info("training a conditional logit on seasons %d-%d: %d rows, %d races, the %s "
                  "features",
                  first, last, rows, races, feature_set_names[set]);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (model_train(&m, &t, set, NULL, 0, first, last, &p, c->threads, e) != 0)
+    if (model_train(&m, &t, set, names, nfeat, first, last, &p, c->threads, e) != 0)
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     log_model(&m, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
