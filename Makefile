@@ -25,7 +25,7 @@ BIN := $(BUILD)/f1-mlops
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo live test unit bench bench-tune lint clean asan
+.PHONY: all deps demo live test unit bench bench-tune lint clean asan release
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -68,6 +68,14 @@ bench: $(BIN)
 # Just the tune stage's benchmark (make bench runs it last).
 bench-tune: $(BIN)
 	bash bench/tune.sh
+
+# Publish a release (tools/release.sh says what it does and refuses):
+#   make release VERSION=1.2.3 IMAGE=ghcr.io/owner/f1-mlops REMOTE=origin
+# Optional: PLATFORMS=linux/amd64,linux/arm64 (buildx), BASE_IMAGE, BUILDX_FLAGS, SOURCE_URL.
+release:
+	VERSION='$(VERSION)' IMAGE='$(IMAGE)' REMOTE='$(REMOTE)' PLATFORMS='$(PLATFORMS)' \
+		BASE_IMAGE='$(BASE_IMAGE)' BUILDX_FLAGS='$(BUILDX_FLAGS)' SOURCE_URL='$(SOURCE_URL)' \
+		bash tools/release.sh
 
 lint:
 	$(MAKE) clean all unit

@@ -40,6 +40,9 @@
 #      prepare..evaluate, best of $BENCH_RUNS.  Printed, not asserted.
 #   6. The tune stage: 1,000 configurations x 5 validation seasons
 #      (bench/tune.sh, also `make bench-tune`).
+#   6. The release: a consumer step's start under act with the released
+#      action (prebuilt image pulled by digest) against `uses: ./` building
+#      the Dockerfile with an empty cache (bench/release.sh).
 # Environment: F1_BIN (default build/f1-mlops), BENCH_DIR, BENCH_RUNS,
 # BENCH_PYTHON (default /usr/bin/python3: needs pandas and scikit-learn).
 set -u
@@ -300,3 +303,7 @@ EOF
 # --- the tune stage --------------------------------------------------------------
 echo
 bash bench/tune.sh || exit 1
+
+# --- the release -------------------------------------------------------------------
+echo
+bash bench/release.sh || exit 1

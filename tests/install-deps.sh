@@ -3,7 +3,7 @@
 # machine, as root: the C toolchain and libraries, valgrind and clang for
 # the sanitizer/fuzz builds, python3 for the replay server, pandas and
 # scikit-learn for the benchmark baseline, debootstrap for the container's
-# base image, and the Go tools the tests run (FerretDB, act).
+# base image, and the Go tools the tests run (FerretDB, act, crane).
 # Idempotent: what is already there is not fetched again.
 # `install-deps.sh build` installs only what building and the offline demo
 # need (no Go tools, no base image).
@@ -34,7 +34,8 @@ fi
 
 [ "$MODE" = build ] && exit 0
 
-# Go tools: FerretDB (a MongoDB-compatible server on SQLite) and act.
+# Go tools: FerretDB (a MongoDB-compatible server on SQLite); install-tools.sh
+# adds act and crane.
 if ! command -v go >/dev/null 2>&1; then
     [ -x /usr/local/go/bin/go ] && export PATH="/usr/local/go/bin:$PATH"
 fi

@@ -3,6 +3,9 @@
 # test_act.sh) need beyond the build dependencies, as root:
 #   - act v0.2.87 (runs workflows locally), from the Go module proxy, into
 #     $(go env GOPATH)/bin;
+#   - crane v0.22.1 (go-containerregistry) the same way: make release reads
+#     the pushed digest with it, and test_release.sh serves a registry with
+#     `crane registry serve`;
 #   - the local base image f1-mlops-base:bookworm (debootstrap; no registry
 #     is reachable here), tagged debian:bookworm-slim as well when no such
 #     image exists, because act builds the action's Dockerfile without build
@@ -11,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACT_VERSION=v0.2.87
+CRANE_VERSION=v0.22.1
 BASE_TAG=f1-mlops-base:bookworm
 
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -20,6 +24,11 @@ act_bin="$(go env GOPATH)/bin/act"
 if ! "$act_bin" --version 2>/dev/null | grep -q "version ${ACT_VERSION#v}\$"; then
     echo "installing act $ACT_VERSION"
     GOFLAGS= go install "github.com/nektos/act@$ACT_VERSION"
+fi
+crane_bin="$(go env GOPATH)/bin/crane"
+if [ "$("$crane_bin" version 2>/dev/null)" != "$CRANE_VERSION" ]; then
+    echo "installing crane $CRANE_VERSION"
+    GOFLAGS= go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
 fi
 
 if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then

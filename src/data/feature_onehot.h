@@ -1,7 +1,7 @@
 /* feature_onehot: which nat_* and race_* columns a feature table gets
  * and which rows set them (docs/pipeline.md §3), for feature_table_build.
  *
- * A column exists for each value (by its one-hot name: see features.h)
+ * A column exists for each value (by its one-hot name: see feature_table.h)
  * with at least the threshold's number of rows in the training seasons;
  * the plan maps every row to its column among the one-hot columns, or -1.
  * The plan owns its arrays; feature_onehot_release() frees them (also on

@@ -1,4 +1,4 @@
-/* features: the feature table of docs/pipeline.md §3 built from prepared rows.
+/* feature_table: the feature table of docs/pipeline.md §3 built from prepared rows.
  *
  * feature_table_build() owns nothing of its input; the table it fills owns its
  * arrays and names, released by feature_table_release() (no-op on a zeroed
@@ -54,7 +54,7 @@ typedef struct {
 } feature_table;
 
 /* The fixed feature names, in order (FEATURES_NFIXED of them). */
-extern const char *const features_fixed_names[FEATURES_NFIXED];
+extern const char *const feature_table_fixed_names[FEATURES_NFIXED];
 
 /* Builds features for every row of p.  One-hot columns (nat_*, race_*)
  * are chosen by counting rows of the training seasons only: seasons in
@@ -69,7 +69,7 @@ int feature_table_check_order(const prepared *p, err *e);
 /* Dense ids (data/intern.h) of the string field at byte offset off of
  * every row of p (offsetof(prepared_row, driver_id), ...): ids[i] for row
  * i.  Returns the number of distinct values, or -1 when out of memory. */
-int feature_table_row_ids(const prepared *p, size_t off, int *ids, err *e);
+int features_row_ids(const prepared *p, size_t off, int *ids, err *e);
 
 /* rf_points of the k-th finished row of a race (k from 0):
  * round(4^(4 - 3k/39), 4) for k < 40, else 0. */

@@ -10,7 +10,7 @@
 #include "data/intern.h"
 #include "data/nationality.h"
 
-const char *const features_fixed_names[FEATURES_NFIXED] = {
+const char *const feature_table_fixed_names[FEATURES_NFIXED] = {
     "season", "round", "grid", "driver_experience", "constructor_experience", "driver_recent_wins",
     "driver_recent_dnfs", "driver_recent_form", "constructor_recent_form", "age", "is_home",
     "weather_hot", "weather_warm", "weather_cold", "weather_dry", "weather_wet", "weather_cloudy",
@@ -109,7 +109,7 @@ static int parse_date(const char *s, int *y, int *m, int *d)
     return 0;
 }
 
-/* Whole years from dob to date; 0 when either is missing (see features.h). */
+/* Whole years from dob to date; 0 when either is missing (see feature_table.h). */
 static int age_years(const char *dob, const char *date)
 {
     int by, bm, bd, ry, rm, rd;
@@ -214,7 +214,7 @@ static void build_state_release(build_state *s)
     free(s->ch);
 }
 
-int feature_table_row_ids(const prepared *p, size_t off, int *ids, err *e)
+int features_row_ids(const prepared *p, size_t off, int *ids, err *e)
 {
     const char **keys = malloc(sizeof *keys * (size_t)(p->n + 1));
     if (keys == NULL)
@@ -238,10 +238,10 @@ static int build_state_init(build_state *s, const prepared *p, int first_train, 
     s->rf = malloc(n * sizeof *s->rf);
     if (s->drv == NULL || s->con == NULL || s->home == NULL || s->order == NULL || s->rf == NULL)
         return err_set(e, "features: out of memory");
-    int ndrv = feature_table_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
-    int ncon = feature_table_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
+    int ndrv = features_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
+    int ncon = features_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
     /* Each distinct nationality is looked up in the home table once. */
-    int nnat = feature_table_row_ids(p, offsetof(prepared_row, driver_nationality), s->home, e);
+    int nnat = features_row_ids(p, offsetof(prepared_row, driver_nationality), s->home, e);
     if (ndrv < 0 || ncon < 0 || nnat < 0)
         return -1;
     int *nat_home = malloc(((size_t)nnat + 1) * sizeof *nat_home);
@@ -300,7 +300,7 @@ static int copy_names(const prepared *p, const feature_onehot *oh, feature_table
 {
     for (int j = 0; j < t->nfeat; j++) {
         const char *name =
-            j < FEATURES_NFIXED ? features_fixed_names[j] : oh->names[j - FEATURES_NFIXED];
+            j < FEATURES_NFIXED ? feature_table_fixed_names[j] : oh->names[j - FEATURES_NFIXED];
         t->names[j] = strdup(name);
         if (t->names[j] == NULL)
             return err_set(e, "features: out of memory");
@@ -320,7 +320,8 @@ int feature_table_build(const prepared *p, int first_train_season, int last_trai
     memset(out, 0, sizeof *out);
     int rc = -1, n = p->n;
     if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 ||
-        feature_table_check_order(p, e) != 0 || feature_table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
+        feature_table_check_order(p, e) != 0 ||
+        feature_table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
         copy_names(p, &s.oh, out, e) != 0)
         goto out;
     for (int a = 0, b; a < n; a = b) {

@@ -117,7 +117,7 @@ static int pair_ids(build_state *s, const prepared *p, err *e)
         err_set(e, "features v2: out of memory");
         goto out;
     }
-    if (feature_table_row_ids(p, offsetof(prepared_row, circuit_id), circ, e) < 0)
+    if (features_row_ids(p, offsetof(prepared_row, circuit_id), circ, e) < 0)
         goto out;
     for (int i = 0; i < p->n; i++)
         keys[i] = (pair_key){s->drv[i], circ[i], i};
@@ -145,8 +145,8 @@ static int state_init(build_state *s, const prepared *p, const qualifying_table 
     s->mate = malloc(n * sizeof *s->mate);
     if (s->drv == NULL || s->con == NULL || s->pair == NULL || s->mate == NULL)
         return err_set(e, "features v2: out of memory");
-    s->ndrv = feature_table_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
-    s->ncon = feature_table_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
+    s->ndrv = features_row_ids(p, offsetof(prepared_row, driver_id), s->drv, e);
+    s->ncon = features_row_ids(p, offsetof(prepared_row, constructor_id), s->con, e);
     if (s->ndrv < 0 || s->ncon < 0)
         return -1;
     int npair = pair_ids(s, p, e);

@@ -2,7 +2,7 @@
  * built from prepared rows and their races' qualifying times.
  *
  * features_v2_build() owns nothing of its inputs; the feature_table it
- * fills (data/features.h: column-major x, names, won, season, round,
+ * fills (data/feature_table.h: column-major x, names, won, season, round,
  * driver_id) is the caller's, released by feature_table_release().  The columns
  * are features_v2_names, in that order.  NAN marks a value that does not
  * exist (a driver's first race has no recent form); the learner replaces

@@ -35,7 +35,7 @@ int qualifying_append(qualifying_table *t, int season, int round, const char *dr
     return 0;
 }
 
-void qualifying_free(qualifying_table *t)
+void qualifying_release(qualifying_table *t)
 {
     if (t == NULL)
         return;

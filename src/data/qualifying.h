@@ -3,7 +3,7 @@
  *
  * A qualifying_table is a struct of arrays, one entry per (season, round,
  * driver_id), in any order; it owns its arrays and its driver_id copies,
- * released by qualifying_free() (no-op on a zeroed table).  Times are in
+ * released by qualifying_release() (no-op on a zeroed table).  Times are in
  * milliseconds; NAN means the driver set no time in that session (or the
  * era had no such session: before 2006 only Q1 is filled).
  *
@@ -30,7 +30,7 @@ typedef struct {
  * of memory (the table keeps its earlier entries). */
 int qualifying_append(qualifying_table *t, int season, int round, const char *driver_id,
                       const double q_ms[QUALIFYING_SESSIONS], err *e);
-void qualifying_free(qualifying_table *t);
+void qualifying_release(qualifying_table *t);
 
 /* Parses a qualifying time as the API writes it, "m:ss.sss" (or
  * "ss.sss"; 1 to 3 decimals, seconds below 60 after minutes), into *ms.

@@ -196,6 +196,6 @@ int qualifying_csv_read(const char *path, qualifying_table *t, err *e)
     csv_reader_release(&r);
     buf_release(&b);
     if (rc != 0)
-        qualifying_free(t);
+        qualifying_release(t);
     return rc;
 }

@@ -14,7 +14,7 @@
  * and line of the first fault.
  *
  * Ownership: the writer borrows the table; the reader fills a table the
- * caller passes zeroed and owns (qualifying_free), which holds nothing
+ * caller passes zeroed and owns (qualifying_release), which holds nothing
  * after a failure. */
 #ifndef F1_DATA_QUALIFYING_CSV_H
 #define F1_DATA_QUALIFYING_CSV_H

@@ -32,7 +32,7 @@
  * CPU, half of it in the Hessians, a quarter in the medians.
  *
  * Data.  A clogit_data points into a column-major table (x[j * stride + i],
- * the layout of feature_table in data/features.h) and uses its rows
+ * the layout of feature_table in data/feature_table.h) and uses its rows
  * [lo, lo + n).  Rows of one race are contiguous and race ids never
  * decrease from one row to the next (season * 100 + round does both for a
  * table in race order); a decrease is an error.  NaN marks a missing value;

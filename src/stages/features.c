@@ -56,7 +56,7 @@ int stage_features(stage_ctx *ctx, err *e)
                  t.nfeat - FEATURE_SET_V2_KEYS, out);
     rc = 0;
 out:
-    qualifying_free(&q);
+    qualifying_release(&q);
     feature_table_release(&t);
     prepared_release(&p);
     return rc;

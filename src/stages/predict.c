@@ -9,7 +9,8 @@
  * races before this one, all of them (features.csv was built from them
  * all), which must start by the model's first training season and reach
  * the race just before it; for the v2 features, with the qualifying times
- * of qualifying.csv.  The race's rows get the model's feature set
+ * of qualifying.csv and the race's own from the API (predict.h) when
+ * published.  The race's rows get the model's feature set
  * (data/feature_set.h), built exactly as for training (the model's
  * training seasons choose the spec one-hot columns), so a race the
  * evaluate stage scored gets the same predictions and ranks.  Weather is unknown (a race's article
@@ -17,7 +18,8 @@
  * out) that prepared.csv holds: its prepared weather, as evaluate saw it.
  * An unknown grid is an error unless
  * predict-without-grid: then the entries of the previous race start at
- * the back of the grid.
+ * the back of the grid.  The log and the summary name the grid used
+ * (predict_grid_name: starting grid, qualifying order, back of the grid).
  *
  * Writes data-dir/predictions-next.csv (season, round, race_name,
  * driver_id, driver_name, constructor_id, grid, prediction, rank,
@@ -169,11 +171,13 @@ static int append_race(const predict_race *r, const prepared *hist, prepared *al
     return 0;
 }
 
-static const char *grid_words(predict_grid g)
+/* Why the grid is what it is, for the summary after its name. */
+static const char *grid_why(predict_grid g)
 {
-    return g == PREDICT_GRID_STARTING     ? "the starting grid"
-           : g == PREDICT_GRID_QUALIFYING ? "the qualifying order"
-                                          : "**unknown**: every car starts at the back of the grid";
+    return g == PREDICT_GRID_STARTING     ? "published with the results"
+           : g == PREDICT_GRID_QUALIFYING ? "the starting grid is not published yet"
+                                          : "neither qualifying nor the starting grid is published: "
+                                            "predict-without-grid puts every car there";
 }
 
 /* What the model is, for the summary: "200 trees" or "a conditional logit
@@ -206,11 +210,11 @@ static int report(stage_ctx *ctx, const predict_race *r, const model *m,
     snprintf(round, sizeof round, "%d", r->round);
     model_words(m, what, sizeof what);
     if (csv_put_row(&csv, head, 10, e) != 0 ||
-        buf_printf(&md, e, "## Prediction: %s (%d round %d, %s)\n\nGrid: %s. Model trained on "
-                   "seasons %d-%d (%s).%s\n\n| rank | driver | constructor | grid | score | "
-                   "win probability |\n|---:|---|---|---:|---:|---:|\n",
-                   r->race_name, r->season, r->round, r->date, grid_words(r->grid), m->train_first,
-                   m->train_last, what,
+        buf_printf(&md, e, "## Prediction: %s (%d round %d, %s)\n\nGrid used: %s (%s). Model "
+                   "trained on seasons %d-%d (%s).%s\n\n| rank | driver | constructor | grid | "
+                   "score | win probability |\n|---:|---|---|---:|---:|---:|\n",
+                   r->race_name, r->season, r->round, r->date, predict_grid_name(r->grid),
+                   grid_why(r->grid), m->train_first, m->train_last, what,
                    m->l.params.kind == LEARNER_BAGGING
                        ? " Win probabilities are the scores normalised over the race, not "
                          "calibrated chances."
@@ -241,13 +245,46 @@ static int report(stage_ctx *ctx, const predict_race *r, const model *m,
     if (stage_output_set(ctx, "predicted-winner", rows[by[0]].driver_id, e) != 0 ||
         stage_output_set(ctx, "predicted-winner-score", score, e) != 0)
         goto out;
-    log_info("predict: %s wins the %d %s with score %s (of %d drivers); wrote %s",
-             rows[by[0]].driver_id, r->season, r->race_name, score, n, path);
+    log_info("predict: %s wins the %d %s with score %s (of %d drivers, grid used: %s); wrote %s",
+             rows[by[0]].driver_id, r->season, r->race_name, score, n, predict_grid_name(r->grid),
+             path);
     rc = 0;
 out:
     buf_release(&csv);
     buf_release(&md);
     return rc;
+}
+
+/* Replaces q's entries of race r by the race's qualifying from the API,
+ * when it has any (else q's, from qualifying.csv, stand: a race already
+ * run and prepared, scored as evaluate scored it). */
+static int race_qualifying(const predict_race *r, qualifying_table *q, err *e)
+{
+    const qualifying_table *api = &r->qualifying;
+    if (api->n == 0)
+        return 0;
+    int kept = 0;
+    for (int i = 0; i < q->n; i++) {
+        if (q->season[i] == r->season && q->round[i] == r->round) {
+            free(q->driver_id[i]);
+            continue;
+        }
+        q->season[kept] = q->season[i];
+        q->round[kept] = q->round[i];
+        q->driver_id[kept] = q->driver_id[i];
+        for (int k = 0; k < QUALIFYING_SESSIONS; k++)
+            q->q[k][kept] = q->q[k][i];
+        kept++;
+    }
+    q->n = kept;
+    for (int i = 0; i < api->n; i++) {
+        double t[QUALIFYING_SESSIONS];
+        for (int k = 0; k < QUALIFYING_SESSIONS; k++)
+            t[k] = api->q[k][i];
+        if (qualifying_append(q, api->season[i], api->round[i], api->driver_id[i], t, e) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Predicts and ranks the last n rows of all (the race), then reports; q
@@ -321,15 +358,18 @@ int stage_predict(stage_ctx *ctx, err *e)
     if (r.season <= m.train_last)
         log_warn("the model was trained on seasons up to %d, which include this race's",
                  m.train_last);
-    /* The v2 features read the qualifying times prepare stored. */
-    if (m.set == FEATURE_SET_V2 && stage_read_qualifying(ctx, &q, &have_q, e) != 0)
+    /* The v2 features read the qualifying times prepare stored, and the
+     * race's own from the API when it published them. */
+    if (m.set == FEATURE_SET_V2 &&
+        (stage_read_qualifying(ctx, &q, &have_q, e) != 0 || race_qualifying(&r, &q, e) != 0))
         goto out;
+    have_q |= r.qualifying.n > 0;
     if (append_race(&r, &hist, &all, e) != 0 ||
         rank_race(ctx, &r, &m, &all, have_q ? &q : NULL, e) != 0)
         goto out;
     rc = 0;
 out:
-    qualifying_free(&q);
+    qualifying_release(&q);
     prepared_release(&all);
     prepared_release(&hist);
     predict_race_release(&r);

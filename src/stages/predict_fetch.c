@@ -1,6 +1,7 @@
 /* The race to predict, from the API (predict.h): at most four requests
  * (next race, schedule entry, results, qualifying), paced as the source
  * stage's. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,38 +92,87 @@ static int describe(predict_race *r, const cJSON *race, err *e)
     return 0;
 }
 
-/* The entries: the starting grid when the results are out, else qualifying. */
+/* The race's qualifying times into r->qualifying.  A time that is not a
+ * lap time is left out, with a warning naming it (through the logger: the
+ * text is the API's). */
+static int qualifying_times(predict_race *r, const cJSON *list, err *e)
+{
+    static const char *const sessions[QUALIFYING_SESSIONS] = {"Q1", "Q2", "Q3"};
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list)
+    {
+        const char *id = text(cJSON_GetObjectItemCaseSensitive(it, "Driver"), "driverId");
+        double q[QUALIFYING_SESSIONS];
+        for (int s = 0; s < QUALIFYING_SESSIONS; s++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, sessions[s]);
+            err bad;
+            q[s] = NAN;
+            if (v != NULL && (!cJSON_IsString(v) ||
+                              qualifying_time_ms(v->valuestring, &q[s], &bad) != 0 ||
+                              !(q[s] > 0))) {
+                log_warn("%d round %d: driver '%s' has a %s time that is not a lap time; left out",
+                         r->season, r->round, id, sessions[s]);
+                q[s] = NAN;
+            }
+        }
+        if (id[0] == '\0')
+            return err_setk(e, ERR_DATA, "%d round %d: a qualifying entry without driverId",
+                            r->season, r->round);
+        if (qualifying_append(&r->qualifying, r->season, r->round, id, q, e) != 0)
+            return -1;
+    }
+    /* The index checks what the feature builder will rely on: each driver
+     * once. */
+    qualifying_index ix;
+    if (qualifying_index_build(&ix, &r->qualifying, e) != 0)
+        return err_wrap(e, "the qualifying of %d round %d", r->season, r->round);
+    qualifying_index_release(&ix);
+    return 0;
+}
+
+/* The race's rows of one table (detached into *race, the caller's; NULL
+ * when none) and their list. */
+static int race_rows(http_client *h, const config *c, const predict_race *r, const char *table,
+                     const ergast_kind *k, cJSON **race, const cJSON **list, err *e)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/%d/%d/%s.json", r->season, r->round, table);
+    if (first_race(h, c, path, k, race, e) != 0)
+        return -1;
+    *list = cJSON_GetObjectItemCaseSensitive(*race, k->rows);
+    return 0;
+}
+
+/* The qualifying times, and the entries: the starting grid when the
+ * results are out, else the qualifying order. */
 static int entries(http_client *h, const config *c, predict_race *r, err *e)
 {
-    static const struct {
-        const char *table;
-        const ergast_kind *kind;
-        const char *list, *grid_key;
-        predict_grid grid;
-    } sources[2] = {
-        {"results", &ergast_kind_results, "Results", "grid", PREDICT_GRID_STARTING},
-        {"qualifying", &ergast_kind_qualifying, "QualifyingResults", "position",
-         PREDICT_GRID_QUALIFYING},
-    };
-    for (int s = 0; s < 2; s++) {
-        char path[96];
-        cJSON *race;
-        snprintf(path, sizeof path, "/%d/%d/%s.json", r->season, r->round, sources[s].table);
-        if (first_race(h, c, path, sources[s].kind, &race, e) != 0)
-            return -1;
-        const cJSON *list = cJSON_GetObjectItemCaseSensitive(race, sources[s].list);
-        int rc = cJSON_GetArraySize(list) > 0 ? add_entries(r, list, sources[s].grid_key, e) : 0;
-        int found = cJSON_GetArraySize(list) > 0;
-        cJSON_Delete(race);
-        if (rc != 0)
-            return -1;
-        if (found) {
-            r->grid = sources[s].grid;
-            return 0;
-        }
-    }
-    r->grid = PREDICT_GRID_UNKNOWN;
-    return 0;
+    cJSON *results = NULL, *qualifying = NULL;
+    const cJSON *rl = NULL, *ql = NULL;
+    int rc = -1;
+    if (race_rows(h, c, r, "results", &ergast_kind_results, &results, &rl, e) != 0 ||
+        race_rows(h, c, r, "qualifying", &ergast_kind_qualifying, &qualifying, &ql, e) != 0 ||
+        qualifying_times(r, ql, e) != 0)
+        goto out;
+    r->grid = cJSON_GetArraySize(rl) > 0   ? PREDICT_GRID_STARTING
+              : cJSON_GetArraySize(ql) > 0 ? PREDICT_GRID_QUALIFYING
+                                           : PREDICT_GRID_UNKNOWN;
+    if (r->grid == PREDICT_GRID_STARTING && add_entries(r, rl, "grid", e) != 0)
+        goto out;
+    if (r->grid == PREDICT_GRID_QUALIFYING && add_entries(r, ql, "position", e) != 0)
+        goto out;
+    rc = 0;
+out:
+    cJSON_Delete(results);
+    cJSON_Delete(qualifying);
+    return rc;
+}
+
+const char *predict_grid_name(predict_grid g)
+{
+    return g == PREDICT_GRID_STARTING     ? "starting grid"
+           : g == PREDICT_GRID_QUALIFYING ? "qualifying order"
+                                          : "back of the grid";
 }
 
 int predict_fetch(const config *c, int season, int round, predict_race *out, err *e)
@@ -157,11 +207,8 @@ int predict_fetch(const config *c, int season, int round, predict_race *out, err
     }
     if (describe(out, race, e) != 0 || entries(h, c, out, e) != 0)
         goto out;
-    log_info("predict: %d round %d, %s (%s), %d entries with the %s", out->season, out->round,
-             out->race_name, out->date, out->entries.n,
-             out->grid == PREDICT_GRID_STARTING     ? "starting grid"
-             : out->grid == PREDICT_GRID_QUALIFYING ? "qualifying order as the grid"
-                                                    : "grid unknown");
+    log_info("predict: %d round %d, %s (%s): %d entries, %d qualifying times published", out->season,
+             out->round, out->race_name, out->date, out->entries.n, out->qualifying.n);
     rc = 0;
 out:
     cJSON_Delete(race);
@@ -176,5 +223,6 @@ void predict_race_release(predict_race *r)
     if (r == NULL)
         return;
     prepared_release(&r->entries);
+    qualifying_release(&r->qualifying);
     memset(r, 0, sizeof *r);
 }

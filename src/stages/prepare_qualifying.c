@@ -80,6 +80,6 @@ int prepare_qualifying(stage_ctx *ctx, int first, int last, long *entries, err *
                  "first: %s)",
                  l.bad_times, l.bad_example);
     *entries = l.t.n;
-    qualifying_free(&l.t);
+    qualifying_release(&l.t);
     return rc;
 }

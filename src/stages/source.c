@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "net/ergast.h"
 #include "stages/source.h"
@@ -53,9 +54,8 @@ static int season_page(source_run *r, const cJSON *items, long offset, long tota
     cJSON *keep = ctx;
     const cJSON *s;
     cJSON_ArrayForEach(s, items) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "season");
-        int season = cJSON_IsString(v) ? atoi(v->valuestring) : 0;
-        if (season <= 0)
+        int season = 0;
+        if (jsonfile_int(s, "season", &season) != 0 || season <= 0)
             continue;
         if (r->api_first == 0 || season < r->api_first)
             r->api_first = season;

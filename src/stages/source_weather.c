@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/grow.h"
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "net/wikipedia.h"
 #include "stages/source.h"
@@ -44,12 +45,11 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
 {
     const race_filter *f = ctx;
     race_list *l = f->list;
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "season");
-    const cJSON *rd = cJSON_GetObjectItemCaseSensitive(doc, "round");
     const cJSON *url = cJSON_GetObjectItemCaseSensitive(doc, "url");
-    if (!cJSON_IsString(s) || !cJSON_IsString(rd) || !cJSON_IsString(url))
+    int season, round;
+    if (jsonfile_int(doc, "season", &season) != 0 || jsonfile_int(doc, "round", &round) != 0 ||
+        !cJSON_IsString(url))
         return 0;
-    int season = atoi(s->valuestring);
     const cJSON *date = cJSON_GetObjectItemCaseSensitive(doc, "date");
     if (season < f->first || season > f->last || !cJSON_IsString(date) ||
         strcmp(date->valuestring, f->today) >= 0)
@@ -59,7 +59,7 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
     char *copy = strdup(url->valuestring);
     if (copy == NULL)
         return err_set(e, "out of memory");
-    l->v[l->n++] = (race_ref){season, atoi(rd->valuestring), copy, 0};
+    l->v[l->n++] = (race_ref){season, round, copy, 0};
     return 0;
 }
 
@@ -76,12 +76,10 @@ static int mark_final(const cJSON *doc, void *ctx, err *e)
     (void)e;
     race_list *l = ctx;
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "status");
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "season");
-    const cJSON *rd = cJSON_GetObjectItemCaseSensitive(doc, "round");
-    if (!cJSON_IsString(st) || strcmp(st->valuestring, "error") == 0 || !cJSON_IsString(s) ||
-        !cJSON_IsString(rd))
+    race_ref key = {0, 0, NULL, 0};
+    if (!cJSON_IsString(st) || strcmp(st->valuestring, "error") == 0 ||
+        jsonfile_int(doc, "season", &key.season) != 0 || jsonfile_int(doc, "round", &key.round) != 0)
         return 0;
-    race_ref key = {atoi(s->valuestring), atoi(rd->valuestring), NULL, 0};
     race_ref *hit = bsearch(&key, l->v, (size_t)l->n, sizeof *l->v, race_cmp);
     if (hit != NULL)
         hit->done = 1;

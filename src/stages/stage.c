@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "data/qualifying_csv.h"
 
@@ -53,10 +54,9 @@ static int note_progress(const cJSON *doc, void *ctx, err *e)
 {
     (void)e;
     latest_scan *l = ctx;
-    const cJSON *season = cJSON_GetObjectItemCaseSensitive(doc, "season");
-    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc, "rows");
-    int s = cJSON_IsString(season) ? atoi(season->valuestring) : 0;
-    if (s >= l->first && s > l->latest && cJSON_GetNumberValue(rows) > 0)
+    int s = 0;
+    if (jsonfile_int(doc, "season", &s) == 0 && s >= l->first && s > l->latest &&
+        jsonfile_num(doc, "rows", 0) > 0)
         l->latest = s;
     return 0;
 }

@@ -97,7 +97,7 @@ int stage_test_last(stage_ctx *ctx, int *out, err *e);
 
 /* Reads data-dir/qualifying.csv (written by prepare) into *q, zeroed by
  * the caller, when it exists (*found = 1); without it *q stays empty and
- * *found = 0.  The caller frees *q (qualifying_free). */
+ * *found = 0.  The caller frees *q (qualifying_release). */
 int stage_read_qualifying(const stage_ctx *ctx, qualifying_table *q, int *found, err *e);
 
 /* The first test season of the run whose last is `test`: the first

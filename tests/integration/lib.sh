@@ -2,6 +2,9 @@
 #   check "what" COMMAND...   passes when COMMAND exits 0
 #   check_eq "what" A B       passes when A = B
 #   check_le "what" A B       passes when A <= B (integers)
+#   skip "what" "why"         a check this machine cannot run: prints
+#                             "SKIP: what: why" (tests/run.sh shows and counts
+#                             it), and counts as neither passed nor failed
 #   finish                    prints "RESULT passed=N failed=M", stops services
 # Services (each stopped by finish): start_replay (replay.sh), start_ferretdb
 # (ferretdb.sh).  Every test works in its own $WORK directory.
@@ -23,6 +26,7 @@ check_eq() {
 check_le() {
     if [ "$2" -le "$3" ] 2>/dev/null; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "not ok: $1: '$2' > '$3'"; fi
 }
+skip() { echo "SKIP: $1: $2"; }
 on_exit() { CLEANUPS+=("$1"); }
 finish() {
     local c

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The action under act (v0.2.87, offline): .github/workflows/selftest.yml runs
+# The action under act (v0.2.87, offline): .github/workflows/selftest.yml's
+# job selftest (the released-image job needs the network: see
+# test_release.sh for that path under act) runs
 # `uses: ./` on a copy of the repository against the replay server, with
 # act's artifact server on loopback.  Checks that the job succeeds, that the
 # artifact act stored is byte for byte the zip the step wrote (the zip
@@ -31,7 +33,7 @@ port=$(free_port)
 on_exit 'docker ps -aq --filter name=act-selftest-selftest | xargs -r docker rm -f'
 (
     cd "$repo" &&
-        timeout 1200 "$ACT_BIN" push -W .github/workflows/selftest.yml \
+        timeout 1200 "$ACT_BIN" push -W .github/workflows/selftest.yml -j selftest \
             -P "ubuntu-latest=$BASE" --pull=false --bind \
             --artifact-server-path "$WORK/artifacts" \
             --artifact-server-addr 127.0.0.1 --artifact-server-port "$port" \

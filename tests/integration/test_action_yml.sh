@@ -52,6 +52,11 @@ for name in sorted(inputs):
     check(re.fullmatch(r"[a-z][a-z0-9-]*", name) is not None,
           "input id %s uses only [a-z0-9-] (same INPUT_ name under the runner and act)" % name)
 check(not [k for k in env if k.upper().startswith("INPUT_")], "runs.env sets no INPUT_ variable")
+# The stage names, in run order, as the registry (stages/registry.h) gives them to --help.
+stage_list = next((m.group(1) for m in (re.match(r"^  --stages\s+comma list of (\S+), or all", l)
+                                        for l in open(sys.argv[2])) if m), None)
+check(stage_list is not None and stage_list in str((inputs.get("stages") or {}).get("description", "")),
+      "input stages lists the program's stages in run order (%s)" % stage_list)
 
 spec7 = ["model-path", "zip-path", "metrics-path", "precision", "expected-precision", "hits",
          "races", "pole-precision", "leader-precision", "artifact-id", "artifact-url",

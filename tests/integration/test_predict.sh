@@ -3,7 +3,8 @@
 # on 2010-2023): races with known results get exactly evaluate's
 # predictions and ranks (model.json or the zip); the next race of the
 # schedule (replay cutoff after 2024 round 10) fails without a grid unless
-# predict-without-grid, uses qualifying as the grid when only that is out,
+# predict-without-grid (back of the grid), uses the qualifying order as the
+# grid when only qualifying is out (replay qualifying_cutoff), says which,
 # and reads nothing of the races after it; outputs and the job summary.
 . "$(dirname "$0")/lib.sh"
 FAST=(--api-requests-per-second 1000 --api-requests-per-hour 1000000)
@@ -35,13 +36,15 @@ predicted() { awk -F, 'NR > 1 { print $4, $8, $9 }' "$D/predictions-next.csv"; }
 for round in 1 7 24; do
     predict "known$round" --predict-season 2024 --predict-round "$round"
     check "predict 2024 round $round exits 0" test $? -eq 0
-    check "2024 round $round: the starting grid" grep -q "with the starting grid" "$WORK/known$round.log"
+    check "2024 round $round: the starting grid" grep -q "grid used: starting grid" "$WORK/known$round.log"
     check_eq "2024 round $round: evaluate's predictions and ranks" "$(predicted)" "$(ranked 2024 "$round")"
 done
 check_eq "the winner output is rank 1" "$(grep '^predicted-winner=' "$WORK/known24.out")" \
     "predicted-winner=$(ranked 2024 24 | awk '$3 == 1 { print $1 }')"
 check "the score output" grep -qE '^predicted-winner-score=0?\.?[0-9]' "$WORK/known24.out"
 check "the summary table" grep -q '^## Prediction: Abu Dhabi Grand Prix (2024 round 24' "$WORK/known24.md"
+check "the summary names the starting grid" grep -q '^Grid used: starting grid (published with the results)' "$WORK/known24.md"
+check "a run race's qualifying times are fetched too" grep -q "2024 round 24, Abu Dhabi Grand Prix (2024-12-08): 20 entries, 20 qualifying times published" "$WORK/known24.log"
 check_eq "a summary row per driver" "$(awk '/^## Prediction/ { f = 1 } f && /^\| [0-9]+ \| / { n++ } f && n && /^$/ { exit } END { print n }' "$WORK/known24.md")" "$(ranked 2024 24 | wc -l)"
 mv "$D/model.json" "$D/model.json.away"
 predict zip --predict-season 2024 --predict-round 7
@@ -63,6 +66,8 @@ check "no grid: no predictions file" test ! -e "$D/predictions-next.csv"
 predict backgrid --predict-without-grid true
 check "without grid: exit 0" test $? -eq 0
 check "without grid: a warning" grep -q "::warning::the grid of 2024 round 11 is not known yet" "$WORK/backgrid.log"
+check "without grid: says the back of the grid was used" grep -q "grid used: back of the grid" "$WORK/backgrid.log"
+check "without grid: the summary says so" grep -q "^Grid used: back of the grid (neither qualifying nor the starting grid is published" "$WORK/backgrid.md"
 check_eq "without grid: round 11" "$(awk -F, 'NR == 2 { print $1, $2 }' "$D/predictions-next.csv")" "2024 11"
 check_eq "without grid: the grid column is empty" "$(awk -F, 'NR > 1 && $7 != ""' "$D/predictions-next.csv" | wc -l)" 0
 check_eq "without grid: round 10's drivers" "$(awk -F, 'NR > 1 { print $4 }' "$D/predictions-next.csv" | sort)" \
@@ -101,18 +106,44 @@ check "history gap: says so" grep -q "does not reach the race before 2024 round 
 cp "$WORK/prepared.orig" "$D/prepared.csv"
 
 # --- qualifying published, results not: qualifying order is the grid -----------------
-replay_control cutoff=
+replay_control qualifying_cutoff=2024:11
 curl -fsS "$API_URL/2024/11/qualifying.json?limit=100" -o "$WORK/q11.json"
-replay_control cutoff=2024:10
+check_eq "the replay publishes round 11's qualifying, not its results" \
+    "$(curl -fsS "$API_URL/2024/11/results.json" | python3 -c 'import json, sys; print(json.load(sys.stdin)["MRData"]["total"])')" 0
+predict quali
+check "qualifying only: exit 0" test $? -eq 0
+check "qualifying only: says it used the qualifying order" grep -q "grid used: qualifying order" "$WORK/quali.log"
+check "qualifying only: the summary says so" grep -q "^Grid used: qualifying order (the starting grid is not published yet)" "$WORK/quali.md"
+check "qualifying only: its times are read" grep -q "2024 round 11, Austrian Grand Prix (2024-06-30): 20 entries, 20 qualifying times published" "$WORK/quali.log"
+check_eq "qualifying only: the grid is the qualifying position" \
+    "$(awk -F, 'NR > 1 { print $4, $7 }' "$D/predictions-next.csv" | sort)" \
+    "$(python3 -c 'import json, sys
+for q in json.load(open(sys.argv[1]))["MRData"]["RaceTable"]["Races"][0]["QualifyingResults"]:
+    print(q["Driver"]["driverId"], q["position"])' "$WORK/q11.json" | sort)"
+
+# Hostile qualifying answers (through a proxy in front of the replay): times
+# that are no lap times are left out with a warning; a driver twice fails.
+hostile() { # file: q11.json with the edits of the python expression on stdin applied
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); q = d["MRData"]["RaceTable"]["Races"][0]["QualifyingResults"]
+exec(sys.stdin.read())
+json.dump(d, open(sys.argv[2], "w"))' "$WORK/q11.json" "$1"
+}
+hostile "$WORK/q11-bad-times.json" <<'EOF'
+q[0]["Q1"] = "1:2x.3"; q[1]["Q2"] = "NaN"; q[2]["Q3"] = 1e308; q[3]["Q1"] = "99999999999:00.000"
+EOF
+hostile "$WORK/q11-twice.json" <<'EOF'
+q[5]["Driver"] = dict(q[4]["Driver"])
+EOF
 PROXY_PORT=$(free_port)
-python3 - "$PROXY_PORT" "$REPLAY_URL" "$WORK/q11.json" >"$WORK/proxy.log" 2>&1 <<'EOF' &
+python3 - "$PROXY_PORT" "$REPLAY_URL" "$WORK/q11-answer.json" >"$WORK/proxy.log" 2>&1 <<'EOF' &
 import sys, urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
-port, upstream, qualifying = int(sys.argv[1]), sys.argv[2], open(sys.argv[3], "rb").read()
+port, upstream, answer = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 class H(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.split("?")[0].endswith("/2024/11/qualifying.json"):
-            body = qualifying
+            body = open(answer, "rb").read()
         else:
             body = urllib.request.urlopen(upstream + self.path).read()
         self.send_response(200)
@@ -126,15 +157,19 @@ HTTPServer(("127.0.0.1", port), H).serve_forever()
 EOF
 on_exit "kill $!"
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && break; sleep 0.1; done
-PREDICT_API="http://127.0.0.1:$PROXY_PORT/ergast/f1" predict quali
-check "qualifying only: exit 0" test $? -eq 0
-check "qualifying only: says so" grep -q "with the qualifying order as the grid" "$WORK/quali.log"
-check "qualifying only: the summary says so" grep -q "Grid: the qualifying order" "$WORK/quali.md"
-check_eq "qualifying only: the grid is the qualifying position" \
-    "$(awk -F, 'NR > 1 { print $4, $7 }' "$D/predictions-next.csv" | sort)" \
-    "$(python3 -c 'import json, sys
-for q in json.load(open(sys.argv[1]))["MRData"]["RaceTable"]["Races"][0]["QualifyingResults"]:
-    print(q["Driver"]["driverId"], q["position"])' "$WORK/q11.json" | sort)"
+PROXY_API="http://127.0.0.1:$PROXY_PORT/ergast/f1"
+cp "$WORK/q11-bad-times.json" "$WORK/q11-answer.json"
+PREDICT_API=$PROXY_API predict badtimes
+check "bad qualifying times: exit 0" test $? -eq 0
+check_eq "bad qualifying times: each left out with a warning" \
+    "$(grep -c "::warning::2024 round 11: driver '.*' has a Q[123] time that is not a lap time; left out" "$WORK/badtimes.log")" 4
+check "bad qualifying times: still the qualifying order" grep -q "grid used: qualifying order" "$WORK/badtimes.log"
+cp "$WORK/q11-twice.json" "$WORK/q11-answer.json"
+PREDICT_API=$PROXY_API predict twice
+check_eq "a driver twice in qualifying: exit 5" "$?" 5
+check "a driver twice in qualifying: says so" grep -q "^::error::.*qualifying of 2024 round 11.*two entries" "$WORK/twice.log"
+
+replay_control qualifying_cutoff=
 
 # --- under memcheck: no errors, nothing lost ----------------------------------------
 vg() { valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 -q "$@"; }
@@ -143,5 +178,9 @@ vg "$BIN" --stages predict "${ARGS[@]}" --api-base-url "$API_URL" --model-path "
 check_eq "predict from the zip without grid under memcheck: exit 0" "$?" 0
 vg "$BIN" --stages predict "${ARGS[@]}" --api-base-url "$API_URL" >"$WORK/vg2.log" 2>&1
 check_eq "predict failing on the grid under memcheck: exit 5" "$?" 5
+replay_control qualifying_cutoff=2024:11
+vg "$BIN" --stages predict "${ARGS[@]}" --api-base-url "$API_URL" >"$WORK/vg3.log" 2>&1
+check_eq "predict on the qualifying order under memcheck: exit 0" "$?" 0
+replay_control qualifying_cutoff=
 
 finish

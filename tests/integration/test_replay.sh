@@ -84,6 +84,49 @@ for name, table in (("seasons/2023@seasons.json", "SeasonTable"), ("circuits/202
     assert [sorted(x) for x in ours[table][listname]] == [sorted(x) for x in real[table][listname]], name
 EOF
 
+check "qualifying: /qualifying.json pages by row to total, /2023/qualifying.json as on Jolpica" \
+    python3 - "$API_URL" "$FIX" "$DATA/ergast-csv" <<'EOF'
+import csv, json, sys, urllib.request
+api, fix, csv_dir = sys.argv[1:4]
+def get(path):
+    return json.load(urllib.request.urlopen(api + "/" + path))["MRData"]
+rows = lambda m: [(r["season"], r["round"], q["position"], q["Driver"]["driverId"])
+                  for r in m["RaceTable"]["Races"] for q in r["QualifyingResults"]]
+year = {r["raceId"]: r["year"] for r in csv.DictReader(open(csv_dir + "/races.csv"))}
+quali = list(csv.DictReader(open(csv_dir + "/qualifying.csv")))
+first = get("qualifying.json?limit=100")
+assert first["total"] == str(len(quali)) and first["limit"] == "100", first["total"]
+assert first["RaceTable"] == {"Races": first["RaceTable"]["Races"]}  # unfiltered: no season attribute
+seen, offset, pages = [], 0, 0
+while offset < int(first["total"]):
+    page = get("qualifying.json?limit=100&offset=%d" % offset)
+    got = rows(page)
+    assert len(got) == min(100, len(quali) - offset), (offset, len(got))
+    # a race split across two pages appears on both, each with its share of rows
+    if seen and got and seen[-1][:2] == got[0][:2]:
+        pages += 1
+    seen += got
+    offset += len(got)
+assert len(seen) == len(set(seen)) == len(quali) and pages > 0, (len(seen), pages)
+assert sorted(set(s for s, _, _, _ in seen)) == sorted(set(year[q["raceId"]] for q in quali))
+ours, real = get("2023/qualifying.json"), json.load(open(fix + "/qualifying/2023@qualifying.json"))["MRData"]
+for k in ("xmlns", "series", "limit", "offset", "total"):
+    assert ours[k] == real[k], (k, ours[k], real[k])
+# Jolpica's season listing orders a race's rows its own way (round 2's page
+# share is positions 1-8, 11, 15); the replay lists by position.  The shape is
+# the same: the 30 rows split over the same races, race fields and row fields.
+per_race = lambda m: [(r["round"], len(r["QualifyingResults"])) for r in m["RaceTable"]["Races"]]
+assert ours["RaceTable"]["season"] == "2023" and per_race(ours) == per_race(real), per_race(ours)
+assert rows(ours)[:20] == rows(real)[:20]
+for a, b in zip(ours["RaceTable"]["Races"], real["RaceTable"]["Races"]):
+    assert sorted(k for k in a if k != "QualifyingResults") == sorted(k for k in b if k != "QualifyingResults")
+    assert [sorted(q) for q in a["QualifyingResults"]][:8] == [sorted(q) for q in b["QualifyingResults"]][:8]
+    assert [{k: v for k, v in q.items() if k[0] == "Q" or k in ("number", "position")} for q in a["QualifyingResults"]][:8] == \
+           [{k: v for k, v in q.items() if k[0] == "Q" or k in ("number", "position")} for q in b["QualifyingResults"]][:8]
+one = get("2023/13/qualifying.json")
+assert one["RaceTable"]["round"] == "13" and len(one["RaceTable"]["Races"]) == 1
+EOF
+
 check_eq "non-integer limit is 400" "$(code "$API_URL/results.json?limit=abc")" 400
 check "a 400 says why in detail" sh -c "curl -s '$API_URL/results.json?offset=x' | grep -q '\"detail\"'"
 check_eq "unknown route is 404" "$(code "$API_URL/nosuch.json")" 404
@@ -126,6 +169,13 @@ check_eq "cutoff: 2023 results end at round 10" "$(api 2023/results.json | jget 
 check_eq "cutoff: round 11 has no results" "$(api 2023/11/results.json | jget MRData.total)" 0
 check_eq "cutoff: current/next" "$(api current/next.json | jget MRData.RaceTable.Races.0.round)" 11
 check_eq "cutoff: current/last" "$(api current/last/results.json | jget MRData.RaceTable.round)" 10
+check_eq "cutoff: round 11 has no qualifying" "$(api 2023/11/qualifying.json | jget MRData.total)" 0
+replay_control qualifying_cutoff=2023:11
+check_eq "qualifying_cutoff: round 11's qualifying is out" "$(api 2023/11/qualifying.json | jget MRData.total)" 20
+check_eq "qualifying_cutoff: round 11 still has no results" "$(api 2023/11/results.json | jget MRData.total)" 0
+check_eq "qualifying_cutoff: nor has round 12 qualifying" "$(api 2023/12/qualifying.json | jget MRData.total)" 0
+replay_control qualifying_cutoff=
+check_eq "qualifying_cutoff cleared" "$(api 2023/11/qualifying.json | jget MRData.total)" 0
 replay_control cutoff=
 check_eq "cutoff cleared" "$(api seasons.json | jget MRData.total)" 76
 

@@ -14,7 +14,9 @@ product at this server.  It serves, on 127.0.0.1 only:
 
 Faults (API requests only): 429 with Retry-After over a per-second rate, every
 Nth request a 500, every Nth a truncated body, slow responses, and a cutoff
-that hides data after a given race so tests can simulate new data arriving.
+that hides data after a given race so tests can simulate new data arriving
+(with qualifying_cutoff, the qualifying of races after it up to a later race
+is published already, as on a race weekend's Saturday).
 
 Every request appends "<api|wiki|control> <status> <path?query>" to --log
 before its response is written, so a client that has its answer can already
@@ -301,14 +303,16 @@ class Settings:
 
     PARSERS = {"rate_per_second": parse_count, "fail_500": parse_count, "truncate": parse_count,
                "slow_ms": parse_count, "slow_every": parse_count, "cutoff": parse_cutoff,
-               "wiki_fail_500": parse_count, "status_style": parse_style}
+               "qualifying_cutoff": parse_cutoff, "wiki_fail_500": parse_count,
+               "status_style": parse_style}
 
     def __init__(self, args):
         self.lock = threading.Lock()
         self.values = {"rate_per_second": args.rate_per_second, "fail_500": args.fail_500,
                        "truncate": args.truncate, "slow_ms": args.slow_ms, "slow_every": args.slow_every,
-                       "cutoff": parse_cutoff(args.cutoff), "wiki_fail_500": args.wiki_fail_500,
-                       "status_style": args.status_style}
+                       "cutoff": parse_cutoff(args.cutoff),
+                       "qualifying_cutoff": parse_cutoff(args.qualifying_cutoff),
+                       "wiki_fail_500": args.wiki_fail_500, "status_style": args.status_style}
         self.api_count = 0
         self.wiki_count = 0
         self.recent = collections.deque()  # times of recent accepted API requests
@@ -331,7 +335,8 @@ class Settings:
     def snapshot(self):
         with self.lock:
             out = dict(self.values)
-        out["cutoff"] = "%d:%d" % out["cutoff"] if out["cutoff"] else ""
+        for key in ("cutoff", "qualifying_cutoff"):
+            out[key] = "%d:%d" % out[key] if out[key] else ""
         return out
 
     def admit_api(self):
@@ -379,11 +384,13 @@ class ApiError(Exception):
 
 class View:
     """The data set as seen through a cutoff: seasons after the cutoff season do
-    not exist; races of that season after the cutoff round have no results."""
+    not exist; races of that season after the cutoff round have no results, and
+    no qualifying unless they are no later than qualifying_cutoff."""
 
-    def __init__(self, data, cutoff, status_style):
+    def __init__(self, data, cutoff, status_style, qualifying_cutoff=None):
         self.data = data
         self.cutoff = cutoff
+        self.qualifying_cutoff = qualifying_cutoff
         self.result_index = 1 if status_style == "jolpica" else 0
 
     def races(self):
@@ -400,7 +407,8 @@ class View:
         return [entry[self.result_index] for entry in race.results]
 
     def qualifying(self, race):
-        return race.qualifying if self.has_results(race) else []
+        ahead = self.qualifying_cutoff is not None and race.key <= self.qualifying_cutoff
+        return race.qualifying if ahead or self.has_results(race) else []
 
     def current_season(self):
         races = self.races()
@@ -505,7 +513,7 @@ def table_items(view, table, season, rnd):
     if table in ("results", "qualifying"):
         # Flattening all 27k result rows costs ~0.2 s; the data never changes
         # for one view, so each query's rows are built once.
-        key = (view.cutoff, view.result_index, table, season, rnd)
+        key = (view.cutoff, view.qualifying_cutoff, view.result_index, table, season, rnd)
         rows = view.data.row_cache.get(key)
         if rows is None:
             rows_of = view.results if table == "results" else view.qualifying
@@ -749,7 +757,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         host = self.headers.get("Host", "127.0.0.1")
         url = ("http://%s%s%s.json" % (host, API_PREFIX, path)).lower()
-        view = View(self.server.data, values["cutoff"], values["status_style"])
+        view = View(self.server.data, values["cutoff"], values["status_style"], values["qualifying_cutoff"])
         try:
             doc = api_response(view, path, query, url)
         except ApiError as e:
@@ -803,6 +811,8 @@ def parse_args(argv):
     p.add_argument("--slow-ms", type=int, default=0, help="delay API responses by MS")
     p.add_argument("--slow-every", type=int, default=1, help="only every Nth API response is slow")
     p.add_argument("--cutoff", default="", help="SEASON:ROUND: the API's data ends with this race")
+    p.add_argument("--qualifying-cutoff", default="",
+                   help="SEASON:ROUND: qualifying is published up to this race, even after --cutoff")
     p.add_argument("--wiki-fail-500", type=int, default=0, help="every Nth Wikipedia request answers 500")
     p.add_argument("--status-style", choices=("ergast", "jolpica"), default="ergast",
                    help='result status wording: the CSV\'s ("+1 Lap", "Engine") or Jolpica\'s ("Lapped", "Retired")')

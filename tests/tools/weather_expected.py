@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/data/weather_expected.tsv: the spec §2 category of every
+"""Writes tests/data/weather_expected.tsv: the docs/pipeline.md §2 category of every
 distinct weather text in tests/data/weather/weather_by_race.csv.
 
 This is a second, independent implementation of the §2 rules, written from

@@ -8,7 +8,7 @@
  * status as Ergast words it, race points; qualifying times parsed with
  * qualifying_time_ms ("\N" = no time).  Weather is left unknown: the v2
  * features do not read it.  ergast_load() fills both tables (the caller
- * frees them with prepared_release / qualifying_free); -1 with e set when a
+ * frees them with prepared_release / qualifying_release); -1 with e set when a
  * file is missing or malformed. */
 #ifndef F1_TESTS_ERGAST_FIXTURE_H
 #define F1_TESTS_ERGAST_FIXTURE_H
@@ -255,7 +255,7 @@ static int ergast_load(const char *dir, prepared *p, qualifying_table *q, err *e
 out:
     if (rc != 0) {
         prepared_release(p);
-        qualifying_free(q);
+        qualifying_release(q);
     }
     ergast_table_free(&x.races);
     ergast_table_free(&x.circuits);

@@ -118,7 +118,7 @@ static void test_v2_table(void)
     feature_table_release(&s);
     feature_table_release(&t);
     feature_table_release(&v);
-    qualifying_free(&q);
+    qualifying_release(&q);
     prepared_release(&p);
 }
 

@@ -1,4 +1,4 @@
-/* Tests for data/features (docs/pipeline.md §3) on hand-made prepared tables whose
+/* Tests for data/feature_table (docs/pipeline.md §3) on hand-made prepared tables whose
  * expected values are worked out by hand in the comments: windows at their
  * edges, a driver's first race, a shared car and a constructor's two cars
  * (neither sees the other's current row), grid 0, a race with more than
@@ -319,7 +319,7 @@ static void test_onehot(void)
         CHECK_STR(t.names[FEATURES_NFIXED + 3], "race_united_states_grand_prix_west");
     }
     for (int j = 0; j < FEATURES_NFIXED; j++)
-        CHECK_STR(t.names[j], features_fixed_names[j]);
+        CHECK_STR(t.names[j], feature_table_fixed_names[j]);
     CHECK_STR(t.names[0], "season");
     CHECK_STR(t.names[10], "is_home");
     CHECK_STR(t.names[16], "weather_cloudy");

@@ -276,7 +276,7 @@ static void test_table(void)
     }
     feature_table_release(&t);
     prepared_release(&p);
-    qualifying_free(&q);
+    qualifying_release(&q);
 }
 
 /* Bitwise equality, NAN equal to NAN. */
@@ -331,7 +331,7 @@ static void test_leak_free(void)
     feature_table_release(&t);
     prepared_release(&p);
     prepared_release(&changed);
-    qualifying_free(&q);
+    qualifying_release(&q);
 }
 
 /* A three-car team has no teammate; a car that retired ahead of its
@@ -375,7 +375,7 @@ static void test_three_cars_and_zero_points(void)
     }
     feature_table_release(&t);
     prepared_release(&p);
-    qualifying_free(&q);
+    qualifying_release(&q);
 }
 
 static void test_errors(void)
@@ -394,11 +394,11 @@ static void test_errors(void)
     quali(&q, 2001, 1, "A", 61000, NAN, NAN);
     CHECK(features_v2_build(&p, &q, &t, &e) == -1 && e.kind == ERR_DATA);
     CHECK_MSG(strstr(e.msg, "'A' has two entries in 2001 round 1") != NULL, "%s", e.msg);
-    qualifying_free(&q);
+    qualifying_release(&q);
     quali(&q, 2001, 1, "A", -5, NAN, NAN);
     CHECK(features_v2_build(&p, &q, &t, &e) == -1 && e.kind == ERR_DATA);
     CHECK_MSG(strstr(e.msg, "Q1 time -5 ms") != NULL, "%s", e.msg);
-    qualifying_free(&q);
+    qualifying_release(&q);
     prepared_release(&p);
 }
 
@@ -448,7 +448,7 @@ static void test_index(void)
     CHECK(hi == lo);
     CHECK_INT(qualifying_index_find(&ix, lo, hi, "a"), -1);
     qualifying_index_release(&ix);
-    qualifying_free(&q);
+    qualifying_release(&q);
 }
 
 int main(void)

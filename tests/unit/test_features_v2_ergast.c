@@ -121,6 +121,6 @@ int main(int argc, char **argv)
     }
     feature_table_release(&t);
     prepared_release(&p);
-    qualifying_free(&q);
+    qualifying_release(&q);
     return check_done();
 }

@@ -5,7 +5,8 @@
  * row by row: order by (season, round) numerically, rows in the API's
  * order, names, cleaning and categories, seasons kept, weather statuses.
  * Then: "latest", test-season, backtest, wikipedia=false, an empty store,
- * and the features stage on the result (with and without the store). */
+ * the features stage on the result (with and without the store), and
+ * qualifying.csv from hand-made (and hostile) qualifying documents. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,8 +415,8 @@ static void test_one_listing_each(const char *dir, store *st)
         int lists;
         const char *colls;
     } runs[] = {
-        {{"--seasons", "1999-2001"}, 2, "weather;results;"},
-        {{"--seasons", "1999-2001", "--wikipedia", "false"}, 1, "results;"},
+        {{"--seasons", "1999-2001"}, 3, "weather;results;qualifying;"},
+        {{"--seasons", "1999-2001", "--wikipedia", "false"}, 2, "results;qualifying;"},
     };
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         counting_store c = {{&counting_ops, "counting"}, st, 0, 0, ""};
@@ -461,6 +462,67 @@ static void test_bad_entry(void)
     rm_tree(dir);
 }
 
+/* One qualifying document: a race with QualifyingResults entries. */
+#define QUALI(season, round, entries) \
+    "{\"season\":\"" season "\",\"round\":\"" round "\",\"raceName\":\"R\",\"QualifyingResults\":[" entries "]}"
+#define QROW(pos, id, times) \
+    "{\"number\":\"1\",\"position\":\"" pos "\",\"Driver\":{\"driverId\":\"" id "\"}," \
+    "\"Constructor\":{\"constructorId\":\"c\"}" times "}"
+
+/* qualifying.csv: the covered seasons' entries sorted, times in ms, a time
+ * that is no lap time left out (and counted in a warning), a race without
+ * results yet included; an entry without driverId or a driver twice fails. */
+static void test_qualifying(void)
+{
+    char dir[] = "/tmp/f1-test-prepare-quali.XXXXXX";
+    err e;
+    store *st = open_temp_store(dir);
+    if (st == NULL)
+        return;
+    const char *races[] = {RACE("2000", "1", "Australian Grand Prix", "2000-03-12", "albert_park",
+                                "Australia",
+                                RESULT("1", "michael_schumacher", "Michael", "Schumacher",
+                                       "1969-01-03", "German", "ferrari", "Ferrari", "3", "58", "10",
+                                       "Finished"))};
+    put_docs(st, "results", races, 1);
+    const char *quali[] = {
+        QUALI("2000", "1",
+              QROW("1", "michael_schumacher", ",\"Q1\":\"1:30.556\",\"Q2\":\"1:29.1\"") ","
+              QROW("2", "barrichello", ",\"Q1\":\"1:2x.3\",\"Q2\":\"NaN\",\"Q3\":\"1:28.000\"") ","
+              QROW("3", "coulthard", ",\"Q1\":90000,\"Q2\":\"0:00.000\",\"Q3\":\"99999:00.0\"")),
+        QUALI("2000", "2", QROW("1", "hakkinen", ",\"Q1\":\"75.5\"")),
+        QUALI("1999", "16", QROW("1", "hakkinen", ",\"Q1\":\"1:37.470\"")),
+    };
+    put_docs(st, "qualifying", quali, 3);
+    config cfg;
+    stage_ctx ctx;
+    const char *opts[] = {"--seasons", "2000", NULL};
+    CHECK_INT(run_prepare(dir, st, opts, &ctx, &cfg, &e), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/qualifying.csv", dir);
+    char *text = slurp(path);
+    CHECK_STR(text, "season,round,driver_id,q1_ms,q2_ms,q3_ms\n"
+                    "2000,1,barrichello,,,88000\n"
+                    "2000,1,coulthard,,,\n"
+                    "2000,1,michael_schumacher,90556,89100,\n"
+                    "2000,2,hakkinen,75500,,\n");
+    free(text);
+
+    const char *no_id[] = {QUALI("2000", "3", QROW("1", "", ",\"Q1\":\"1:30.000\""))};
+    put_docs(st, "qualifying", no_id, 1);
+    CHECK_INT(run_prepare(dir, st, opts, &ctx, &cfg, &e), -1);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK_MSG(strstr(e.msg, "qualifying of 2000 round 3: entry 1 has no driverId") != NULL, "msg: %s",
+              e.msg);
+    const char *twice[] = {QUALI("2000", "3", QROW("1", "a", "") "," QROW("2", "a", ""))};
+    put_docs(st, "qualifying", twice, 1);
+    CHECK_INT(run_prepare(dir, st, opts, &ctx, &cfg, &e), -1);
+    CHECK_INT(e.kind, ERR_DATA);
+    CHECK_MSG(strstr(e.msg, "driver 'a' has two entries in 2000 round 3") != NULL, "msg: %s", e.msg);
+    store_close(st);
+    rm_tree(dir);
+}
+
 int main(void)
 {
     log_set_quiet(1);
@@ -477,6 +539,7 @@ int main(void)
     rm_tree(dir);
     test_empty_store();
     test_bad_entry();
+    test_qualifying();
     log_shutdown();
     return check_done();
 }

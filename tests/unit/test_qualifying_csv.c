@@ -76,8 +76,8 @@ static void test_write_sorted_round_trip(void)
     text = slurp(path);
     CHECK_STR(text, EXPECTED);
     free(text);
-    qualifying_free(&r);
-    qualifying_free(&t);
+    qualifying_release(&r);
+    qualifying_release(&t);
 
     /* an empty table is just the header, and reads back empty */
     CHECK_INT(qualifying_csv_write(path, &t, &e), 0);
@@ -86,7 +86,7 @@ static void test_write_sorted_round_trip(void)
     free(text);
     CHECK_INT(qualifying_csv_read(path, &r, &e), 0);
     CHECK_INT(r.n, 0);
-    qualifying_free(&r);
+    qualifying_release(&r);
 }
 
 /* Writing t fails with a message holding `want`. */
@@ -99,7 +99,7 @@ static void write_fails(qualifying_table *t, const char *want)
     CHECK_MSG(strstr(e.msg, want) != NULL, "want '%s' in: %s", want, e.msg);
     CHECK_INT(e.kind, ERR_DATA);
     CHECK(!fs_exists(path));
-    qualifying_free(t);
+    qualifying_release(t);
 }
 
 static void test_write_refuses(void)
