@@ -32,7 +32,7 @@
 #   Steps 2-4 run the original learner and features (--model bagging
 #   --features spec), the pipeline the baseline reproduces.
 #   5. Model v2 (issue 15), the defaults (clogit, v2 features, l2 15,
-#      train-from 2003): the targets it prints - the 2014-2024 backtest's
+#      train-from 2005): the targets it prints - the 2014-2024 backtest's
 #      mean expected precision averaged over seeds 0-4 (at least 55%, aim
 #      57%), per season against the pole baseline (behind in at most 2 of
 #      11), the 2006-2013 backtest's mean (at least 53%), and the 2014-2024

@@ -430,7 +430,7 @@ static const opt_spec options[] = {
     {"model", "clogit", p_model, OFF(model), 0, "learner: clogit (conditional logit) or bagging (trees)"},
     {"features", "v2", p_features, OFF(features), 0, "feature set: v2 (21 features) or spec (the original 68)"},
     {"l2", "15", p_l2, OFF(l2), 0, "clogit: L2 penalty on the coefficients, in (0, 1e6]"},
-    {"train-from", "", p_season_opt, OFF(train_from), 0, "first training season (default: 2003 for clogit, the first of seasons for bagging)"},
+    {"train-from", "", p_season_opt, OFF(train_from), 0, "first training season (default: 2005 for clogit, the first of seasons for bagging)"},
     {"n-estimators", "200", p_estimators, OFF(n_estimators), 0, "number of trees"},
     {"max-samples", "10", p_amount, OFF(max_samples), 0, "rows per tree: count or fraction"},
     {"max-features", "50", p_amount, OFF(max_features), 0, "features per tree: count or fraction"},

@@ -88,7 +88,7 @@ learner_params config_learner_params(const config *c);
 /* The default first training season of learner clogit (when seasons
  * start earlier): chosen by rolling-origin validation on 2006-2013
  * (README, "Model v2"). */
-#define CONFIG_CLOGIT_TRAIN_FROM 2003
+#define CONFIG_CLOGIT_TRAIN_FROM 2005
 
 /* The first training season for test seasons from first_test on: input
  * train-from, else the default of the learner `model` (bagging: the first
