@@ -502,6 +502,11 @@ static int validate(const config *c, err *e)
                             "least one training season remains)",
                             c->test_season, c->season_first);
     }
+    if (c->tune != 0 && (c->model != LEARNER_BAGGING || c->features != FEATURE_SET_SPEC))
+        return err_setk(e, ERR_INPUT,
+                        "input 'tune': the search covers the bagging parameters on the spec "
+                        "features (expected model: bagging and features: spec with tune grid or "
+                        "random, or tune off)");
     int first_test = c->backtest_first != 0 ? c->backtest_first : c->test_season;
     if (c->train_from != 0 && (c->train_from < c->season_first ||
                                (first_test != 0 && c->train_from >= first_test) ||

@@ -195,6 +195,10 @@ static void test_train_from(void)
     learner_params p = config_learner_params(&c);
     CHECK_INT(p.kind, LEARNER_CLOGIT);
     CHECK_NEAR(p.clogit.l2, 15, 0);
+    /* tune searches the bagging parameters on the spec features only */
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid"), -1);
+    CHECK(strstr(e.msg, "'tune'") != NULL && strstr(e.msg, "model: bagging") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--model", "bagging", "--features", "spec"), 0);
     CHECK_INT(LOAD(&c, &e, "--model", "bagging", "--seed", "9"), 0);
     p = config_learner_params(&c);
     CHECK_INT(p.kind, LEARNER_BAGGING);
