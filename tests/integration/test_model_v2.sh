@@ -65,12 +65,7 @@ for r in csv.DictReader(open(d + "/predictions.csv")):
 check(len(sums) == 24 and all(abs(s - 1) < 1e-9 for s in sums.values()),
       "predictions.csv: probabilities sum to 1 in each of the 24 races")
 PY
-while read -r verdict rest; do
-    case "$verdict" in
-    ok) PASSED=$((PASSED + 1)) ;;
-    *) FAILED=$((FAILED + 1)); echo "$verdict $rest" ;;
-    esac
-done <"$WORK/checks.txt"
+tally "$WORK/checks.txt"
 check "the checks ran" grep -q "reference's check" "$WORK/checks.txt"
 for o in log-loss brier grid-log-loss grid-brier; do
     check "output $o is a number" grep -qE "^$o=[0-9]+\.[0-9]+" "$WORK/out.txt"
