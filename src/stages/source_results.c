@@ -552,7 +552,7 @@ static int fetch_table(source_run *r, const row_table *t, int with_schedule, err
             rc = season_schedule(r, todo[i], e);
         log_group_end();
     }
-    log_group_begin(t->coll);
+    log_group_begin("%s", t->coll);
     if (rc == 0)
         rc = use_sweep ? sweep(r, t, todo, (size_t)ntodo, offset, e)
                        : seasons_rows(r, t, todo, (size_t)ntodo, e);
