@@ -6,7 +6,9 @@
 #                 ends with "N passed, N failed"
 #   make bench    benchmarks against pandas + scikit-learn (not tests),
 #                 then the tune stage's (make bench-tune alone)
-#   make lint     compile with all warnings as errors, plus duplicate check
+#   make lint     compile with all warnings as errors, then tests/lint.sh: the
+#                 layer check, duplicates, shellcheck, actionlint and the
+#                 static analyser (make analyze); fails on any finding
 
 CC ?= cc
 PKGS = libcurl libcjson libmongoc-1.0 gumbo libzip libcrypto
@@ -25,7 +27,7 @@ BIN := $(BUILD)/f1-mlops
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo live test unit bench bench-tune lint clean asan release
+.PHONY: all deps demo live test unit bench bench-tune lint analyze clean asan release
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -77,9 +79,18 @@ release:
 		BASE_IMAGE='$(BASE_IMAGE)' BUILDX_FLAGS='$(BUILDX_FLAGS)' SOURCE_URL='$(SOURCE_URL)' \
 		bash tools/release.sh
 
-lint:
-	$(MAKE) clean all unit
-	duplicates --most 40 || true
+# Every object is compiled with -Werror, so building is the warning check.
+lint: all unit
+	bash tests/lint.sh
+
+# clang's static analyser on every file of src/, two at a time; any report
+# is an error (-analyzer-werror).  Part of make lint.
+ANALYZER ?= clang
+ANALYZE_SRC ?= $(SRC) src/main.c
+analyze:
+	@printf '%s\n' $(ANALYZE_SRC) | xargs -P 2 -I{} \
+		$(ANALYZER) --analyze --analyzer-output text -Xclang -analyzer-werror \
+		$(ALL_CFLAGS) -o /dev/null {}
 
 clean:
 	rm -rf build build-asan build-fuzz

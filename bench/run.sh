@@ -46,7 +46,7 @@
 # Environment: F1_BIN (default build/f1-mlops), BENCH_DIR, BENCH_RUNS,
 # BENCH_PYTHON (default /usr/bin/python3: needs pandas and scikit-learn).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BIN=${F1_BIN:-build/f1-mlops}
 PY=${BENCH_PYTHON:-/usr/bin/python3}
 DIR=${BENCH_DIR:-build/bench}

@@ -17,7 +17,7 @@
 # Environment: F1_BIN (default build/f1-mlops), BENCH_DIR, BENCH_TUNE_SPACE,
 # BENCH_TUNE_THREADS (default 0 = all cores).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BIN=${F1_BIN:-build/f1-mlops}
 DIR=${BENCH_DIR:-build/bench}/tune
 SPACE=${BENCH_TUNE_SPACE:-"n-estimators=25,50,100,200,400;max-samples=10,30,100,0.01,0.05;max-features=10,20,35,50,1.0;max-depth=0,2,4,8;bootstrap=true,false"}

@@ -12,7 +12,7 @@
 # one line per harness: seconds, executions, coverage, corpus, findings.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 CI=0
 if [ "${1:-}" = "--ci" ]; then CI=1; shift; fi

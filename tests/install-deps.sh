@@ -3,7 +3,8 @@
 # machine, as root: the C toolchain and libraries, valgrind and clang for
 # the sanitizer/fuzz builds, python3 for the replay server, pandas and
 # scikit-learn for the benchmark baseline, debootstrap for the container's
-# base image, and the Go tools the tests run (FerretDB, act, crane).
+# base image, shellcheck for make lint, and the Go tools the tests run
+# (FerretDB, act, crane, actionlint).
 # Idempotent: what is already there is not fetched again.
 # `install-deps.sh build` installs only what building and the offline demo
 # need (no Go tools, no base image).
@@ -22,6 +23,8 @@ APT_PACKAGES=(
     python3 python3-pandas python3-sklearn python3-yaml time
     debootstrap unzip
 )
+# make lint's; not needed to build or for the offline demo
+[ "$MODE" = build ] || APT_PACKAGES+=(shellcheck)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -57,6 +60,13 @@ if ! "$GOBIN_DIR/ferretdb" --version >/dev/null 2>&1; then
     echo v1.24.2 >"$tmp/build/version/version.txt"
     (cd "$tmp" && go build -o "$GOBIN_DIR/ferretdb" ./cmd/ferretdb)
     rm -rf "$tmp"
+fi
+# actionlint, which make lint runs on the workflows (it runs shellcheck on
+# their run: blocks).
+ACTIONLINT_VERSION=v1.7.12
+if ! "$GOBIN_DIR/actionlint" -version 2>/dev/null | grep -qx "$ACTIONLINT_VERSION"; then
+    echo "installing actionlint $ACTIONLINT_VERSION"
+    GOBIN="$GOBIN_DIR" GOFLAGS='' go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 fi
 if [ -f "$(dirname "$0")/install-tools.sh" ]; then
     bash "$(dirname "$0")/install-tools.sh"

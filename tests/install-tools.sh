@@ -23,12 +23,12 @@ fi
 act_bin="$(go env GOPATH)/bin/act"
 if ! "$act_bin" --version 2>/dev/null | grep -q "version ${ACT_VERSION#v}\$"; then
     echo "installing act $ACT_VERSION"
-    GOFLAGS= go install "github.com/nektos/act@$ACT_VERSION"
+    GOFLAGS='' go install "github.com/nektos/act@$ACT_VERSION"
 fi
 crane_bin="$(go env GOPATH)/bin/crane"
 if [ "$("$crane_bin" version 2>/dev/null)" != "$CRANE_VERSION" ]; then
     echo "installing crane $CRANE_VERSION"
-    GOFLAGS= go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
+    GOFLAGS='' go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
 fi
 
 if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then

@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then
     # Docker, the tmpfs of the disk-full test and the container's uid checks need root
     exec sudo -E bash "$0" "$@"
 fi
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 skipped=0

@@ -41,4 +41,13 @@ int err_wrap(err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 
 void err_clear(err *e);
 
+#ifdef __clang_analyzer__
+/* The static analyser (make lint) reads one file at a time: without these
+ * it takes err_set and friends for functions that may return 0 and walks
+ * every `return err_set(...)` on as a success. */
+#define err_set(...) (err_set(__VA_ARGS__), -1)
+#define err_setk(...) (err_setk(__VA_ARGS__), -1)
+#define err_wrap(...) (err_wrap(__VA_ARGS__), -1)
+#endif
+
 #endif

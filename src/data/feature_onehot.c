@@ -86,7 +86,7 @@ static int field_values_collect(const prepared *p, size_t off, const char *prefi
     nraw = intern_strings(keys, n, raw_id, e);
     if (nraw < 0)
         goto out;
-    rep = malloc(sizeof *rep * (size_t)(nraw + 1));
+    rep = calloc((size_t)nraw + 1, sizeof *rep);
     name_id = malloc(sizeof *name_id * (size_t)(nraw + 1));
     raw_names = calloc((size_t)nraw + 1, sizeof *raw_names);
     if (rep == NULL || name_id == NULL || raw_names == NULL)

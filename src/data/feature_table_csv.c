@@ -495,7 +495,7 @@ static int open_table(const char *path, fs_map *m, csv_reader *r, feature_table 
 static int count_keys(csv_reader *r, const char *path, const record_keys *k, season_count *c,
                       int n, err *e)
 {
-    int season, round, prev_season = 0, prev_round = 0, got;
+    int season = 0, round = 0, prev_season = 0, prev_round = 0, got;
     for (int i = 0; i < n; i++)
         c[i].rows = c[i].races = 0;
     while ((got = next_key(r, path, k, &season, &round, e)) == 1) {

@@ -239,7 +239,7 @@ static void qualifying_features(const build_state *s, const prepared *p, int a, 
                 best = q->q[ses][s->qi.order[k]];
     for (int i = a; i < b; i++) {
         gap[i] = tm[i] = NAN;
-        if (isinf(best))
+        if (q == NULL || isinf(best))
             continue;
         int me = qualifying_index_find(&s->qi, lo, hi, p->rows[i].driver_id);
         double own = INFINITY;

@@ -60,7 +60,7 @@ void prepared_release(prepared *p)
 {
     if (p == NULL)
         return;
-    for (int i = 0; i < p->n; i++)
+    for (int i = 0; p->rows != NULL && i < p->n; i++)
         row_free(p, &p->rows[i]);
     rows_free(p);
     bigmem_free(p->text);

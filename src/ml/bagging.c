@@ -66,10 +66,10 @@ static void draw(rng *r, int n, int k, int replace, int *perm, int *swaps, int *
         out[i] = perm[i];
         swaps[i] = j;
     }
-    for (int i = k - 1; i >= 0; i--) {
-        int t = perm[i];
-        perm[i] = perm[swaps[i]];
-        perm[swaps[i]] = t;
+    while (k-- > 0) {
+        int t = perm[k];
+        perm[k] = perm[swaps[k]];
+        perm[swaps[k]] = t;
     }
 }
 
@@ -159,6 +159,8 @@ static int thread_count(int threads, int n_estimators)
 /* Runs the workers: the calling thread is worker 0. */
 static int run_workers(job *j, int nthreads, err *e)
 {
+    if (nthreads < 1)
+        nthreads = 1;
     worker *wk = calloc((size_t)nthreads, sizeof *wk);
     pthread_t *tid = calloc((size_t)nthreads, sizeof *tid);
     int started = 1, rc = -1;

@@ -257,7 +257,7 @@ static int read_array(const cJSON *obj, const char *key, int n, int *ints, doubl
                             ints ? "whole number" : "finite number");
         if (ints)
             ints[i] = (int)v;
-        else
+        else if (dbls)
             dbls[i] = v;
         i++;
     }

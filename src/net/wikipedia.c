@@ -449,7 +449,7 @@ int wiki_fetch_weather(http_client *c, const char *article_url, const char *base
     out->url = strdup(article_url ? article_url : "");
     if (out->url == NULL)
         return err_set(e, "out of memory");
-    if (out->url[0] == '\0')
+    if (article_url == NULL || article_url[0] == '\0')
         return 0; /* a race without an article has no weather to find */
     char *italian = NULL;
     int rc = read_article(c, article_url, base_override, "en", out, &italian, e);

@@ -397,7 +397,7 @@ static int write_predictions(const char *path, const score *s, const prepared *p
                                           "prediction", "rank", "position", "probability"};
     buf b;
     buf_init(&b, 0);
-    int *by_rank = malloc((size_t)(s->n_rows > 0 ? s->n_rows : 1) * sizeof *by_rank);
+    int *by_rank = calloc((size_t)(s->n_rows > 0 ? s->n_rows : 1), sizeof *by_rank);
     int rc = -1;
     if (by_rank == NULL) {
         err_set(e, "out of memory writing '%s'", path);

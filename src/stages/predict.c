@@ -295,6 +295,8 @@ static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
     feature_table t = {0};
     score sc = {0};
     int n = r->entries.n, first = all->n - n, rc = -1;
+    if (n < 1 || first < 0)
+        return err_setk(e, ERR_DATA, "%d round %d: no entries to rank", r->season, r->round);
     double *pred = malloc(2 * (size_t)n * sizeof *pred);
     int *by = malloc((size_t)n * sizeof *by);
     if (pred == NULL || by == NULL) {

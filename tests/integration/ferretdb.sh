@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # ferretdb.sh: a throwaway MongoDB-compatible server for tests: FerretDB
 # v1.24 over its SQLite backend (no MongoDB server needed).  Sourced by
 # lib.sh, whose free_port, on_exit and WORK it uses.
@@ -22,7 +23,7 @@ ferretdb_bin() {
 }
 
 start_ferretdb() {
-    local bin port dir attempt i
+    local bin port dir attempt
     bin=$(ferretdb_bin)
     if [ ! -x "$bin" ]; then
         echo "ferretdb not found at '$bin' (set FERRETDB)" >&2
@@ -37,7 +38,7 @@ start_ferretdb() {
             --log-level=warn "$@" >"$dir/ferretdb.log" 2>&1 &
         FERRETDB_PID=$!
         on_exit stop_ferretdb
-        for i in $(seq 1 200); do
+        for _ in $(seq 1 200); do
             if ! kill -0 "$FERRETDB_PID" 2>/dev/null; then
                 break
             fi

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # lib.sh: what every integration test script sources.
 #   check "what" COMMAND...   passes when COMMAND exits 0
 #   check_eq "what" A B       passes when A = B
@@ -11,6 +12,7 @@
 # (ferretdb.sh).  Every test works in its own $WORK directory.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck disable=SC2034  # used by the scripts that source this file
 BIN="$ROOT/build/f1-mlops"
 WORK=$(mktemp -d /tmp/f1-test.XXXXXX)
 PASSED=0

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # replay.sh: the replay server (tests/replay/replay.py) for integration tests.
 # Sourced by lib.sh, which provides ROOT, WORK and on_exit.
 #   start_replay [replay.py options...]  start it on a free port, wait for READY,
@@ -15,7 +16,7 @@
 REPLAY_PID=
 
 start_replay() {
-    local out="$WORK/replay.out" i
+    local out="$WORK/replay.out"
     stop_replay
     REPLAY_LOG="$WORK/replay.log"
     : >"$REPLAY_LOG"
@@ -26,7 +27,7 @@ start_replay() {
         --log "$REPLAY_LOG" "$@" >"$out" 2>"$WORK/replay.err" &
     REPLAY_PID=$!
     on_exit "kill $REPLAY_PID"
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         if grep -q '^READY ' "$out"; then break; fi
         if ! kill -0 "$REPLAY_PID" 2>/dev/null; then break; fi
         sleep 0.1

@@ -35,7 +35,8 @@ for T in $SEASONS; do
     "$BIN" --stages prepare,features --seasons "$FIRST-$T" --test-season "$T" --data-dir "$D" \
         "${ORIGINAL[@]}" >"$WORK/features-$T.log" 2>&1
     check "prepare and features for $T" test $? -eq 0
-    for S in $(awk -F'\t' -v t="$T" '$1 == t { print $2 }' "$TSV"); do
+    mapfile -t seeds < <(awk -F'\t' -v t="$T" '$1 == t { print $2 }' "$TSV")
+    for S in "${seeds[@]}"; do
         if ! "$BIN" --stages train,evaluate --seasons "$FIRST-$T" --test-season "$T" --seed "$S" \
             --data-dir "$D" "${ORIGINAL[@]}" >"$WORK/run.log" 2>&1; then
             runs_failed=$((runs_failed + 1))

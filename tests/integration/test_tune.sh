@@ -14,7 +14,7 @@ TUNE=(--seasons 2000-2012 --tune grid --tune-space "$SPACE" --tune-validation 3 
 
 # j FILE EXPR: a Python expression over the JSON file's contents `d`.
 j() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
-fresh() { rm -rf "$WORK/$1"; cp -r "$WORK/base" "$WORK/$1"; }
+fresh() { rm -rf "${WORK:?}/${1:?}"; cp -r "$WORK/base" "$WORK/$1"; }
 run() { # dir, args...
     local dir=$1; shift
     "$BIN" --data-dir "$WORK/$dir" "${TUNE[@]}" "$@" >"$WORK/$dir.log" 2>&1

@@ -30,9 +30,11 @@ static int load(config *c, err *e, int argc, char **argv)
     return stage_select(c, &selected, e);
 }
 
+/* tune searches the bagging parameters on the spec features */
 #define LOAD(c, e, ...)                                              \
     ({                                                               \
-        char *argv_[] = {"f1-mlops", "--data-dir", dir, __VA_ARGS__}; \
+        char *argv_[] = {"f1-mlops", "--data-dir", dir, "--model", "bagging", \
+                         "--features", "spec", __VA_ARGS__};                  \
         load((c), (e), (int)(sizeof argv_ / sizeof *argv_), argv_);  \
     })
 
@@ -112,8 +114,9 @@ static void test_choose(void)
     tune_plan_release(&pl);
     /* Too many validation seasons for the range. */
     char *argv[] = {"f1-mlops", "--data-dir", dir, "--seasons", "2000-2005", "--tune", "grid",
-                    "--tune-validation", "5", "--stages", "tune"};
-    CHECK_INT(load(&c, &e, 11, argv), 0);
+                    "--tune-validation", "5", "--stages", "tune", "--model", "bagging",
+                    "--features", "spec"};
+    CHECK_INT(load(&c, &e, 15, argv), 0);
     stage_ctx ctx = {.cfg = &c};
     CHECK_INT(tune_plan_make(&ctx, &pl, &e), -1);
     CHECK(strstr(e.msg, "input 'tune-validation'") != NULL && strstr(e.msg, "at most 4") != NULL);
