@@ -36,15 +36,18 @@ static double *imputed(const learner_data *d, const double *med, err *e)
     for (int j = 0; j < d->nfeat; j++)
         for (size_t k = 0; k < n; k++) {
             double v = d->x[(size_t)j * d->stride + (size_t)d->lo + k];
-            if (isnan(v) && med == NULL) {
-                free(x);
-                err_setk(e, ERR_DATA,
-                         "row %zu: feature '%s' is missing, and the bagging model was trained "
-                         "without missing values",
-                         (size_t)d->lo + k + 1, d->names ? d->names[j] : "?");
-                return NULL;
+            if (isnan(v)) {
+                if (med == NULL) {
+                    free(x);
+                    err_setk(e, ERR_DATA,
+                             "row %zu: feature '%s' is missing, and the bagging model was trained "
+                             "without missing values",
+                             (size_t)d->lo + k + 1, d->names ? d->names[j] : "?");
+                    return NULL;
+                }
+                v = med[j];
             }
-            x[(size_t)j * n + k] = isnan(v) ? med[j] : v;
+            x[(size_t)j * n + k] = v;
         }
     return x;
 }

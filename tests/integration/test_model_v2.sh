@@ -92,7 +92,8 @@ check "the backtest mean is a number in [0, 1]" python3 -c 'import sys; v = floa
 
 # The other combinations, on the same store.
 for combo in "bagging v2" "clogit spec"; do
-    set -- $combo
+    read -r learner set <<<"$combo"
+    set -- "$learner" "$set"
     mkdir "$WORK/$1-$2"
     cp -r "$D/store" "$WORK/$1-$2/store"
     "$BIN" --stages prepare,features,train,evaluate --seasons 2000-2024 --model "$1" --features "$2" \
