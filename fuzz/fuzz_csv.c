@@ -4,12 +4,15 @@
  * file, go to the readers of prepared.csv and features.csv (and a
  * prepared table that reads goes on to feature_table_build, the next thing
  * the pipeline does with it).  What must hold: no crash, no leak, every
+ * number of a prepared table that reads is finite and in its range, every
  * record's fields are NUL-terminated strings, a failed read leaves its
  * table empty, and a features table that reads has consistent sizes. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/csv.h"
+#include "data/bounds.h"
 #include "data/feature_table.h"
 #include "data/prepared.h"
 #include "fuzz_util.h"
@@ -37,6 +40,14 @@ static void prepared_file(const char *path)
         if (p.n != 0 || p.rows != NULL)
             abort();
         return;
+    }
+    /* Every number that reads is one, in its range (data/bounds.h). */
+    for (int i = 0; i < p.n; i++) {
+        const prepared_row *r = &p.rows[i];
+        if (!isfinite(r->points) || r->points < 0 || r->points > F1_POINTS_MAX ||
+            r->season < F1_SEASON_MIN || r->season > F1_SEASON_MAX || r->round < 1 ||
+            r->round > F1_ROUND_MAX || r->position < 1 || r->grid < 0 || r->laps < 0)
+            abort();
     }
     feature_table t = {0};
     if (p.n > 0 && feature_table_build(&p, p.rows[0].season, p.rows[p.n - 1].season, &t, &e) == 0 &&

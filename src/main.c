@@ -3,8 +3,10 @@
  *
  * main() is the only place that exits: it loads the configuration, opens
  * the store when a selected stage needs it, runs the selected stages in
- * the registry's order (stages/registry.h), writes the step outputs and job summary, and maps a failure to one
- * ::error:: annotation and a named exit code (core/err.h). */
+ * the registry's order (stages/registry.h), writes the step outputs and job
+ * summary, and maps a failure to an ::error:: annotation and a named exit
+ * code (core/err.h); outputs or a summary that cannot be written are a
+ * failure too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "report/report.h"
+#include "stages/compare.h"
 #include "stages/registry.h"
 #include "store/store.h"
 
@@ -96,10 +99,17 @@ int main(int argc, char **argv)
         goto out;
     }
     int rc = run(&cfg, &ctx, &e);
+    /* fail-if-worse fails the step only once everything is written. */
+    if (rc == 0)
+        rc = compare_gate(&ctx, &e);
     err report_err;
     err_clear(&report_err);
-    if (report_write(&ctx, rc == 0, &report_err) != 0)
-        log_warn("could not write the step outputs or summary: %s", report_err.msg);
+    /* Outputs a later step relies on that could not be written fail the
+     * step, like a failed stage (a failed stage's code wins). */
+    if (report_write(&ctx, rc == 0, &report_err) != 0) {
+        log_error("could not write the step outputs or summary: %s", report_err.msg);
+        code = report_err.kind == ERR_NONE ? ERR_INTERNAL : (int)report_err.kind;
+    }
     store_close(ctx.st);
     stage_ctx_release(&ctx);
     fs_give_to_workspace_owner(cfg.data_dir);

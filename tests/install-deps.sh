@@ -2,9 +2,10 @@
 # Installs what building and testing f1-mlops needs on a Debian (bookworm)
 # machine, as root: the C toolchain and libraries, valgrind and clang for
 # the sanitizer/fuzz builds, python3 for the replay server, pandas and
-# scikit-learn for the benchmark baseline, debootstrap for the container's
-# base image, shellcheck for make lint, and the Go tools the tests run
-# (FerretDB, act, crane, actionlint).
+# scikit-learn for the benchmark baseline, cmark-gfm (GitHub's Markdown
+# renderer) to check the job summary renders inert, debootstrap for the
+# container's base image, shellcheck for make lint, and the Go tools the
+# tests run (FerretDB, act, crane, actionlint).
 # Idempotent: what is already there is not fetched again.
 # `install-deps.sh build` installs only what building and the offline demo
 # need (no Go tools, no base image).
@@ -20,7 +21,7 @@ APT_PACKAGES=(
     build-essential pkg-config curl ca-certificates git
     libcurl4-openssl-dev libcjson-dev libmongoc-dev libbson-dev libgumbo-dev libzip-dev libssl-dev
     valgrind clang libclang-rt-14-dev
-    python3 python3-pandas python3-sklearn python3-yaml time
+    python3 python3-pandas python3-sklearn python3-yaml time cmark-gfm
     debootstrap unzip
 )
 # make lint's; not needed to build or for the offline demo

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/num.h"
+#include "data/bounds.h"
 #include "config/tune_space.h"
 #include "data/feature_set.h"
 #include "ml/space.h"
@@ -31,26 +33,18 @@ typedef struct {
 #define BAD(e, name, val, allowed) \
     err_setk(e, ERR_INPUT, "input '%s': invalid value '%s' (expected %s)", name, val, allowed)
 
+/* A whole number in [lo, hi] by core/num.h's rule (callers say what is
+ * allowed in their own message). */
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
-    if (s[0] == '\0')
-        return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
+    err ignored;
+    return num_parse_int(s, lo, hi, out, &ignored);
 }
-
-#define SEASON_MIN 1950
-#define SEASON_MAX 2100
 
 static int parse_season_value(const char *s, int *out)
 {
     long v;
-    if (parse_long(s, SEASON_MIN, SEASON_MAX, &v) != 0)
+    if (parse_long(s, F1_SEASON_MIN, F1_SEASON_MAX, &v) != 0)
         return -1;
     *out = (int)v;
     return 0;
@@ -228,7 +222,7 @@ static int p_mongo_uri(const char *name, const char *val, void *dst, err *e)
 INT_PARSER(p_estimators, 1, 100000, "a whole number from 1 to 100000")
 INT_PARSER(p_depth, 0, 1000, "a whole number from 0 (unlimited) to 1000")
 INT_PARSER(p_threads, 0, 1024, "a whole number from 0 (all cores) to 1024")
-INT_PARSER(p_per_hour, 1, 10000000, "a whole number of requests per hour, at least 1")
+INT_PARSER(p_per_hour, 1, 3600000, "a whole number of requests per hour from 1 to 3600000")
 
 static int p_retention(const char *name, const char *val, void *dst, err *e)
 {
@@ -243,13 +237,17 @@ static int p_retention(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
+/* Pacing below one request in 1000 s is no pacing anyone wants, and
+ * above 1000/s no API serves; 1e-300 would overflow the pacer's sleep. */
+#define PER_SECOND_MIN 0.001
+#define PER_SECOND_MAX 1000.0
+
 static int p_per_second(const char *name, const char *val, void *dst, err *e)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
-    if (val[0] == '\0' || *end != '\0' || errno != 0 || !(v > 0.0) || v > 1e6)
-        return BAD(e, name, val, "a positive number of requests per second");
+    double v;
+    err why;
+    if (num_parse_finite(val, PER_SECOND_MIN, PER_SECOND_MAX, &v, &why) != 0)
+        return BAD(e, name, val, "a number of requests per second from 0.001 to 1000");
     *(double *)dst = v;
     return 0;
 }
@@ -279,10 +277,9 @@ static int p_amount(const char *name, const char *val, void *dst, err *e)
         a->value = (double)v;
         return 0;
     }
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
-    if (*end != '\0' || errno != 0 || !(v > 0.0 && v <= 1.0) || !isdigit((unsigned char)val[0]))
+    double v;
+    err why;
+    if (num_parse_finite(val, 0.0, 1.0, &v, &why) != 0 || !(v > 0.0) || !isdigit((unsigned char)val[0]))
         return BAD(e, name, val, allowed);
     a->is_fraction = 1;
     a->value = v;
@@ -379,7 +376,7 @@ static int p_round_opt(const char *name, const char *val, void *dst, err *e)
     *(int *)dst = 0;
     if (val[0] == '\0')
         return 0;
-    if (parse_long(val, 1, 99, &v) != 0)
+    if (parse_long(val, 1, F1_ROUND_MAX, &v) != 0)
         return BAD(e, name, val, "empty or a round from 1 to 99");
     *(int *)dst = (int)v;
     return 0;
@@ -392,11 +389,74 @@ static int p_path_opt(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
+/* Names an artifact: non-empty, under 256 bytes, none of the characters
+ * the artifact service refuses (nor CR, LF). */
+static int artifact_name_ok(const char *val)
+{
+    return val[0] != '\0' && strpbrk(val, "\":<>|*?\r\n\\/") == NULL && strlen(val) < 256;
+}
+
+static int has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return 1;
+    return 0;
+}
+
 static int p_artifact_name(const char *name, const char *val, void *dst, err *e)
 {
-    if (val[0] == '\0' || strpbrk(val, "\":<>|*?\r\n\\/") != NULL || strlen(val) >= 256)
+    if (!artifact_name_ok(val))
         return BAD(e, name, val, "a non-empty name under 256 bytes without any of \" : < > | * ? \\ / CR LF");
     strcpy(dst, val);
+    return 0;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n > t && strcmp(s + n - t, tail) == 0;
+}
+
+/* Only the form here: whether the file exists, or the artifact, is the
+ * evaluate stage's to find out. */
+static int p_baseline(const char *name, const char *val, void *dst, err *e)
+{
+    const char *allowed = "empty, a path to a model.json (*.json) or a model zip (*.zip), or "
+                          "artifact:NAME with NAME an artifact name (no \" : < > | * ? \\ / CR LF)";
+    size_t plen = strlen(CFG_ARTIFACT_PREFIX);
+    int ok = val[0] == '\0' ||
+             (strncmp(val, CFG_ARTIFACT_PREFIX, plen) == 0 ? artifact_name_ok(val + plen)
+                                                           : !has_control(val) &&
+                                                                 (ends_with(val, ".json") ||
+                                                                  ends_with(val, ".zip")));
+    if (!ok || p_copy(val, dst, CFG_STR_MAX) != 0)
+        return BAD(e, name, val, allowed);
+    return 0;
+}
+
+/* A secret: masked before anything else, never echoed in an error. */
+static int p_token(const char *name, const char *val, void *dst, err *e)
+{
+    ((char *)dst)[0] = '\0';
+    log_mask(val);
+    if (has_control(val) || strchr(val, ' ') != NULL)
+        return err_setk(e, ERR_INPUT,
+                        "input '%s': the token holds a space or a control character (expected a "
+                        "GitHub token such as ${{ github.token }})", name);
+    if (p_copy(val, dst, CFG_STR_MAX) != 0)
+        return err_setk(e, ERR_INPUT, "input '%s': longer than %d bytes", name, CFG_STR_MAX - 1);
+    return 0;
+}
+
+static int p_tolerance(const char *name, const char *val, void *dst, err *e)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (val[0] == '\0' || *end != '\0' || errno != 0 || !(v >= 0.0 && v <= 1.0))
+        return BAD(e, name, val, "a number from 0 to 1 (a difference of expected precision)");
+    *(double *)dst = v;
     return 0;
 }
 
@@ -450,6 +510,11 @@ static const opt_spec options[] = {
     {"predict-season", "", p_season_opt, OFF(predict_season), 0, "predict: the race's season (default: the next race)"},
     {"predict-round", "", p_round_opt, OFF(predict_round), 0, "predict: the race's round (with predict-season)"},
     {"predict-without-grid", "false", p_bool, OFF(predict_without_grid), 0, "predict: go on with every car at the back when the grid is unknown"},
+    {"baseline-model", "", p_baseline, OFF(baseline_model), 0, "evaluate: compare with a model.json, a model zip or artifact:NAME"},
+    {"github-token", "", p_token, OFF(github_token), 0, "token for artifact:NAME and pr-comment (secret; the action passes github.token)"},
+    {"fail-if-worse", "false", p_bool, OFF(fail_if_worse), 0, "fail the step (after writing everything) when worse than the baseline"},
+    {"worse-tolerance", "0", p_tolerance, OFF(worse_tolerance), 0, "fail-if-worse: allowed drop of expected precision, 0 to 1"},
+    {"pr-comment", "false", p_bool, OFF(pr_comment), 0, "comment the report on the pull request (one comment, updated)"},
 };
 
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -482,10 +547,36 @@ int config_parse_value(const char *name, const char *val, void *dst, err *e)
     return o->parse(o->name, val, dst, e);
 }
 
+/* The sizes the tune inputs imply, checked before any work (a 10^9 grid
+ * used to be refused only after source, prepare and features had run):
+ * the configurations to score (space_configs' cap) and the shards they
+ * are split into (no shard may be empty). */
+static int validate_tune(const config *c, err *e)
+{
+    if (c->tune == 0)
+        return 0;
+    space s;
+    if (tune_space_parse(c->tune_space, "tune-space", &s, e) != 0)
+        return -1;
+    uint64_t *configs = NULL;
+    int n = 0;
+    int rc = space_configs(&s, (space_method)c->tune, c->tune_trials, c->seed, "tune-space", &configs, &n, e);
+    free(configs);
+    space_release(&s);
+    if (rc == 0 && c->tune_shards > n)
+        rc = err_setk(e, ERR_INPUT,
+                      "input 'tune-shard': invalid value '%d/%d' (only %d configurations to split; "
+                      "expected N <= %d)",
+                      c->tune_shard, c->tune_shards, n, n);
+    return rc;
+}
+
 /* Cross-input rules, once every value is known (the rules on the stages
  * selected are stage_select's, stages/registry.c). */
 static int validate(const config *c, err *e)
 {
+    if (validate_tune(c, e) != 0)
+        return -1;
     int last = c->season_last;
     if (c->predict_round != 0 && c->predict_season == 0)
         return err_setk(e, ERR_INPUT,
@@ -502,6 +593,16 @@ static int validate(const config *c, err *e)
                             "least one training season remains)",
                             c->test_season, c->season_first);
     }
+    if (strncmp(c->baseline_model, CFG_ARTIFACT_PREFIX, strlen(CFG_ARTIFACT_PREFIX)) == 0 &&
+        c->github_token[0] == '\0')
+        return err_setk(e, ERR_INPUT,
+                        "input 'github-token': empty, but input 'baseline-model' names an artifact "
+                        "(expected a token that may read the repository's artifacts, such as "
+                        "${{ github.token }} with permission actions: read)");
+    if (c->fail_if_worse && c->baseline_model[0] == '\0')
+        return err_setk(e, ERR_INPUT,
+                        "input 'fail-if-worse': true, but input 'baseline-model' is empty (expected a "
+                        "baseline to compare with, or fail-if-worse: false)");
     if (c->tune != 0 && (c->model != LEARNER_BAGGING || c->features != FEATURE_SET_SPEC))
         return err_setk(e, ERR_INPUT,
                         "input 'tune': the search covers the bagging parameters on the spec "
@@ -542,6 +643,7 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
     *want_help = 0;
     /* Secrets first, so nothing printed later can reveal them. */
     log_mask(input_env("mongodb-uri"));
+    log_mask(input_env("github-token"));
     log_mask(getenv("ACTIONS_RUNTIME_TOKEN"));
     for (size_t i = 0; i < NOPTIONS; i++) {
         const char *v = input_env(options[i].name);
@@ -573,7 +675,7 @@ int config_load(config *c, int argc, char **argv, int *want_help, err *e)
                 return err_setk(e, ERR_INPUT, "option '--%s' needs a value", o->name);
             val = argv[++i];
         }
-        if (strcmp(o->name, "mongodb-uri") == 0)
+        if (strcmp(o->name, "mongodb-uri") == 0 || strcmp(o->name, "github-token") == 0)
             log_mask(val);
         if (apply(c, o, val, e) != 0)
             return -1;

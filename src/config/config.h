@@ -58,7 +58,17 @@ typedef struct {
     int predict_round;
     int predict_without_grid;
     char model_path[CFG_STR_MAX];       /* empty = data-dir's model.json or zip */
+    /* The MLOps loop (issue 13): compare with a baseline model, gate on
+     * it, report on the pull request. */
+    char baseline_model[CFG_STR_MAX];   /* "", a .json or .zip path, or "artifact:NAME" */
+    char github_token[CFG_STR_MAX];     /* secret; "" = none */
+    int fail_if_worse;
+    double worse_tolerance;             /* in [0, 1] */
+    int pr_comment;
 } config;
+
+/* The prefix of `baseline-model: artifact:NAME`. */
+#define CFG_ARTIFACT_PREFIX "artifact:"
 
 /* Fills *c with defaults, then INPUT_* variables (names with hyphens, as the
  * Actions runner passes them), then command-line options (--name value or

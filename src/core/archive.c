@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zip.h>
 
+#include "core/fsutil.h"
 #include "core/log.h"
 
 /* 1980-01-01 00:00:00, the earliest time a zip header can hold. */
@@ -81,77 +83,150 @@ static int archive_add(zip_t *za, const char *path, const archive_member *m, arc
     return 0;
 }
 
-int archive_write(const char *path, const archive_member *m, int n, err *e)
-{
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &code);
-    if (za == NULL)
-        return archive_open_error(code, ERR_STORE, "cannot create", path, e);
-    archive_dostime mt = archive_mtime();
-    for (int i = 0; i < n; i++) {
-        if (archive_add(za, path, &m[i], mt, e) != 0) {
-            zip_discard(za);
-            return -1;
-        }
-    }
-    if (zip_close(za) != 0) {
-        archive_fail(za, path, "write", e);
-        zip_discard(za);
-        return -1;
-    }
-    return 0;
-}
-
-static int archive_read_member(zip_t *za, zip_uint64_t i, const char *path, archive_member *out, err *e)
+/* The finished archive's bytes, read back from the memory source libzip
+ * wrote it to; *out is malloc'ed. */
+static int archive_bytes(zip_source_t *src, const char *path, char **out, size_t *len, err *e)
 {
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE))
+    *out = NULL;
+    if (zip_source_stat(src, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(src) != 0)
+        return err_setk(e, ERR_STORE, "cannot write zip '%s': %s", path,
+                        zip_error_strerror(zip_source_error(src)));
+    *out = malloc(st.size ? (size_t)st.size : 1);
+    zip_int64_t got = *out ? zip_source_read(src, *out, st.size) : -1;
+    zip_source_close(src);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(*out);
+        *out = NULL;
+        return err_set(e, "cannot write zip '%s': out of memory or a short read", path);
+    }
+    *len = (size_t)st.size;
+    return 0;
+}
+
+int archive_write(const char *path, const archive_member *m, int n, err *e)
+{
+    /* Built in memory and written by fsutil, like every file of data-dir:
+     * libzip's own file output would be a second, unchecked way in. */
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_t *za = src ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
+    if (za == NULL) {
+        err_setk(e, ERR_STORE, "cannot create zip '%s': %s", path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        zip_source_free(src);
+        return -1;
+    }
+    zip_error_fini(&ze);
+    zip_source_keep(src); /* it outlives the archive: it holds the bytes */
+    archive_dostime mt = archive_mtime();
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = archive_add(za, path, &m[i], mt, e);
+    if (rc == 0 && zip_close(za) != 0)
+        rc = archive_fail(za, path, "write", e);
+    if (rc != 0)
+        zip_discard(za);
+    char *bytes = NULL;
+    size_t len = 0;
+    if (rc == 0)
+        rc = archive_bytes(src, path, &bytes, &len, e);
+    zip_source_free(src);
+    if (rc == 0)
+        rc = fs_write_atomic(path, bytes, len, e);
+    free(bytes);
+    return rc;
+}
+
+/* The zip at path, opened as fs_open_read says (never a FIFO, device or,
+ * unless FS_FOLLOW, symlink) and checked for consistency; NULL with e set. */
+static zip_t *archive_open(const char *path, int flags, err *e)
+{
+    size_t size;
+    int fd = fs_open_read(path, flags, 0, &size, e);
+    if (fd < 0)
+        return NULL;
+    int code = 0;
+    zip_t *za = zip_fdopen(fd, ZIP_CHECKCONS, &code);
+    if (za == NULL) {
+        close(fd); /* zip_fdopen leaves it open when it fails */
+        archive_open_error(code, ERR_DATA, "cannot read", path, e);
+    }
+    return za;
+}
+
+/* Member i's name and declared (uncompressed) size, checked against cap
+ * before anything is inflated. */
+static int archive_stat(zip_t *za, zip_uint64_t i, const char *path, size_t cap, zip_stat_t *st, err *e)
+{
+    zip_stat_init(st);
+    if (zip_stat_index(za, i, 0, st) != 0 || !(st->valid & ZIP_STAT_NAME) || !(st->valid & ZIP_STAT_SIZE))
         return err_setk(e, ERR_DATA, "zip '%s': cannot read member %llu: %s", path,
                         (unsigned long long)i, zip_strerror(za));
-    if (st.size > ARCHIVE_MEMBER_MAX)
-        return err_setk(e, ERR_DATA, "zip '%s': member '%s' is larger than %zu bytes", path, st.name,
-                        (size_t)ARCHIVE_MEMBER_MAX);
-    char *name = strdup(st.name);
-    char *data = malloc((size_t)st.size + 1);
-    out->name = name;
-    out->data = data;
-    if (name == NULL || data == NULL)
-        return err_set(e, "out of memory reading zip '%s'", path);
+    if (st->size > cap)
+        return err_setk(e, ERR_DATA, "zip '%s': member '%s' declares %llu bytes, over its cap of %zu", path,
+                        st->name, (unsigned long long)st->size, cap);
+    return 0;
+}
+
+/* Inflates member i (st from archive_stat) onto the end of out.  The
+ * header's size can lie: inflating stops one byte past it, and reads must
+ * end exactly there (EOF is where libzip checks the CRC), so no more than
+ * the declared size is ever held. */
+static int archive_inflate(zip_t *za, zip_uint64_t i, const zip_stat_t *st, const char *path, buf *out, err *e)
+{
+    /* room for size bytes and the NUL: the byte past a lying size fits */
+    if (buf_reserve(out, (size_t)st->size, e) != 0)
+        return err_wrap(e, "zip '%s': member '%s'", path, st->name);
     zip_file_t *zf = zip_fopen_index(za, i, 0);
     if (zf == NULL)
-        return err_setk(e, ERR_DATA, "zip '%s': cannot open member '%s': %s", path, name, zip_strerror(za));
-    size_t len = 0;
-    zip_int64_t got = 0;
-    while (len < st.size) {
-        got = zip_fread(zf, data + len, st.size - len);
-        if (got <= 0)
-            break;
-        len += (size_t)got;
-    }
-    /* One more read must hit EOF: that is where libzip checks the CRC, and
-     * data beyond the header's size means a damaged member too. */
-    char extra;
-    if (got >= 0 && len == st.size)
-        got = zip_fread(zf, &extra, 1);
+        return err_setk(e, ERR_DATA, "zip '%s': cannot open member '%s': %s", path, st->name, zip_strerror(za));
+    char *dst = out->data + out->len;
+    zip_uint64_t len = 0;
+    zip_int64_t got;
+    do {
+        got = zip_fread(zf, dst + len, st->size + 1 - len);
+        if (got > 0)
+            len += (zip_uint64_t)got;
+    } while (got > 0 && len <= st->size);
     int rc = 0;
-    if (got != 0 || len != st.size)
-        rc = err_setk(e, ERR_DATA, "zip '%s': member '%s' is damaged (%s)", path, name,
-                      got < 0 ? zip_file_strerror(zf) : "size differs from its header");
+    if (got < 0 || len != st->size)
+        rc = err_setk(e, ERR_DATA, "zip '%s': member '%s' is damaged (%s)", path, st->name,
+                      got < 0 ? zip_file_strerror(zf)
+                              : len > st->size ? "more data than its header declares" : "shorter than its header declares");
     zip_fclose(zf);
-    data[st.size] = '\0';
-    out->len = (size_t)st.size;
+    if (rc == 0) {
+        out->len += (size_t)len;
+        out->data[out->len] = '\0';
+    }
+    return rc;
+}
+
+int archive_read_one(const char *path, int flags, const char *name, buf *out, err *e)
+{
+    zip_t *za = archive_open(path, flags, e);
+    if (za == NULL)
+        return -1;
+    zip_int64_t i = zip_name_locate(za, name, 0);
+    zip_stat_t st;
+    int rc;
+    if (i < 0)
+        rc = err_setk(e, ERR_DATA, "zip '%s' holds no %s", path, name);
+    else if (archive_stat(za, (zip_uint64_t)i, path, out->cap ? out->cap : ARCHIVE_MEMBER_MAX, &st, e) != 0)
+        rc = -1;
+    else
+        rc = archive_inflate(za, (zip_uint64_t)i, &st, path, out, e);
+    zip_discard(za);
     return rc;
 }
 
 archive_contents *archive_read(const char *path, err *e)
 {
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
-    if (za == NULL) {
-        archive_open_error(code, ERR_DATA, "cannot read", path, e);
+    zip_t *za = archive_open(path, 0, e);
+    if (za == NULL)
         return NULL;
-    }
     zip_int64_t n = zip_get_num_entries(za, 0);
     if (n < 0 || n > ARCHIVE_MEMBERS_MAX) {
         zip_discard(za);
@@ -165,9 +240,33 @@ archive_contents *archive_read(const char *path, err *e)
         err_set(e, "out of memory reading zip '%s'", path);
         goto fail;
     }
+    /* Every declared size is checked, and their sum, before any member is
+     * inflated. */
+    zip_stat_t st;
+    size_t total = 0;
     for (zip_int64_t i = 0; i < n; i++) {
+        if (archive_stat(za, (zip_uint64_t)i, path, ARCHIVE_MEMBER_MAX, &st, e) != 0)
+            goto fail;
+        total += (size_t)st.size;
+        if (total > ARCHIVE_TOTAL_MAX) {
+            err_setk(e, ERR_DATA, "zip '%s': its members declare more than %zu bytes in all", path,
+                     (size_t)ARCHIVE_TOTAL_MAX);
+            goto fail;
+        }
+    }
+    for (zip_int64_t i = 0; i < n; i++) {
+        if (archive_stat(za, (zip_uint64_t)i, path, ARCHIVE_MEMBER_MAX, &st, e) != 0)
+            goto fail;
+        buf b;
+        buf_init(&b, 0);
+        int rc = archive_inflate(za, (zip_uint64_t)i, &st, path, &b, e);
         c->n++;
-        if (archive_read_member(za, (zip_uint64_t)i, path, &c->m[i], e) != 0)
+        c->m[i].name = strdup(st.name);
+        c->m[i].len = b.len;
+        c->m[i].data = buf_detach(&b);
+        if (rc == 0 && (c->m[i].name == NULL || c->m[i].data == NULL))
+            rc = err_set(e, "out of memory reading zip '%s'", path);
+        if (rc != 0)
             goto fail;
     }
     zip_discard(za);

@@ -19,6 +19,8 @@ typedef enum {
     ERR_NETWORK = 3,  /* API / Wikipedia / artifact service failure */
     ERR_STORE = 4,    /* store (files or MongoDB) failure */
     ERR_DATA = 5,     /* data inconsistent or missing for a stage */
+    ERR_WORSE = 6,    /* fail-if-worse: the model is worse than the baseline
+                       * (everything was written first) */
     ERR_INTERNAL = 1
 } err_kind;
 

@@ -1,7 +1,6 @@
 #include "core/jsonfile.h"
 
-#include <ctype.h>
-#include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/num.h"
 
 cJSON *jsonfile_parse(const char *data, size_t len, const char *what, err *e)
 {
@@ -95,36 +95,74 @@ const cJSON *jsonfile_get(const cJSON *root, const char *path)
     return cur;
 }
 
-double jsonfile_num(const cJSON *root, const char *path, double dflt)
+/* What a non-number item is, for errors. */
+static const char *item_kind(const cJSON *it)
+{
+    if (cJSON_IsNull(it))
+        return "null";
+    if (cJSON_IsBool(it))
+        return "a boolean";
+    if (cJSON_IsArray(it))
+        return "an array";
+    return cJSON_IsObject(it) ? "an object" : "not a number";
+}
+
+int jsonfile_num_in(const cJSON *root, const char *path, double lo, double hi, double *out, err *e)
 {
     const cJSON *it = jsonfile_get(root, path);
-    if (cJSON_IsNumber(it))
-        return it->valuedouble;
-    if (!cJSON_IsString(it) || it->valuestring[0] == '\0' || isspace((unsigned char)it->valuestring[0]))
-        return dflt;
-    char *end;
-    double v = strtod(it->valuestring, &end);
-    return *end == '\0' ? v : dflt;
+    if (it == NULL)
+        return 1;
+    double v;
+    int rc;
+    if (cJSON_IsNumber(it)) {
+        v = it->valuedouble;
+        rc = num_check_finite(v, lo, hi, e);
+    } else if (cJSON_IsString(it)) {
+        rc = num_parse_finite(it->valuestring, lo, hi, &v, e);
+    } else {
+        rc = err_setk(e, ERR_DATA, "%s (expected a number from %g to %g)", item_kind(it), lo, hi);
+    }
+    if (rc != 0)
+        return err_wrap(e, "field '%s'", path);
+    *out = v == 0 ? 0.0 : v;
+    return 0;
+}
+
+int jsonfile_int_in(const cJSON *root, const char *path, long lo, long hi, int *out, err *e)
+{
+    const cJSON *it = jsonfile_get(root, path);
+    if (it == NULL)
+        return 1;
+    long n = 0;
+    int rc;
+    if (cJSON_IsNumber(it)) {
+        double v = it->valuedouble;
+        rc = num_check_finite(v, (double)lo, (double)hi, e);
+        if (rc == 0 && v != floor(v))
+            rc = err_setk(e, ERR_DATA, "%.17g is not a whole number", v);
+        n = rc == 0 ? (long)v : 0;
+    } else if (cJSON_IsString(it)) {
+        rc = num_parse_int(it->valuestring, lo, hi, &n, e);
+    } else {
+        rc = err_setk(e, ERR_DATA, "%s (expected a whole number from %ld to %ld)", item_kind(it), lo, hi);
+    }
+    if (rc != 0)
+        return err_wrap(e, "field '%s'", path);
+    *out = (int)n;
+    return 0;
+}
+
+double jsonfile_num(const cJSON *root, const char *path, double dflt)
+{
+    double v;
+    err ignored;
+    return jsonfile_num_in(root, path, -DBL_MAX, DBL_MAX, &v, &ignored) == 0 ? v : dflt;
 }
 
 int jsonfile_int(const cJSON *root, const char *path, int *out)
 {
-    const cJSON *it = jsonfile_get(root, path);
-    double v = NAN;
-    if (cJSON_IsNumber(it)) {
-        v = it->valuedouble;
-    } else if (cJSON_IsString(it) && it->valuestring[0] != '\0' &&
-               !isspace((unsigned char)it->valuestring[0])) {
-        char *end;
-        errno = 0;
-        long n = strtol(it->valuestring, &end, 10);
-        if (*end == '\0' && errno == 0)
-            v = (double)n;
-    }
-    if (!(v >= -JSONFILE_INT_MAX && v <= JSONFILE_INT_MAX) || v != (double)(int)v)
-        return -1;
-    *out = (int)v;
-    return 0;
+    err ignored;
+    return jsonfile_int_in(root, path, -JSONFILE_INT_MAX, JSONFILE_INT_MAX, out, &ignored) == 0 ? 0 : -1;
 }
 
 const char *jsonfile_str(const cJSON *root, const char *path, const char *dflt)

@@ -9,10 +9,13 @@
  *
  * Getters take a dotted path of object keys and array indexes
  * ("model.precision", "data.train_seasons.0"; a plain key is the common,
- * fast case).  Numbers have one rule too: a JSON number, or a string that
- * is one number and nothing else (the Ergast API writes every number as a
- * string); an integer is a whole JSON number or a string of decimal digits
- * (a sign allowed), within +-JSONFILE_INT_MAX.
+ * fast case).  Numbers have one rule too (core/num.h): a finite JSON
+ * number, or a string that is one plain decimal number and nothing else
+ * (the Ergast API writes every number as a string); never "nan", "inf",
+ * hex or an overflow.  An integer is a whole JSON number or a string of
+ * decimal digits (a sign allowed).  The _in getters also check the
+ * field's range and say what is wrong; the plain ones use
+ * +-JSONFILE_INT_MAX (integers) or any finite value.
  *
  * The loader returns a cJSON tree the caller frees with cJSON_Delete().
  * The getters only borrow the tree; what they return lives as long as it. */
@@ -45,9 +48,10 @@ int jsonfile_write(const char *path, const cJSON *root, jsonfile_style style, er
  * the tree, or NULL with e set (kind ERR_DATA). */
 cJSON *jsonfile_parse(const char *data, size_t len, const char *what, err *e);
 
-/* Reads and parses the file at path (at most cap bytes; 0 = no cap).
- * Returns the tree, or NULL with e set (kind ERR_DATA) when the file cannot
- * be read or is not JSON. */
+/* Reads and parses the file of data-dir at path, as fs_read_file does: a
+ * regular file (no symlink, FIFO or device) of at most cap bytes (0 =
+ * FS_READ_MAX).  Returns the tree, or NULL with e set (kind ERR_DATA) when
+ * the file cannot be read or is not JSON. */
 cJSON *jsonfile_load(const char *path, size_t cap, err *e);
 
 /* The item at a dotted path of object keys and array indexes
@@ -62,6 +66,16 @@ double jsonfile_num(const cJSON *root, const char *path, double dflt);
 /* The integer at path into *out (the rule above).  Returns 0, or -1 when it is missing or
  * not such an integer (*out untouched). */
 int jsonfile_int(const cJSON *root, const char *path, int *out);
+
+/* The number at path into *out when it is finite and in [lo, hi] (the
+ * rule above; -0 reads as 0).  Returns 0, 1 when path is absent (*out
+ * untouched), or -1 (ERR_DATA, "field 'path': '<value>' is ...") when it
+ * is present but not such a number: null, "", "NaN", "1e999", 150 for
+ * [0, 100]. */
+int jsonfile_num_in(const cJSON *root, const char *path, double lo, double hi, double *out, err *e);
+
+/* The same for a whole number in [lo, hi] into *out. */
+int jsonfile_int_in(const cJSON *root, const char *path, long lo, long hi, int *out, err *e);
 
 /* The string at path, or dflt when it is missing or not a string. */
 const char *jsonfile_str(const cJSON *root, const char *path, const char *dflt);

@@ -50,41 +50,55 @@ void log_redact(const char *s, char *out, size_t n)
     out[o] = '\0';
 }
 
-/* Workflow-command message data escaping: % first, then CR and LF, so that
- * a multi-line message stays one command. */
-static void log_escape(const char *s, char *out, size_t n)
+/* Writes s into out (size n) as one line that starts no command but the
+ * caller's prefix.  An annotation's (or group's, or mask's) message gets
+ * the runner's message escaping, % first, then CR and LF; the runner
+ * shows the original.  A plain line is read by the runner as a command
+ * when it starts with "::" after leading whitespace (any Unicode space),
+ * and in the legacy form "##[name]" anywhere; by act when it starts with
+ * "::".  So it gets CR and LF as %0D and %0A (the runner ends a line at
+ * either), "##[" as "##%5B", and a first "::" after nothing but spaces,
+ * controls or non-ASCII bytes (which may be Unicode spaces) as "%3A:".
+ * Nothing undoes that, so its '%' is kept (a percent-encoded URL stays
+ * readable). */
+static void log_encode(const char *s, int annotation, char *out, size_t n)
 {
+    const char *lead = s;
+    while ((*lead > 0 && *lead <= ' ') || (unsigned char)*lead >= 0x80)
+        lead++;
     size_t o = 0;
-    for (; *s && o + 4 < n; s++) {
+    for (const char *p = s; *p && o + 4 < n; p++) {
         const char *rep = NULL;
-        if (*s == '%')
-            rep = "%25";
-        else if (*s == '\r')
+        if (*p == '\r')
             rep = "%0D";
-        else if (*s == '\n')
+        else if (*p == '\n')
             rep = "%0A";
+        else if (annotation && *p == '%')
+            rep = "%25";
+        else if (!annotation && p == lead && p[0] == ':' && p[1] == ':')
+            rep = "%3A";
+        else if (!annotation && *p == '[' && p - s >= 2 && p[-1] == '#' && p[-2] == '#')
+            rep = "%5B";
         if (rep) {
             memcpy(out + o, rep, 3);
             o += 3;
         } else {
-            out[o++] = *s;
+            out[o++] = *p;
         }
     }
     out[o] = '\0';
 }
 
+/* One call, one line: redacted, then encoded as an annotation's message
+ * (escape) or as a plain line. */
 static void log_emit(const char *prefix, int escape, const char *fmt, va_list ap)
 {
     char raw[LOG_LINE_MAX], red[LOG_LINE_MAX], esc[LOG_LINE_MAX];
     vsnprintf(raw, sizeof raw, fmt, ap);
     log_redact(raw, red, sizeof red);
-    const char *msg = red;
-    if (escape) {
-        log_escape(red, esc, sizeof esc);
-        msg = esc;
-    }
+    log_encode(red, escape, esc, sizeof esc);
     FILE *f = log_out();
-    fprintf(f, "%s%s\n", prefix, msg);
+    fprintf(f, "%s%s\n", prefix, esc);
     fflush(f);
 }
 
@@ -129,13 +143,18 @@ void log_mask(const char *secret)
     char *copy = strdup(secret);
     if (copy == NULL)
         return;
+    logger.secrets[logger.nsecrets++] = copy;
+    /* Only the runner reads workflow commands: anywhere else (a terminal,
+     * another CI's log) an ::add-mask:: line would show the secret itself. */
+    const char *actions = getenv("GITHUB_ACTIONS");
+    if (actions == NULL || strcmp(actions, "true") != 0)
+        return;
     /* The mask command itself must carry the secret verbatim (escaped). */
     char esc[LOG_LINE_MAX];
-    log_escape(secret, esc, sizeof esc);
+    log_encode(secret, 1, esc, sizeof esc);
     FILE *f = log_out();
     fprintf(f, "::add-mask::%s\n", esc);
     fflush(f);
-    logger.secrets[logger.nsecrets++] = copy;
 }
 
 void log_shutdown(void)

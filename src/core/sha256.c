@@ -3,8 +3,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
+
+#include "core/fsutil.h"
 
 static void sha256_to_hex(const unsigned char *md, unsigned len, char out[SHA256_HEX_SIZE])
 {
@@ -68,10 +71,14 @@ int sha256_hex(const void *data, size_t n, char out[SHA256_HEX_SIZE], err *e)
 
 int sha256_file_hex(const char *path, char out[SHA256_HEX_SIZE], err *e)
 {
-    FILE *f = fopen(path, "rb");
+    size_t size;
+    int fd = fs_open_read(path, 0, 0, &size, e); /* a FIFO or device in data-dir is refused */
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
     if (f == NULL) {
+        if (fd >= 0)
+            close(fd);
         out[0] = '\0';
-        return err_setk(e, ERR_DATA, "cannot open '%s': %s", path, strerror(errno));
+        return fd < 0 ? -1 : err_setk(e, ERR_DATA, "cannot open '%s': %s", path, strerror(errno));
     }
     int rc = sha256_run(NULL, 0, f, path, out, e);
     fclose(f);

@@ -17,7 +17,8 @@
  * digits.  Returns 0, or -1 when OpenSSL fails (out is then ""). */
 int sha256_hex(const void *data, size_t n, char out[SHA256_HEX_SIZE], err *e);
 
-/* The same for the whole file at path, read in chunks (any size). */
+/* The same for the whole file at path, read in chunks (any size); a file
+ * of data-dir, opened as fs_open_read says (a regular file, no symlink). */
 int sha256_file_hex(const char *path, char out[SHA256_HEX_SIZE], err *e);
 
 #endif

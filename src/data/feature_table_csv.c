@@ -1,3 +1,4 @@
+#include <float.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
+#include "core/num.h"
 #include "data/feature_set.h"
 #include "data/feature_table.h"
 
@@ -182,18 +184,15 @@ static const char *plain_decimal(const char *p, const char *end, double *out)
 }
 
 /* Parses a whole field as a number: a plain decimal (every value
- * features.csv holds) by hand, anything else with strtod. */
+ * features.csv holds) by hand, anything else by core/num.h's rule (no
+ * "nan", "inf", hex or overflow: trees need finite values). */
 static int parse_number(const char *s, double *out)
 {
     const char *stop = s + strlen(s);
     if (plain_decimal(s, stop, out) == stop)
         return 0;
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    /* strtod takes "nan" and "inf"; no feature is either, and trees need
-     * finite values */
-    return (s[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(*out)) ? -1 : 0;
+    err ignored; /* the caller names the field */
+    return num_parse_finite(s, -DBL_MAX, DBL_MAX, out, &ignored);
 }
 
 /* A missing value as features.csv writes it ("nan"), or an empty cell. */

@@ -14,6 +14,8 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
+#include "core/num.h"
+#include "data/bounds.h"
 
 const char *const prepared_columns[PREPARED_NCOLS] = {
     "season", "round", "race_name", "race_date", "driver_id", "driver_name", "driver_dob",
@@ -170,39 +172,43 @@ static int parse_int(const char *s, int *out)
         *out = s[0] == '-' ? -v : v;
         return 0;
     }
-    char *end;
-    errno = 0;
-    long l = strtol(s, &end, 10);
-    if (s[0] == '\0' || *end != '\0' || errno != 0 || l < -1000000 || l > 1000000)
+    long l;
+    err ignored; /* the caller names the column */
+    if (num_parse_int(s, -1000000, 1000000, &l, &ignored) != 0)
         return -1;
     *out = (int)l;
     return 0;
 }
 
-/* Fills *r from one record's fields; strings point at the fields. */
+/* Fills *r from one record's fields; strings point at the fields.  Every
+ * number must lie in its data/bounds.h range: prepared.csv comes from a
+ * data-dir that may be restored from a cache, so it is input like the
+ * store. */
 static int row_parse(char **f, prepared_row *r, const char *path, long line, err *e)
 {
     static const struct {
         int col;
         size_t off;
+        int lo, hi;
     } ints[] = {
-        {C_SEASON, offsetof(prepared_row, season)}, {C_ROUND, offsetof(prepared_row, round)},
-        {C_GRID, offsetof(prepared_row, grid)},     {C_POSITION, offsetof(prepared_row, position)},
-        {C_LAPS, offsetof(prepared_row, laps)},
+        {C_SEASON, offsetof(prepared_row, season), F1_SEASON_MIN, F1_SEASON_MAX},
+        {C_ROUND, offsetof(prepared_row, round), 1, F1_ROUND_MAX},
+        {C_GRID, offsetof(prepared_row, grid), 0, F1_GRID_MAX},
+        {C_POSITION, offsetof(prepared_row, position), 1, F1_POSITION_MAX},
+        {C_LAPS, offsetof(prepared_row, laps), 0, F1_LAPS_MAX},
     };
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-        if (parse_int(f[ints[i].col], (int *)((char *)r + ints[i].off)) != 0)
-            return err_setk(e, ERR_DATA, "%s: line %ld: %s '%s' is not an integer", path, line,
-                            prepared_columns[ints[i].col], f[ints[i].col]);
-    int whole; /* "-0" goes to strtod: -0.0 reads back as written */
-    if (f[C_POINTS][0] != '-' && parse_int(f[C_POINTS], &whole) == 0) {
-        r->points = whole;
-    } else {
-        char *end;
-        r->points = strtod(f[C_POINTS], &end);
-        if (f[C_POINTS][0] == '\0' || *end != '\0')
-            return err_setk(e, ERR_DATA, "%s: line %ld: points '%s' is not a number", path,
-                            line, f[C_POINTS]);
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        int *v = (int *)((char *)r + ints[i].off);
+        if (parse_int(f[ints[i].col], v) != 0 || *v < ints[i].lo || *v > ints[i].hi)
+            return err_setk(e, ERR_DATA, "%s: line %ld: %s '%.40s' is not a whole number from %d to %d",
+                            path, line, prepared_columns[ints[i].col], f[ints[i].col], ints[i].lo,
+                            ints[i].hi);
+    }
+    int whole;
+    if (parse_int(f[C_POINTS], &whole) == 0 && whole >= 0 && whole <= F1_POINTS_MAX) {
+        r->points = whole; /* the common case, by hand */
+    } else if (num_parse_finite(f[C_POINTS], 0, F1_POINTS_MAX, &r->points, e) != 0) {
+        return err_wrap(e, "%s: line %ld: points", path, line);
     }
 #define POINT_FIELD(fl, col) r->fl = f[col];
     STRING_FIELDS(POINT_FIELD)

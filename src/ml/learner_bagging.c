@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "ml/learner_impl.h"
 #include "ml/numfmt.h"
 #include "ml/standardize.h"
@@ -164,14 +165,13 @@ static int get_bool(const cJSON *obj, const char *key, int *out, err *e)
 static int get_amount(const cJSON *obj, const char *key, amount *out, err *e)
 {
     const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-    char *end = NULL;
-    errno = 0;
-    double v = s ? strtod(s, &end) : 0.0;
+    double v = 0.0;
+    err ignored; /* the message below says what is expected */
     out->is_fraction = s && strchr(s, '.') != NULL;
-    out->value = v;
-    if (s == NULL || s[0] == '\0' || *end != '\0' || errno != 0 ||
-        (out->is_fraction ? !(v > 0.0 && v <= 1.0) : !(v >= 1.0 && v == floor(v) && v <= 1e8)))
+    if (s == NULL || num_parse_finite(s, 0.0, 1e8, &v, &ignored) != 0 ||
+        (out->is_fraction ? !(v > 0.0 && v <= 1.0) : !(v >= 1.0 && v == floor(v))))
         return err_setk(e, ERR_DATA, "'%s' is missing or not a count or a fraction in (0, 1]", key);
+    out->value = v;
     return 0;
 }
 
@@ -255,9 +255,11 @@ static int read_array(const cJSON *obj, const char *key, int n, int *ints, doubl
     const cJSON *it;
     cJSON_ArrayForEach(it, a) {
         double v = it->valuedouble;
+        /* cJSON reads 1e999 as infinity: a threshold or leaf value must be
+         * finite, or every prediction through it is NaN or infinite. */
         if (!cJSON_IsNumber(it) || !isfinite(v) || (ints && (v != floor(v) || fabs(v) > 2e9)))
-            return err_setk(e, ERR_DATA, "'%s' entry %d is not a %s", key, i,
-                            ints ? "whole number" : "finite number");
+            return err_setk(e, ERR_DATA, "'%s' entry %d is not a finite %s", key, i,
+                            ints ? "whole number" : "number");
         if (ints)
             ints[i] = (int)v;
         else if (dbls)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/fsutil.h"
 #include "core/jsonfile.h"
 #include "core/version.h"
 #include "data/features_v2.h"
@@ -323,19 +325,36 @@ static int read_model(const cJSON *root, model *m, err *e)
     return learner_load(root, &p, m->nfeat, &m->l, e);
 }
 
-int model_read(const char *path, model *m, err *e)
+int model_parse(const char *data, size_t n, const char *what, model *m, err *e)
 {
     memset(m, 0, sizeof *m);
-    cJSON *root = jsonfile_load(path, 0, e);
+    cJSON *root = jsonfile_parse(data, n, what, e);
     if (root == NULL)
         return -1;
     int rc = read_model(root, m, e);
     cJSON_Delete(root);
     if (rc != 0) {
         model_release(m);
-        return err_wrap(e, "model file '%s'", path);
+        return err_wrap(e, "model file %s", what);
     }
     return 0;
+}
+
+int model_load(const char *path, int flags, model *m, err *e)
+{
+    memset(m, 0, sizeof *m);
+    buf b;
+    buf_init(&b, MODEL_FILE_MAX);
+    char what[4200];
+    snprintf(what, sizeof what, "'%s'", path);
+    int rc = fs_read_path(path, flags, &b, e) == 0 ? model_parse(b.data, b.len, what, m, e) : -1;
+    buf_release(&b);
+    return rc;
+}
+
+int model_read(const char *path, model *m, err *e)
+{
+    return model_load(path, 0, m, e);
 }
 
 void model_release(model *m)

@@ -45,6 +45,10 @@
 #define MODEL_FORMAT_VERSION 2
 /* bagging on the spec features keeps format 1's file */
 #define MODEL_FORMAT_VERSION_BAGGING_SPEC 1
+/* The largest model.json read (a file or a zip member): 200 trees of every
+ * row of 1950-2023 take 8.6 MB, so this is room for some 6,000 such trees;
+ * anything bigger is not a model of ours and is refused before parsing. */
+#define MODEL_FILE_MAX ((size_t)256 << 20)
 
 typedef struct {
     feature_set set;        /* the table's set the model was trained on */
@@ -84,8 +88,19 @@ uint64_t model_seed(const model *m);
 /* Writes model.json atomically. */
 int model_write(const model *m, const char *path, err *e);
 
-/* Reads and checks model.json (format, version, parameters, the learner). */
+/* Reads and checks model.json (format, version, parameters, the learner):
+ * a regular file of data-dir (fs_open_read) of at most MODEL_FILE_MAX
+ * bytes. */
 int model_read(const char *path, model *m, err *e);
+
+/* The same for any path: flags FS_FOLLOW reads through a symlink (a path
+ * the user gave, model-path). */
+int model_load(const char *path, int flags, model *m, err *e);
+
+/* The same for the n bytes of model.json at data (read by the caller from
+ * a file or a zip member); `what` names them in errors ("'x.zip'
+ * member model.json"). */
+int model_parse(const char *data, size_t n, const char *what, model *m, err *e);
 
 /* Frees what *m owns; *m itself stays the caller's (a zeroed struct or NULL: no-op). */
 void model_release(model *m);

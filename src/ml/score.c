@@ -1,5 +1,6 @@
 #include "ml/score.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,13 +104,17 @@ static void pole_race(score_race *r, const prepared *p)
     r->pole_hit = count > 0 ? (double)winners / count : 0.0;
 }
 
-/* Records the leaders of points table t for race r. */
+/* Records the leaders of points table t for race r.  Points that are not
+ * finite never lead (score_season refuses such rows; this is defence in
+ * depth): both loops skip them, so they agree on the n leaders. */
 static int leader_race(score *s, score_race *r, const prepared *p, const table *t, err *e)
 {
     double most = 0.0;
     int n = 0;
     for (int i = 0; i < t->n; i++)
-        if (n == 0 || t->points[i] > most) {
+        if (!isfinite(t->points[i]))
+            continue;
+        else if (n == 0 || t->points[i] > most) {
             most = t->points[i];
             n = 1;
         } else if (t->points[i] == most) {
@@ -122,8 +127,8 @@ static int leader_race(score *s, score_race *r, const prepared *p, const table *
     r->leader_first = s->n_leader_rows;
     r->n_leaders = n;
     int won = 0;
-    for (int i = 0; i < t->n; i++) {
-        if (t->points[i] != most)
+    for (int i = 0; i < t->n && s->n_leader_rows < r->leader_first + n; i++) {
+        if (!isfinite(t->points[i]) || t->points[i] != most)
             continue;
         const char *id = p->rows[t->row[i]].driver_id;
         s->leader_rows[s->n_leader_rows++] = t->row[i];
@@ -163,11 +168,30 @@ static int locate(score *s, const prepared *p, int season, err *e)
     return 0;
 }
 
+/* Refuses what no score can be computed from: a row of the season (or the
+ * one before, whose points lead round 1) with points that are not finite,
+ * or a prediction that is not (NaN breaks the ranking's order). */
+static int check_finite(const score *s, const prepared *p, const double *pred, err *e)
+{
+    for (int i = 0; i < p->n; i++) {
+        const prepared_row *r = &p->rows[i];
+        if ((r->season == s->season || r->season == s->season - 1) && !isfinite(r->points))
+            return err_setk(e, ERR_DATA, "%d round %d, driver '%s': points are not a finite number",
+                            r->season, r->round, r->driver_id);
+    }
+    for (int i = 0; i < s->n_rows; i++)
+        if (!isfinite(pred[s->row_first + i]))
+            return err_setk(e, ERR_DATA, "%d round %d, driver '%s': the prediction is not a finite number",
+                            p->rows[s->row_first + i].season, p->rows[s->row_first + i].round,
+                            p->rows[s->row_first + i].driver_id);
+    return 0;
+}
+
 int score_season(score *s, const prepared *p, int season, const double *pred, uint64_t seed,
                  err *e)
 {
     memset(s, 0, sizeof *s);
-    if (locate(s, p, season, e) != 0)
+    if (locate(s, p, season, e) != 0 || check_finite(s, p, pred, e) != 0)
         return -1;
     int rc = -1;
     int cap = s->n_rows;

@@ -60,7 +60,8 @@ typedef struct {
 /* Scores season `season` of p (its rows must be contiguous, races in
  * order), with pred[i] the prediction for prepared row i (only the
  * season's rows are read).  Fails (ERR_DATA) when p has no row of that
- * season. */
+ * season, or when a row of it or of the season before has points that are
+ * not finite, or a prediction is not (naming the race and driver). */
 int score_season(score *s, const prepared *p, int season, const double *pred, uint64_t seed,
                  err *e);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -15,6 +16,7 @@
 
 #include "core/base64.h"
 #include "core/buf.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 #include "net/jwt.h"
 #include "net/http.h"
@@ -529,11 +531,16 @@ static int upload_file(upload *u, const char *signed_url, const char *path, char
     size_t chunk = u->env->chunk_size ? u->env->chunk_size : ARTIFACT_CHUNK_MAX;
     if (chunk > ARTIFACT_CHUNK_MAX)
         chunk = ARTIFACT_CHUNK_MAX;
-    FILE *f = fopen(path, "rb");
+    size_t size;
+    int fd = fs_open_read(path, 0, 0, &size, e); /* never a FIFO or device */
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
     unsigned char *data = malloc(chunk);
     int rc = -1;
     if (f == NULL) {
-        err_setk(e, ERR_DATA, "cannot open '%s': %s", path, strerror(errno));
+        if (fd >= 0) {
+            err_setk(e, ERR_DATA, "cannot open '%s': %s", path, strerror(errno));
+            close(fd);
+        }
         goto out;
     }
     if (data == NULL || EVP_DigestInit_ex(u->sha, EVP_sha256(), NULL) != 1) {

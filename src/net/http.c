@@ -243,7 +243,7 @@ static CURLcode http_setup(http_client *c, const http_req *r, const char *method
     HTTP_SETOPT(h, CURLOPT_URL, r->url);
     HTTP_SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
     HTTP_SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    HTTP_SETOPT(h, CURLOPT_FOLLOWLOCATION, 1L);
+    HTTP_SETOPT(h, CURLOPT_FOLLOWLOCATION, r->no_follow ? 0L : 1L);
     HTTP_SETOPT(h, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRECTS);
     HTTP_SETOPT(h, CURLOPT_USERAGENT, c->user_agent);
     HTTP_SETOPT(h, CURLOPT_ACCEPT_ENCODING, "");
@@ -419,4 +419,16 @@ out:
     if (rc != 0)
         buf_release(&out->body);
     return rc;
+}
+
+int http_last_header(http_client *c, const char *name, char *out, size_t n)
+{
+    struct curl_header *hdr = NULL;
+    if (n > 0)
+        out[0] = '\0';
+    if (curl_easy_header(c->curl, name, 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK || hdr == NULL ||
+        strlen(hdr->value) >= n)
+        return -1;
+    strcpy(out, hdr->value);
+    return 0;
 }

@@ -70,6 +70,10 @@ typedef struct {
      * NULL accepts every body. */
     int (*valid)(const buf *body, void *ctx);
     void *valid_ctx;
+    /* 1 = a 3xx answer is final (read its Location with http_last_header)
+     * instead of being followed: for callers that must choose what the
+     * next hop gets, e.g. no Authorization on another host. */
+    int no_follow;
 } http_req;
 
 typedef struct {
@@ -85,6 +89,12 @@ typedef struct {
  * max_429, body over max_body, valid() rejecting every body); out->body is
  * then empty and out->status holds the last status received (0 if none). */
 int http_do(http_client *c, const http_req *r, http_resp *out, err *e);
+
+/* Copies the value of response header `name` (case-insensitive; the first
+ * one when repeated) of the final answer of the client's last http_do into
+ * out (size n).  Returns 0, or -1 when that answer has no such header or
+ * its value does not fit (out is then ""). */
+int http_last_header(http_client *c, const char *name, char *out, size_t n);
 
 /* Copies url into out (size n, always NUL-terminated) as it may be shown:
  * the query string is dropped when it may hold a credential (sig=,

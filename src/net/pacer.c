@@ -39,6 +39,10 @@ static void real_sleep(void *ctx, double seconds)
     (void)ctx;
     if (!(seconds > 0))
         return;
+    /* Never convert an absurd wait to time_t (1e300 overflows it): no
+     * window here is longer than PACER_MAX_SLEEP. */
+    if (seconds > PACER_MAX_SLEEP)
+        seconds = PACER_MAX_SLEEP;
     struct timespec req;
     req.tv_sec = (time_t)seconds;
     req.tv_nsec = (long)((seconds - (double)req.tv_sec) * 1e9);
@@ -93,8 +97,10 @@ static void window_restamp_last(pacer_window *w, double now)
 
 pacer *pacer_new(double per_second, int per_hour, const pacer_clock *clock, err *e)
 {
-    if (!isfinite(per_second) || per_second < 0 || per_second > 1e6) {
-        err_setk(e, ERR_INPUT, "request rate per second must be 0 (no limit) to 1e6, got %g", per_second);
+    if (!isfinite(per_second) || per_second < 0 || per_second > 1e6 ||
+        (per_second > 0 && per_second < PACER_MIN_PER_SECOND)) {
+        err_setk(e, ERR_INPUT, "request rate per second must be 0 (no limit) or %g to 1e6, got %g",
+                 PACER_MIN_PER_SECOND, per_second);
         return NULL;
     }
     if (per_hour < 0 || per_hour > PACER_MAX_PER_HOUR) {

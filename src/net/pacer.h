@@ -27,10 +27,18 @@ typedef struct {
 
 typedef struct pacer pacer;
 
-/* A pacer for at most per_second requests per second (0 = no limit) and
- * per_hour per sliding hour (0 = no limit).  clock NULL = the real clock;
- * the struct is copied.  Returns NULL with e set on a negative or
- * non-finite limit or when out of memory.  Free with pacer_free(). */
+/* The slowest burst rate: one request per 1000 s (a smaller rate, such as
+ * 1e-300, would make the window 1e300 s long). */
+#define PACER_MIN_PER_SECOND 0.001
+/* The longest single sleep of the real clock, s: the burst window at the
+ * slowest rate; longer waits are taken in more sleeps. */
+#define PACER_MAX_SLEEP 1000.0
+
+/* A pacer for at most per_second requests per second (0 = no limit, else
+ * at least PACER_MIN_PER_SECOND) and per_hour per sliding hour (0 = no
+ * limit).  clock NULL = the real clock; the struct is copied.  Returns NULL
+ * with e set on a limit out of range or non-finite, or when out of memory.
+ * Free with pacer_free(). */
 pacer *pacer_new(double per_second, int per_hour, const pacer_clock *clock, err *e);
 /* Frees p and everything it owns (NULL: no-op). */
 void pacer_free(pacer *p);

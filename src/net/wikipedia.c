@@ -1,10 +1,13 @@
 #include "net/wikipedia.h"
 
 #include <ctype.h>
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gumbo.h>
 
@@ -15,6 +18,16 @@
 /* Real articles nest a few dozen levels; deeper (hostile) markup is not
  * searched, so recursion stays bounded. */
 #define WIKI_MAX_DEPTH 256
+
+/* The bounds of one parse (see wikipedia.h).  A real article of 1-2 MB
+ * parses in a tenth of a second and a few tens of MB; HTML5 parsing is
+ * quadratic in nesting depth and can clone formatting elements without
+ * end, so a hostile page of 1 MB could take minutes or gigabytes.  Each
+ * check costs a clock read, so the clock is read every few allocations
+ * (gumbo allocates for every node, so it is called often). */
+#define WIKI_PARSE_CPU_NS 1000000000LL
+#define WIKI_PARSE_MEM_MAX ((size_t)256 << 20)
+#define WIKI_CLOCK_EVERY 64
 
 static const char *const weather_labels[] = {
     "weather", "clima", "meteo", "condizioni meteo", "condizioni meteorologiche",
@@ -275,27 +288,104 @@ static int find_weather(const GumboNode *n, wiki_hit *hit, int depth, err *e)
     return 0;
 }
 
-int wiki_extract_weather(const char *html, size_t n, char **text_out, char **label_out, err *e)
+/* ---- Bounded parsing -------------------------------------------------
+ * gumbo takes an allocator: every block it asks for comes from here, on a
+ * list, so a parse over its bounds can be abandoned at any allocation with
+ * longjmp and everything it held freed with the list.  gumbo keeps no
+ * other state, so nothing else is left behind. */
+
+typedef union wiki_block {
+    struct {
+        union wiki_block *prev, *next;
+        size_t size;
+    } h;
+    max_align_t align; /* what follows is aligned like malloc's */
+} wiki_block;
+
+typedef struct {
+    GumboOptions opts;
+    wiki_block blocks; /* list head */
+    size_t live;       /* bytes gumbo holds now */
+    unsigned long calls;
+    long long start_ns;
+    const char *over;  /* why the parse was abandoned */
+    jmp_buf abandon;
+} wiki_parser;
+
+static long long cpu_ns(void)
 {
-    *text_out = NULL;
-    if (label_out != NULL)
-        *label_out = NULL;
-    GumboOutput *doc = gumbo_parse_with_options(&kGumboDefaultOptions, html ? html : "", html ? n : 0);
-    if (doc == NULL)
-        return err_set(e, "out of memory parsing HTML");
-    wiki_hit hit = {NULL, NULL};
-    int rc = find_weather(doc->document, &hit, 0, e);
-    gumbo_destroy_output(&kGumboDefaultOptions, doc);
-    if (rc != 0) {
-        free(hit.text);
-        free(hit.label);
-        return -1;
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void *wiki_alloc(void *ud, size_t size)
+{
+    wiki_parser *p = ud;
+    if (++p->calls % WIKI_CLOCK_EVERY == 0 && cpu_ns() - p->start_ns > WIKI_PARSE_CPU_NS)
+        p->over = "it took more than 1 s of CPU to parse";
+    else if (size > WIKI_PARSE_MEM_MAX - p->live)
+        p->over = "it needed more than 256 MiB to parse";
+    wiki_block *b = p->over ? NULL : malloc(sizeof *b + size);
+    if (b == NULL) {
+        if (p->over == NULL)
+            p->over = "out of memory";
+        longjmp(p->abandon, 1);
     }
-    *text_out = hit.text;
-    if (label_out != NULL)
-        *label_out = hit.label;
-    else
-        free(hit.label);
+    b->h.size = size;
+    b->h.prev = &p->blocks;
+    b->h.next = p->blocks.h.next;
+    b->h.next->h.prev = b;
+    p->blocks.h.next = b;
+    p->live += size;
+    return b + 1;
+}
+
+static void wiki_free(void *ud, void *ptr)
+{
+    wiki_parser *p = ud;
+    if (ptr == NULL)
+        return;
+    wiki_block *b = (wiki_block *)ptr - 1;
+    b->h.prev->h.next = b->h.next;
+    b->h.next->h.prev = b->h.prev;
+    p->live -= b->h.size;
+    free(b);
+}
+
+/* Frees everything the parse holds (the whole tree, when it finished). */
+static void wiki_parse_end(wiki_parser *p)
+{
+    while (p->blocks.h.next != &p->blocks)
+        wiki_free(p, p->blocks.h.next + 1);
+}
+
+/* Parses html into p (its tree in *doc until wiki_parse_end).  -1 with e
+ * set when the page is over a bound (ERR_DATA) or memory ran out. */
+static int wiki_parse(wiki_parser *p, const char *html, size_t n, GumboOutput **doc, err *e)
+{
+    memset(p, 0, sizeof *p);
+    p->blocks.h.prev = p->blocks.h.next = &p->blocks;
+    p->opts = kGumboDefaultOptions;
+    p->opts.allocator = wiki_alloc;
+    p->opts.deallocator = wiki_free;
+    p->opts.userdata = p;
+    /* Parse errors are not used, and recording one copies the whole stack
+     * of open elements: without this, deep nesting costs 30x more. */
+    p->opts.max_errors = 0;
+    *doc = NULL;
+    if (n > WIKI_ARTICLE_MAX)
+        return err_setk(e, ERR_DATA, "the page is %zu bytes, over the %zu MiB an article may have", n,
+                        WIKI_ARTICLE_MAX >> 20);
+    p->start_ns = cpu_ns();
+    if (setjmp(p->abandon) != 0) {
+        wiki_parse_end(p);
+        if (strcmp(p->over, "out of memory") == 0)
+            return err_set(e, "out of memory parsing HTML");
+        return err_setk(e, ERR_DATA, "the page was not parsed: %s (deeply nested or otherwise hostile "
+                        "markup)", p->over);
+    }
+    *doc = gumbo_parse_with_options(&p->opts, html ? html : "", html ? n : 0);
     return 0;
 }
 
@@ -322,24 +412,65 @@ static int match_lang_anchor(const GumboNode *n, const void *lang_ctx)
     return absolute && (attr_is(n, "hreflang", lang) || listed);
 }
 
+/* The link's absolute URL (malloc'ed into *url_out). */
+static int link_url(const GumboNode *a, char **url_out, err *e)
+{
+    const char *href = attr(a, "href");
+    size_t len = strlen(href) + sizeof "https:";
+    *url_out = malloc(len);
+    if (*url_out == NULL)
+        return err_set(e, "out of memory");
+    snprintf(*url_out, len, "%s%s", strncmp(href, "//", 2) == 0 ? "https:" : "", href);
+    return 0;
+}
+
+/* Both searches on one tree: the weather row, and (when lang is not NULL
+ * and there is no weather row) the interlanguage link to lang. */
+static int wiki_search(const GumboOutput *doc, wiki_hit *hit, const char *lang, char **url_out, err *e)
+{
+    if (find_weather(doc->document, hit, 0, e) != 0)
+        return -1;
+    if (lang == NULL || hit->text != NULL)
+        return 0;
+    const GumboNode *a = find_first(doc->document, match_lang_anchor, lang, 0);
+    return a != NULL ? link_url(a, url_out, e) : 0;
+}
+
+int wiki_extract_weather(const char *html, size_t n, char **text_out, char **label_out, err *e)
+{
+    *text_out = NULL;
+    if (label_out != NULL)
+        *label_out = NULL;
+    wiki_parser p;
+    GumboOutput *doc;
+    if (wiki_parse(&p, html, n, &doc, e) != 0)
+        return -1;
+    wiki_hit hit = {NULL, NULL};
+    int rc = wiki_search(doc, &hit, NULL, NULL, e);
+    wiki_parse_end(&p);
+    if (rc != 0) {
+        free(hit.text);
+        free(hit.label);
+        return -1;
+    }
+    *text_out = hit.text;
+    if (label_out != NULL)
+        *label_out = hit.label;
+    else
+        free(hit.label);
+    return 0;
+}
+
 int wiki_find_language_link(const char *html, size_t n, const char *lang, char **url_out, err *e)
 {
     *url_out = NULL;
-    GumboOutput *doc = gumbo_parse_with_options(&kGumboDefaultOptions, html ? html : "", html ? n : 0);
-    if (doc == NULL)
-        return err_set(e, "out of memory parsing HTML");
+    wiki_parser p;
+    GumboOutput *doc;
+    if (wiki_parse(&p, html, n, &doc, e) != 0)
+        return -1;
     const GumboNode *a = find_first(doc->document, match_lang_anchor, lang, 0);
-    int rc = 0;
-    if (a != NULL) {
-        const char *href = attr(a, "href");
-        size_t len = strlen(href) + sizeof "https:";
-        *url_out = malloc(len);
-        if (*url_out == NULL)
-            rc = err_set(e, "out of memory");
-        else
-            snprintf(*url_out, len, "%s%s", strncmp(href, "//", 2) == 0 ? "https:" : "", href);
-    }
-    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    int rc = a != NULL ? link_url(a, url_out, e) : 0;
+    wiki_parse_end(&p);
     return rc;
 }
 
@@ -416,7 +547,9 @@ static int fetch_article(http_client *c, const char *url, const char *base, wiki
 }
 
 /* Reads the article at url; sets w to found (text, lang, url) when it has
- * a weather row.  *italian gets the Italian link when wanted and present. */
+ * a weather row.  *italian gets the Italian link when wanted and present.
+ * A page over the parse bounds leaves the weather unknown: status error
+ * (tried again by the next run), with a warning. */
 static int read_article(http_client *c, const char *url, const char *base, const char *lang, wiki_weather *w,
                         char **italian, err *e)
 {
@@ -426,7 +559,29 @@ static int read_article(http_client *c, const char *url, const char *base, const
         return -1;
     if (state != PAGE_OK)
         return 0;
-    int rc = wiki_extract_weather(resp.body.data, resp.body.len, &w->text, NULL, e);
+    wiki_parser p;
+    GumboOutput *doc;
+    wiki_hit hit = {NULL, NULL};
+    err why;
+    err_clear(&why);
+    int rc = wiki_parse(&p, resp.body.data, resp.body.len, &doc, &why);
+    if (rc != 0) {
+        buf_release(&resp.body);
+        if (why.kind != ERR_DATA) {
+            *e = why;
+            return -1;
+        }
+        log_warn("weather: %s: %s; weather unknown", url, why.msg);
+        w->status = "error";
+        w->error = strdup(why.msg);
+        return w->error == NULL ? err_set(e, "out of memory") : 0;
+    }
+    /* the tree points into the body: both go together */
+    rc = wiki_search(doc, &hit, italian != NULL ? "it" : NULL, italian, e);
+    wiki_parse_end(&p);
+    buf_release(&resp.body);
+    free(hit.label);
+    w->text = hit.text;
     if (rc == 0 && w->text != NULL) {
         w->status = "found";
         snprintf(w->lang, sizeof w->lang, "%s", lang);
@@ -434,10 +589,7 @@ static int read_article(http_client *c, const char *url, const char *base, const
         w->url = strdup(url);
         if (w->url == NULL)
             rc = err_set(e, "out of memory");
-    } else if (rc == 0 && italian != NULL) {
-        rc = wiki_find_language_link(resp.body.data, resp.body.len, "it", italian, e);
     }
-    buf_release(&resp.body);
     return rc;
 }
 

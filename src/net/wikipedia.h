@@ -12,7 +12,13 @@
  * cleaned with weather_clean() (footnote markers, no-break spaces).
  *
  * The parsing functions are pure (HTML bytes in, strings out; no NUL
- * needed at html[n]) and safe on any input; gumbo does the HTML.  The
+ * needed at html[n]) and safe on any input; gumbo does the HTML.  The work
+ * per page is bounded, since a hostile or broken mirror can serve markup
+ * that costs an HTML5 parser minutes (nesting thousands deep) or gigabytes
+ * (formatting elements cloned over and over): a page over WIKI_ARTICLE_MAX
+ * bytes is not parsed, and a parse is abandoned past 1 s of CPU or 256 MiB
+ * of memory (gumbo allocates through the parser, which tracks every block,
+ * so an abandoned parse frees all it held).  The
  * fetching function is serial and uses the caller's client (its pacing,
  * retries and User-Agent).  Returned strings are malloc'ed; the caller
  * frees them (wiki_weather_release() for a wiki_weather's members). */
@@ -24,17 +30,21 @@
 #include "core/err.h"
 #include "net/http.h"
 
+/* The largest article parsed (real ones are 0.3-2 MB). */
+#define WIKI_ARTICLE_MAX ((size_t)4 << 20)
+
 /* Finds the weather row.  Returns 0 with *text_out = the cleaned text (or
  * NULL when no infobox has a weather row, or its cell is empty) and, when
  * label_out is not NULL, *label_out = the matched label as written (NULL
- * with the text).  Returns -1 only when out of memory. */
+ * with the text).  Returns -1 with e set when the page is over the bounds
+ * above (ERR_DATA) or memory ran out. */
 int wiki_extract_weather(const char *html, size_t n, char **text_out, char **label_out, err *e);
 
 /* Finds the article's interlanguage link to language `lang` ("it"): an <a>
  * with hreflang=lang, or with lang=lang that is an interlanguage-link-target
  * or sits in an li.interlanguage-link.  Returns 0 with *url_out = its
  * absolute URL (a protocol-relative "//it.wikipedia.org/..." gets https:),
- * or NULL when there is none; -1 only when out of memory. */
+ * or NULL when there is none; -1 as wiki_extract_weather. */
 int wiki_find_language_link(const char *html, size_t n, const char *lang, char **url_out, err *e);
 
 /* The URL to fetch for `url`: when base is NULL or empty, a copy of url;
@@ -60,6 +70,7 @@ typedef struct {
  *   else its Italian article's weather row       -> "found", "it";
  *   no row in either (or no Italian article)     -> "missing";
  *   an article answering 404 or 410              -> "missing" (warned);
+ *   an article over the parse bounds above       -> "error" (warned);
  *   a fetch that failed after the client's retries, or another status
  *                                                -> "error" (retry later);
  *   article_url NULL or empty                    -> "missing", url "".

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "core/jsonfile.h"
+#include "core/mdesc.h"
 
 #define MD_DASH "–"
 
@@ -19,17 +20,7 @@ static const char *md_num(char *out, size_t n, const char *fmt, double v)
 
 int metrics_md_cell(buf *out, const char *s, err *e)
 {
-    for (const char *p = s; *p; p++) {
-        const char *rep = NULL;
-        char one[2] = {*p, '\0'};
-        if (*p == '|')
-            rep = "\\|";
-        else if (*p == '\n' || *p == '\r')
-            rep = " ";
-        if (buf_puts(out, rep ? rep : one, e) != 0)
-            return -1;
-    }
-    return 0;
+    return mdesc_text(out, s, e);
 }
 
 /* One row: label | precision | expected | top-3 | hits / races | log-loss
@@ -119,4 +110,76 @@ int metrics_md_span(buf *out, const cJSON *metrics, err *e)
                       md_num(t, sizeof t, "%.0f", jsonfile_num(metrics, "test_season", NAN)),
                       md_num(f, sizeof f, "%.0f", jsonfile_num(metrics, "data.test_races", NAN)),
                       md_num(g, sizeof g, "%.0f", jsonfile_num(metrics, "data.test_rows", NAN)));
+}
+
+/* "from artifact NAME (id N, run R on BRANCH, created T)" or the source. */
+static int md_origin(buf *out, const cJSON *b, metrics_md_text_fn text, err *e)
+{
+    const cJSON *a = jsonfile_get(b, "artifact");
+    char id[32], run[32];
+    if (!cJSON_IsObject(a)) {
+        if (buf_puts(out, "`baseline-model` ", e) != 0)
+            return -1;
+        return text(out, jsonfile_str(b, "source", ""), e);
+    }
+    if (buf_puts(out, "artifact ", e) != 0 || text(out, jsonfile_str(a, "name", ""), e) != 0 ||
+        buf_printf(out, e, " (id %s, run %s on ", md_num(id, sizeof id, "%.0f", jsonfile_num(a, "id", NAN)),
+                   md_num(run, sizeof run, "%.0f", jsonfile_num(a, "run_id", NAN))) != 0 ||
+        text(out, jsonfile_str(a, "head_branch", ""), e) != 0 || buf_puts(out, ", created ", e) != 0 ||
+        text(out, jsonfile_str(a, "created_at", ""), e) != 0)
+        return -1;
+    return buf_puts(out, ")", e);
+}
+
+static int md_compare_row(buf *out, const cJSON *s, err *e)
+{
+    char a[32], b[32], c[32], d[32], f[32], g[32], h[32], i[32], j[32];
+    const cJSON *delta = jsonfile_get(s, "expected_precision_delta");
+    return buf_printf(out, e, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+                      md_num(a, sizeof a, "%.0f", jsonfile_num(s, "season", NAN)),
+                      md_num(b, sizeof b, "%g", jsonfile_num(s, "model.races", NAN)),
+                      md_num(c, sizeof c, "%.3f", jsonfile_num(s, "model.precision", NAN)),
+                      md_num(d, sizeof d, "%.3f", jsonfile_num(s, "model.expected_precision", NAN)),
+                      md_num(f, sizeof f, "%.3f", jsonfile_num(s, "baseline.precision", NAN)),
+                      md_num(g, sizeof g, "%.3f", jsonfile_num(s, "baseline.expected_precision", NAN)),
+                      md_num(h, sizeof h, "%+.3f", cJSON_IsNumber(delta) ? delta->valuedouble : NAN),
+                      md_num(i, sizeof i, "%.3f", jsonfile_num(s, "pole_precision", NAN)),
+                      md_num(j, sizeof j, "%.3f", jsonfile_num(s, "leader_precision", NAN)));
+}
+
+int metrics_md_compare(buf *out, const cJSON *metrics, metrics_md_text_fn text, err *e)
+{
+    const cJSON *b = jsonfile_get(metrics, "baseline");
+    if (!cJSON_IsObject(b))
+        return 0;
+    if (cJSON_IsString(jsonfile_get(b, "skipped"))) {
+        if (buf_puts(out, "No baseline to compare with: ", e) != 0 ||
+            text(out, jsonfile_str(b, "skipped", ""), e) != 0)
+            return -1;
+        return buf_puts(out, "\n", e);
+    }
+    char cand[32], base[32], delta[32], first[32], last[32];
+    int improved = cJSON_IsTrue(jsonfile_get(b, "improved"));
+    if (buf_printf(out, e, "**%s** on test season %.0f: expected precision %s against the baseline's %s "
+                           "(%s).\n\nBaseline: ",
+                   improved ? "Improved" : "Not improved", jsonfile_num(metrics, "test_season", 0),
+                   md_num(cand, sizeof cand, "%.3f", jsonfile_num(metrics, "model.expected_precision", NAN)),
+                   md_num(base, sizeof base, "%.3f", jsonfile_num(b, "model.expected_precision", NAN)),
+                   md_num(delta, sizeof delta, "%+.3f", jsonfile_num(b, "precision_delta", NAN))) != 0 ||
+        md_origin(out, b, text, e) != 0 ||
+        buf_printf(out, e, ", trained on seasons %s–%s.\n\n"
+                           "| season | races | model precision | model expected | baseline precision | "
+                           "baseline expected | Δ expected | pole precision | leader precision |\n"
+                           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+                   md_num(first, sizeof first, "%.0f", jsonfile_num(b, "train_seasons.0", NAN)),
+                   md_num(last, sizeof last, "%.0f", jsonfile_num(b, "train_seasons.1", NAN))) != 0)
+        return -1;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, jsonfile_get(b, "seasons"))
+    {
+        if (md_compare_row(out, s, e) != 0)
+            return -1;
+    }
+    return buf_puts(out, "\nΔ expected = model minus baseline expected precision; a dash where the "
+                         "baseline was trained on the season and is not scored.\n", e);
 }

@@ -68,6 +68,10 @@ static int card_metrics(buf *out, const cJSON *metrics, err *e)
                    jsonfile_num(metrics, "test_season", 0)) != 0 ||
         metrics_md_baselines(out, metrics, e) != 0)
         return -1;
+    if (cJSON_IsObject(jsonfile_get(metrics, "baseline")) &&
+        (buf_puts(out, "\n## Against the baseline model\n\n", e) != 0 ||
+         metrics_md_compare(out, metrics, metrics_md_cell, e) != 0))
+        return -1;
     if (!cJSON_IsArray(jsonfile_get(metrics, "backtest.seasons")))
         return buf_puts(out, "\n", e);
     if (buf_puts(out, "\n## Backtest\n\nEach season was predicted by a model trained only on "

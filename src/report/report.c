@@ -96,6 +96,9 @@ static void report_outputs(const report_file files[3], const cJSON *metrics, con
         {"brier", "model.brier"},
         {"grid-log-loss", "baselines.grid.log_loss"},
         {"grid-brier", "baselines.grid.brier"},
+        {"baseline-precision", "baseline.model.precision"},
+        {"baseline-expected-precision", "baseline.model.expected_precision"},
+        {"precision-delta", "baseline.precision_delta"},
     };
     static const struct {
         const char *name, *key;
@@ -115,6 +118,12 @@ static void report_outputs(const report_file files[3], const cJSON *metrics, con
         err_clear(&got);
         report_keep(outputs_set(nums[i].name, v, &got), &got, failed, e);
     }
+    /* "true" only when strictly better; "" without a comparison. */
+    const cJSON *improved = jsonfile_get(metrics, "baseline.improved");
+    err_clear(&got);
+    report_keep(outputs_set("improved", cJSON_IsBool(improved) ? (cJSON_IsTrue(improved) ? "true" : "false") : "",
+                            &got),
+                &got, failed, e);
     for (size_t i = 0; i < sizeof art / sizeof *art; i++) {
         err_clear(&got);
         report_keep(outputs_set(art[i].name, jsonfile_str(upload, art[i].key, ""), &got), &got, failed, e);
@@ -154,10 +163,12 @@ int report_write(const stage_ctx *ctx, int ok, err *e)
     buf md;
     buf_init(&md, SUMMARY_MAX);
     err_clear(&got);
-    int rc = summary_render(&md, &run, &got);
-    if (rc == 0)
-        rc = summary_append(&md, &got);
-    report_keep(rc, &got, &failed, e);
+    /* A summary too big to render is the runner's limit, not a lost file:
+     * warned, as the runner itself would; one that cannot be written fails. */
+    if (summary_render(&md, &run, &got) != 0)
+        log_warn("report: no job summary: %s", got.msg);
+    else
+        report_keep(summary_append(&md, &got), &got, &failed, e);
     buf_release(&md);
     cJSON_Delete(upload);
     cJSON_Delete(coverage);

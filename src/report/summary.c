@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "core/jsonfile.h"
+#include "core/mdesc.h"
 #include "report/filecmd.h"
 #include "pack/metrics_md.h"
 #include "stages/registry.h"
@@ -35,14 +36,21 @@ static int summary_stages(buf *b, const summary_run *r, err *e)
 
 static int summary_artifact(buf *b, const summary_run *r, err *e)
 {
+    /* upload.json and the path come from data-dir: inert text (mdesc.h) */
     if (r->upload != NULL)
-        return buf_printf(b, e, "**Artifact:** [%s](%s) (id %s, sha256 `%s`)\n\n",
-                          jsonfile_str(r->upload, "name", "artifact"),
-                          jsonfile_str(r->upload, "artifact_url", ""),
-                          jsonfile_str(r->upload, "artifact_id", ""),
-                          jsonfile_str(r->upload, "artifact_digest", ""));
+        return buf_puts(b, "**Artifact:** ", e) != 0 ||
+                       mdesc_link(b, jsonfile_str(r->upload, "name", "artifact"),
+                                  jsonfile_str(r->upload, "artifact_url", ""), e) != 0 ||
+                       buf_puts(b, " (id ", e) != 0 ||
+                       mdesc_text(b, jsonfile_str(r->upload, "artifact_id", ""), e) != 0 ||
+                       buf_puts(b, ", sha256 ", e) != 0 ||
+                       mdesc_text(b, jsonfile_str(r->upload, "artifact_digest", ""), e) != 0
+                   ? -1
+                   : buf_puts(b, ")\n\n", e);
     if (r->zip_path != NULL)
-        return buf_printf(b, e, "**Package:** `%s` (not uploaded)\n\n", r->zip_path);
+        return buf_puts(b, "**Package:** ", e) != 0 || mdesc_text(b, r->zip_path, e) != 0
+                   ? -1
+                   : buf_puts(b, " (not uploaded)\n\n", e);
     return 0;
 }
 
@@ -64,6 +72,10 @@ static int summary_head(buf *b, const summary_run *r, err *e)
     if (buf_printf(b, e, "## Model vs baselines (test season %.0f)\n\n",
                    jsonfile_num(r->metrics, "test_season", 0)) != 0 ||
         metrics_md_baselines(b, r->metrics, e) != 0 || buf_puts(b, "\n", e) != 0)
+        return -1;
+    if (cJSON_IsObject(jsonfile_get(r->metrics, "baseline")) &&
+        (buf_puts(b, "## Model vs the baseline model\n\n", e) != 0 ||
+         metrics_md_compare(b, r->metrics, metrics_md_cell, e) != 0 || buf_puts(b, "\n", e) != 0))
         return -1;
     return summary_artifact(b, r, e);
 }

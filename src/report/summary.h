@@ -9,8 +9,9 @@
  * (the predict stage's table) come first.  The summary is written once
  * per step, and the runner drops one over 1 MiB, so the rendering never
  * exceeds SUMMARY_MAX bytes: when the per-race table would overflow it is
- * cut, with a note.  Table cells are
- * escaped (metrics_md_cell).  No state. */
+ * cut, with a note.  Every string that comes from a file or the API (race
+ * and driver names, upload.json, paths) goes in through
+ * mdesc_text/mdesc_link (core/mdesc.h).  No state. */
 #ifndef F1_REPORT_SUMMARY_H
 #define F1_REPORT_SUMMARY_H
 

@@ -35,6 +35,7 @@
 #include "ml/numfmt.h"
 #include "ml/probscore.h"
 #include "ml/score.h"
+#include "stages/compare.h"
 #include "stages/registry.h"
 #include "stages/stage.h"
 #include "stages/tune.h"
@@ -194,6 +195,7 @@ static cJSON *mean_or_null(double sum, int n)
     return n > 0 ? cJSON_CreateNumber(sum / n) : cJSON_CreateNull();
 }
 
+/* The picks' scores, and when ps is not NULL the probabilities'. */
 static cJSON *model_block(const score *s, const probscore *ps, int *oom)
 {
     double n = s->n_races;
@@ -203,9 +205,18 @@ static cJSON *model_block(const score *s, const probscore *ps, int *oom)
     jsonbuild_add(o, "top3_hit_rate", cJSON_CreateNumber(s->top3_hits / n), oom);
     jsonbuild_add(o, "races", cJSON_CreateNumber(n), oom);
     jsonbuild_add(o, "hits", cJSON_CreateNumber(s->hits), oom);
-    jsonbuild_add(o, "log_loss", mean_or_null(ps->log_loss, ps->races), oom);
-    jsonbuild_add(o, "brier", mean_or_null(ps->brier, ps->races), oom);
+    if (ps != NULL) {
+        jsonbuild_add(o, "log_loss", mean_or_null(ps->log_loss, ps->races), oom);
+        jsonbuild_add(o, "brier", mean_or_null(ps->brier, ps->races), oom);
+    }
     return o;
+}
+
+/* The picks' block alone: what the comparison with baseline-model shows
+ * for both models (stages/compare.h). */
+static cJSON *picks_block(const score *s, int *oom)
+{
+    return model_block(s, NULL, oom);
 }
 
 static cJSON *baseline_block(double hits, int races, int *oom)
@@ -477,6 +488,21 @@ static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table 
     return rc;
 }
 
+/* Hands every scored season to the comparison with input baseline-model
+ * (stages/compare.h), which adds its block to metrics. */
+static int compare(stage_ctx *ctx, const season_eval *ev, int n, uint64_t seed, cJSON *metrics,
+                   err *e)
+{
+    compare_season *cs = calloc((size_t)n, sizeof *cs);
+    if (cs == NULL)
+        return err_set(e, "out of memory comparing with the baseline");
+    for (int i = 0; i < n; i++)
+        cs[i] = (compare_season){.season = ev[i].season, .sc = &ev[i].sc};
+    int rc = compare_baseline(ctx, cs, n, seed, picks_block, metrics, e);
+    free(cs);
+    return rc;
+}
+
 /* The path of an input file in data-dir; fails with a hint naming the
  * stage that writes it when it is not there. */
 static int need(const stage_ctx *ctx, const char *name, const char *writer, char *path, size_t n,
@@ -545,7 +571,8 @@ int stage_evaluate(stage_ctx *ctx, err *e)
         goto out;
     metrics = metrics_json(ctx, &m, ev, n, c->backtest_first != 0, &p, rv.pred,
                            read_coverage(ctx));
-    if (metrics != NULL && tune_metrics_add(ctx, metrics, e) != 0)
+    if (metrics != NULL && (tune_metrics_add(ctx, metrics, e) != 0 ||
+                            compare(ctx, ev, n, model_seed(&m), metrics, e) != 0))
         goto out;
     stage_path(ctx, FILE_METRICS, path, sizeof path);
     if (jsonfile_write(path, metrics, JSONFILE_PRETTY, e) != 0)

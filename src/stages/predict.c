@@ -34,6 +34,7 @@
 #include "core/csv.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/mdesc.h"
 #include "data/feature_set.h"
 #include "data/feature_table.h"
 #include "ml/model.h"
@@ -45,7 +46,6 @@
 #include "stages/stage.h"
 
 #define FILE_PREDICT "predictions-next.csv"
-#define FILE_PREDICT_MODEL ".predict-model.json"
 
 static int ends_with(const char *s, const char *tail)
 {
@@ -53,7 +53,7 @@ static int ends_with(const char *s, const char *tail)
     return n >= t && strcmp(s + n - t, tail) == 0;
 }
 
-/* Reads the model, from a zip through a temp file in data-dir. */
+/* Reads the model, from model.json or the zip's member. */
 static int load_model(const stage_ctx *ctx, model *m, err *e)
 {
     char path[CFG_STR_MAX + 64];
@@ -69,21 +69,17 @@ static int load_model(const stage_ctx *ctx, model *m, err *e)
                         "no model at '%s' (set model-path, or run the train or package stage "
                         "first)",
                         path);
+    /* model-path is the user's and may be a symlink; data-dir's may not */
+    int flags = ctx->cfg->model_path[0] != '\0' ? FS_FOLLOW : 0;
     if (!ends_with(path, ".zip"))
-        return model_read(path, m, e);
-    archive_contents *zip = archive_read(path, e);
-    if (zip == NULL)
-        return -1;
-    const archive_member *mem = archive_find(zip, FILE_MODEL);
-    char tmp[CFG_STR_MAX + 64];
-    stage_path(ctx, FILE_PREDICT_MODEL, tmp, sizeof tmp);
-    int rc = mem == NULL ? err_setk(e, ERR_DATA, "%s holds no %s", path, FILE_MODEL)
-                         : fs_write_atomic(tmp, mem->data, mem->len, e);
-    archive_contents_free(zip);
-    if (rc == 0) {
-        rc = model_read(tmp, m, e);
-        remove(tmp);
-    }
+        return model_load(path, flags, m, e);
+    /* Only model.json is inflated, and never more than its cap. */
+    buf b;
+    buf_init(&b, MODEL_FILE_MAX);
+    char what[sizeof path + 32];
+    snprintf(what, sizeof what, "'%s' member %s", path, FILE_MODEL);
+    int rc = archive_read_one(path, flags, FILE_MODEL, &b, e) == 0 ? model_parse(b.data, b.len, what, m, e) : -1;
+    buf_release(&b);
     if (rc == 0)
         log_info("predict: model.json from %s", path);
     return rc;
@@ -209,12 +205,15 @@ static int report(stage_ctx *ctx, const predict_race *r, const model *m,
     snprintf(season, sizeof season, "%d", r->season);
     snprintf(round, sizeof round, "%d", r->round);
     model_words(m, what, sizeof what);
-    if (csv_put_row(&csv, head, 10, e) != 0 ||
-        buf_printf(&md, e, "## Prediction: %s (%d round %d, %s)\n\nGrid used: %s (%s). Model "
-                   "trained on seasons %d-%d (%s).%s\n\n| rank | driver | constructor | grid | "
-                   "score | win probability |\n|---:|---|---|---:|---:|---:|\n",
-                   r->race_name, r->season, r->round, r->date, predict_grid_name(r->grid),
-                   grid_why(r->grid), m->train_first, m->train_last, what,
+    /* the race's name and date come from the API: inert text */
+    if (csv_put_row(&csv, head, 10, e) != 0 || buf_puts(&md, "## Prediction: ", e) != 0 ||
+        mdesc_text(&md, r->race_name, e) != 0 || buf_printf(&md, e, " (%d round %d, ", r->season, r->round) != 0 ||
+        mdesc_text(&md, r->date, e) != 0 ||
+        buf_printf(&md, e, ")\n\nGrid used: %s (%s). Model trained on seasons %d-%d (%s).%s\n\n"
+                   "| rank | driver | constructor | grid | score | win probability |\n"
+                   "|---:|---|---|---:|---:|---:|\n",
+                   predict_grid_name(r->grid), grid_why(r->grid), m->train_first, m->train_last,
+                   what,
                    m->l.params.kind == LEARNER_BAGGING
                        ? " Win probabilities are the scores normalised over the race, not "
                          "calibrated chances."

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonfile.h"
 #include "core/log.h"
+#include "data/bounds.h"
+#include "data/result_row.h"
 #include "net/ergast.h"
 #include "net/http.h"
 #include "stages/predict.h"
@@ -15,18 +18,6 @@ static const char *text(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* A whole number given as a string (the API's way) or a number; -1 if not. */
-static int whole(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsNumber(v))
-        return v->valuedouble >= 0 && v->valuedouble < 1e6 ? (int)v->valuedouble : -1;
-    const char *s = cJSON_IsString(v) ? v->valuestring : "";
-    char *end;
-    long n = strtol(s, &end, 10);
-    return s[0] != '\0' && *end == '\0' && n >= 0 && n < 1000000 ? (int)n : -1;
 }
 
 /* The first race the query lists (detached, the caller's), or NULL. */
@@ -64,9 +55,12 @@ static int add_entries(predict_race *r, const cJSON *list, const char *grid_key,
         row.driver_nationality = (char *)text(d, "nationality");
         row.constructor_id = (char *)text(k, "constructorId");
         row.constructor_name = (char *)text(k, "name");
-        row.grid = whole(it, grid_key);
-        if (row.grid < 0)
-            row.grid = 0; /* as prepare reads it: the back of the grid */
+        /* Absent: 0, as prepare reads it (the back of the grid); present,
+         * it must be a slot (data/bounds.h), never "NaN" taken as 0. */
+        row.grid = 0;
+        if (jsonfile_int_in(it, grid_key, 0, F1_GRID_MAX, &row.grid, e) < 0)
+            return err_wrap(e, "the API's %s for %d round %d, driver '%.60s'", grid_key, r->season,
+                            r->round, row.driver_id);
         if (row.driver_id[0] == '\0' || row.constructor_id[0] == '\0')
             return err_setk(e, ERR_DATA, "%d round %d: an entry without driverId or constructorId",
                             r->season, r->round);
@@ -81,10 +75,8 @@ static int describe(predict_race *r, const cJSON *race, err *e)
 {
     const cJSON *circuit = cJSON_GetObjectItemCaseSensitive(race, "Circuit");
     const cJSON *loc = cJSON_GetObjectItemCaseSensitive(circuit, "Location");
-    r->season = whole(race, "season");
-    r->round = whole(race, "round");
-    if (r->season < 1950 || r->round < 1)
-        return err_setk(e, ERR_DATA, "the schedule lists a race without a valid season and round");
+    if (result_race_key(race, &r->season, &r->round, e) != 0)
+        return err_wrap(e, "the schedule lists a race without a valid season and round");
     snprintf(r->race_name, sizeof r->race_name, "%s", text(race, "raceName"));
     snprintf(r->date, sizeof r->date, "%s", text(race, "date"));
     snprintf(r->circuit_id, sizeof r->circuit_id, "%s", text(circuit, "circuitId"));

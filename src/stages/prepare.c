@@ -24,11 +24,16 @@
 #include "core/grow.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
+#include "data/bounds.h"
 #include "data/prepared.h"
+#include "data/result_row.h"
 #include "data/weather.h"
 #include "stages/prepare_qualifying.h"
 #include "stages/stage.h"
 
+
+/* Appended to an error about a stored document: how to get a good copy. */
+#define REPAIR_HINT " (to repair: run source with input refresh: true, or delete the document)"
 
 typedef enum { W_FOUND, W_MISSING, W_ERROR } weather_status;
 
@@ -185,25 +190,27 @@ static int race_rows(const cJSON *race, int season, int round, const weather_rec
         const cJSON *con = cJSON_GetObjectItemCaseSensitive(res, "Constructor");
         r.driver_id = (char *)jsonfile_str(drv, "driverId", "");
         r.constructor_id = (char *)jsonfile_str(con, "constructorId", "");
-        if (jsonfile_int(res, "position", &r.position) != 0 || r.driver_id[0] == '\0' ||
-            r.constructor_id[0] == '\0')
+        result_nums nums;
+        if (result_row_nums(res, &nums, e) != 0) {
+            char why[ERR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", e->msg);
+            return err_setk(e, ERR_DATA, "results of %d round %d, entry %d (driver '%.60s'): %.700s%s",
+                            season, round, k, r.driver_id, why, REPAIR_HINT);
+        }
+        if (r.driver_id[0] == '\0' || r.constructor_id[0] == '\0')
             return err_setk(e, ERR_DATA,
-                            "results of %d round %d: entry %d lacks a position, driverId or "
-                            "constructorId (rerun source with refresh)",
-                            season, round, k);
+                            "results of %d round %d: entry %d lacks a driverId or constructorId%s",
+                            season, round, k, REPAIR_HINT);
+        r.position = nums.position;
+        r.grid = nums.grid;
+        r.laps = nums.laps;
+        r.points = nums.points;
         char name[512];
         full_name(jsonfile_str(drv, "givenName", ""), jsonfile_str(drv, "familyName", ""), name, sizeof name);
         r.driver_name = name;
         r.driver_dob = (char *)jsonfile_str(drv, "dateOfBirth", "");
         r.driver_nationality = (char *)jsonfile_str(drv, "nationality", "");
         r.constructor_name = (char *)jsonfile_str(con, "name", "");
-        /* grid and laps are always given by the API; 0 if not (a pit-lane
-         * start for grid, which features then puts at the back). */
-        if (jsonfile_int(res, "grid", &r.grid) != 0)
-            r.grid = 0;
-        if (jsonfile_int(res, "laps", &r.laps) != 0)
-            r.laps = 0;
-        r.points = jsonfile_num(res, "points", 0.0);
         r.status = (char *)jsonfile_str(res, "status", "");
         if (prepared_append(p, &r, e) != 0)
             return -1;
@@ -217,8 +224,9 @@ static int collect_race(const cJSON *doc, void *ctx, err *e)
     int season = wanted_season(l, doc), round;
     if (season == 0)
         return 0;
-    if (jsonfile_int(doc, "round", &round) != 0)
-        return err_setk(e, ERR_DATA, "results of season %d: a race has no valid round", season);
+    if (jsonfile_int_in(doc, "round", 1, F1_ROUND_MAX, &round, e) != 0)
+        return err_setk(e, ERR_DATA, "results of season %d: a race has no valid round%s", season,
+                        REPAIR_HINT);
     if (grow_array(&l->races, &l->races_alloc, l->nraces + 1, sizeof *l->races, 256, e) != 0)
         return err_wrap(e, "prepare");
     race_ref *r = &l->races[l->nraces];
@@ -395,6 +403,33 @@ static int write_coverage(const stage_ctx *ctx, int first, int last, const cover
     return rc;
 }
 
+/* Warns about each season in [first, last] that source recorded complete
+ * with more races than the table has: a stored document was lost (the
+ * next source run notices it too, and refetches the season). */
+static void warn_lost(stage_ctx *ctx, const prepared *p, int first, int last)
+{
+    int i = 0;
+    for (int season = first; season <= last; season++) {
+        int races = 0;
+        for (; i < p->n && p->rows[i].season <= season; i++)
+            races += p->rows[i].season == season && (i == 0 || p->rows[i - 1].season != season ||
+                                                     p->rows[i - 1].round != p->rows[i].round);
+        char key[16];
+        snprintf(key, sizeof key, "%d", season);
+        const char *kv[] = {key};
+        cJSON *doc = NULL;
+        err ignored; /* an unreadable record: source reports it */
+        int recorded = 0;
+        if (store_get(ctx->st, "progress", kv, &doc, &ignored) == 0 &&
+            strcmp(jsonfile_str(doc, "complete", ""), "true") == 0 &&
+            jsonfile_int_in(doc, "races", 0, F1_ROUND_MAX, &recorded, &ignored) == 0 && races < recorded)
+            log_warn("prepare: season %d has %d races with results in the store, %d when source "
+                     "completed it (a document was lost?); run the source stage to refetch them",
+                     season, races, recorded);
+        cJSON_Delete(doc);
+    }
+}
+
 int stage_prepare(stage_ctx *ctx, err *e)
 {
     const config *c = ctx->cfg;
@@ -416,6 +451,7 @@ int stage_prepare(stage_ctx *ctx, err *e)
                  c->season_first, last);
         goto out;
     }
+    warn_lost(ctx, &p, c->season_first, last);
     if (empty > 0)
         log_warn("prepare: %d of the seasons %d-%d have no stored results (the first is %d); run the "
                  "source stage for them",

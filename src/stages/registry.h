@@ -38,6 +38,7 @@
     X(EVALUATE,    "evaluate",   stage_evaluate,   STORE_NEVER,  ALL_YES,     0)   \
     X(PACKAGE,     "package",    stage_package,    STORE_NEVER,  ALL_YES,     0)   \
     X(UPLOAD,      "upload",     stage_upload,     STORE_NEVER,  ALL_YES,     0)   \
+    X(COMMENT,     "comment",    stage_comment,    STORE_NEVER,  ALL_YES,     0)   \
     X(PREDICT,     "predict",    stage_predict,    STORE_NEVER,  ALL_NO,      0)
 
 typedef enum { STORE_NEVER, STORE_ALWAYS, STORE_SHARDS } stage_store_rule;

@@ -59,11 +59,13 @@ int source_lists(source_run *r, err *e)
     int fetched = 0;
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
         int complete = 0;
-        if (list_complete(r, lists[i].coll, &complete, e) != 0)
+        /* refresh refetches without reading the old record: it may be the
+         * corrupt document refresh is run to repair. */
+        if (!r->cfg->refresh && list_complete(r, lists[i].coll, &complete, e) != 0)
             return -1;
         log_group_begin("%s", lists[i].coll);
         int rc = 0;
-        if (complete && !r->cfg->refresh) {
+        if (complete) {
             log_info("%s: stored; new ones come with races and results", lists[i].coll);
         } else {
             rc = source_pages(r, lists[i].path, lists[i].kind, 0, list_page, (void *)lists[i].coll, NULL,

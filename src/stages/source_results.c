@@ -30,6 +30,8 @@
 
 #include "core/jsonfile.h"
 #include "core/log.h"
+#include "data/bounds.h"
+#include "data/result_row.h"
 #include "stages/source.h"
 
 /* Below this many seasons to fetch, per-season queries cost less. */
@@ -136,13 +138,18 @@ static int progress_get(source_run *r, const row_table *t, int season, cJSON **d
     return store_get(r->st, t->progress, kv, doc, e);
 }
 
+/* *complete: whether table t's progress of the season says so; *races
+ * (may be NULL): the races with rows it had then (0 when unknown). */
 static int season_is_complete(source_run *r, const row_table *t, int season, err *e,
-                              int *complete)
+                              int *complete, int *races)
 {
     cJSON *doc = NULL;
     if (progress_get(r, t, season, &doc, e) != 0)
         return -1;
     *complete = doc != NULL && strcmp(jsonfile_str(doc, "complete", ""), "true") == 0;
+    err ignored; /* unreadable: the schedule count still applies */
+    if (races != NULL && jsonfile_int_in(doc, "races", 0, F1_ROUND_MAX, races, &ignored) != 0)
+        *races = 0;
     cJSON_Delete(doc);
     return 0;
 }
@@ -162,7 +169,7 @@ static int season_mark(source_run *r, const row_table *t, int season, const seas
 {
     int complete = all_rows;
     if (t->after_results) {
-        if (complete && season_is_complete(r, &RESULTS, season, e, &complete) != 0)
+        if (complete && season_is_complete(r, &RESULTS, season, e, &complete, NULL) != 0)
             return -1;
     } else {
         char now[16];
@@ -212,6 +219,38 @@ static int put_schedule_race(source_run *r, const cJSON *race, err *e)
     return rc;
 }
 
+/* The races of an API page and their rows (rows_key: "Results",
+ * "QualifyingResults", or NULL for a schedule), checked before anything of
+ * the page is stored: every number the API sends must be one, in its range
+ * (data/bounds.h, data/result_row.h), so a "NaN" never reaches the store.
+ * A bad page fails the run (exit 5) naming the race, the row and the
+ * field.  (Qualifying times are text, read by prepare, which keeps a bad
+ * one as "no time".) */
+static int check_page(const char *what, const char *rows_key, const cJSON *items, long offset, err *e)
+{
+    const cJSON *race;
+    cJSON_ArrayForEach(race, items) {
+        int season, round, k = 0;
+        if (result_race_key(race, &season, &round, e) != 0)
+            return err_wrap(e, "the API's %s page at offset %ld: a race", what, offset);
+        const cJSON *rows = rows_key ? cJSON_GetObjectItemCaseSensitive(race, rows_key) : NULL;
+        const cJSON *row;
+        cJSON_ArrayForEach(row, rows) {
+            result_nums n;
+            int position, rc;
+            k++;
+            if (strcmp(rows_key, "Results") == 0)
+                rc = result_row_nums(row, &n, e);
+            else
+                rc = jsonfile_int_in(row, "position", 1, F1_POSITION_MAX, &position, e) < 0 ? -1 : 0;
+            if (rc != 0)
+                return err_wrap(e, "the API's %s page at offset %ld: %d round %d, entry %d", what, offset,
+                                season, round, k);
+        }
+    }
+    return 0;
+}
+
 static int in_range(const source_run *r, int season)
 {
     return season >= r->first && season <= r->last;
@@ -219,9 +258,10 @@ static int in_range(const source_run *r, int season)
 
 static int schedule_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
-    (void)offset;
     (void)total;
     (void)ctx;
+    if (check_page("schedule", NULL, items, offset, e) != 0)
+        return -1;
     const cJSON *race;
     cJSON_ArrayForEach(race, items) {
         int season = season_of(race);
@@ -245,13 +285,15 @@ static int same_row(const cJSON *a, const cJSON *b)
 }
 
 /* Merges one page's race into its stored document of table t (see the
- * file comment). */
-static int merge_race(source_run *r, const row_table *t, const cJSON *race, err *e)
+ * file comment).  replace: store the page's race as it is, without reading
+ * the stored copy (refresh: that copy may be the corrupt one being
+ * repaired). */
+static int merge_race(source_run *r, const row_table *t, const cJSON *race, int replace, err *e)
 {
     const char *kv[] = {jsonfile_str(race, "season", ""), jsonfile_str(race, "round", "")};
     const char *key = t->kind->rows;
     cJSON *doc = NULL;
-    if (store_get(r->st, t->coll, kv, &doc, e) != 0)
+    if (!replace && store_get(r->st, t->coll, kv, &doc, e) != 0)
         return -1;
     if (doc == NULL) {
         doc = cJSON_Duplicate(race, 1);
@@ -296,6 +338,7 @@ typedef struct {
     long pages;
     cJSON *carry;       /* sweep: the race being collected, not yet stored */
     long carry_offset;  /* sweep: row offset of its first row */
+    int last_season, last_round; /* per season: the race merged last */
 } rows_progress;
 
 static void log_page(const rows_progress *p, long done, long total, int last)
@@ -308,10 +351,19 @@ static void log_page(const rows_progress *p, long done, long total, int last)
 static int season_page(source_run *r, const cJSON *items, long offset, long total, void *ctx, err *e)
 {
     rows_progress *p = ctx;
+    if (check_page(p->t->coll, p->t->kind->rows, items, offset, e) != 0)
+        return -1;
     const cJSON *race;
     cJSON_ArrayForEach(race, items) {
-        if (merge_race(r, p->t, race, e) != 0)
+        int season = 0, round = 0;
+        result_race_key(race, &season, &round, e); /* checked by check_page */
+        /* With refresh, a race met for the first time this run replaces
+         * what is stored; its continuation on the next page merges. */
+        int replace = r->cfg->refresh && (season != p->last_season || round != p->last_round);
+        if (merge_race(r, p->t, race, replace, e) != 0)
             return -1;
+        p->last_season = season;
+        p->last_round = round;
     }
     p->pages++;
     log_page(p, offset + ergast_count_rows(items, p->t->kind->rows), total, 0);
@@ -352,6 +404,8 @@ static int sweep_page(source_run *r, const cJSON *items, long offset, long total
 {
     rows_progress *p = ctx;
     const char *key = p->t->kind->rows;
+    if (check_page(p->t->coll, key, items, offset, e) != 0)
+        return -1;
     const cJSON *race;
     long at = offset;
     int stop = 0;
@@ -472,7 +526,8 @@ static int seasons_rows(source_run *r, const row_table *t, const int *todo, size
     int rc = total ? 0 : err_set(e, "out of memory");
     for (size_t i = 0; i < ntodo && rc == 0; i++) {
         long from = 0;
-        rc = season_rows_recorded(r, t, todo[i], &from, e);
+        if (!r->cfg->refresh)
+            rc = season_rows_recorded(r, t, todo[i], &from, e);
         char path[64];
         snprintf(path, sizeof path, "/%d/%s.json", todo[i], t->route);
         rows_progress p = {.t = t};
@@ -485,18 +540,104 @@ static int seasons_rows(source_run *r, const row_table *t, const int *todo, size
     return rc;
 }
 
+/* Reopens each complete season of [first, last] that has fewer races with
+ * rows of table t in the store than its progress recorded (or, for
+ * results, than its schedule has): a document was lost.  Its progress
+ * becomes incomplete with 0 rows, so it is fetched again from its first
+ * row, by this run and any later one.  recorded[k]: races of complete
+ * season first + k, -1 if incomplete.  Appends the reopened seasons to
+ * todo. */
+static int reopen_lost(source_run *r, const row_table *t, const int *recorded, int *todo, int *ntodo,
+                       err *e)
+{
+    season_state *st = seasons_read(r, t, e);
+    if (st == NULL)
+        return -1;
+    int rc = 0;
+    for (int s = r->first; s <= r->last && rc == 0; s++) {
+        int k = s - r->first, expect = recorded[k];
+        if (expect < 0)
+            continue; /* not complete: fetched anyway */
+        if (!t->after_results && st[k].scheduled > expect)
+            expect = st[k].scheduled;
+        if (st[k].with_rows >= expect)
+            continue;
+        log_warn("season %d: %d races with %s stored, %d expected (a document was lost?); fetching the "
+                 "season again",
+                 s, st[k].with_rows, t->coll, expect);
+        season_state lost = st[k];
+        lost.rows = 0;
+        rc = season_mark(r, t, s, &lost, 0, e);
+        todo[(*ntodo)++] = s;
+    }
+    free(st);
+    return rc;
+}
+
+static int cmp_season(const void *a, const void *b)
+{
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
 /* The seasons of [first, last] whose table t is not complete (all of them
- * on refresh), into todo (room for 256). */
+ * on refresh), or complete but missing a document, into todo (room for
+ * 256), ascending. */
 static int seasons_todo(source_run *r, const row_table *t, int *todo, int *ntodo, err *e)
 {
     *ntodo = 0;
+    int ncomplete = 0;
+    int *recorded = malloc((size_t)(r->last - r->first + 1) * sizeof *recorded);
+    if (recorded == NULL)
+        return err_set(e, "out of memory");
     for (int s = r->first; s <= r->last && *ntodo < 256; s++) {
-        int complete = 0;
-        if (!r->cfg->refresh && season_is_complete(r, t, s, e, &complete) != 0)
+        int complete = 0, races = 0;
+        if (!r->cfg->refresh && season_is_complete(r, t, s, e, &complete, &races) != 0) {
+            free(recorded);
             return -1;
+        }
+        recorded[s - r->first] = complete ? races : -1;
+        ncomplete += complete;
         if (!complete)
             todo[(*ntodo)++] = s;
     }
+    int rc = ncomplete > 0 ? reopen_lost(r, t, recorded, todo, ntodo, e) : 0;
+    free(recorded);
+    qsort(todo, (size_t)*ntodo, sizeof *todo, cmp_season);
+    return rc;
+}
+
+/* The resume offset of table t's sweep cursor cur into *offset: a whole
+ * number in [0, total] and no more than the rows stored (every row before
+ * the cursor is stored; the range starts at the API's first season).  The
+ * cursor is a file anyone with the data-dir can edit: anything else
+ * ("abc", null, -1, past total or past what is stored) starts a fresh
+ * sweep from row 0 with a warning, never a negative offset or a silently
+ * shortened range.  Returns 0, or -1 when the store cannot be read. */
+static int sweep_offset(source_run *r, const row_table *t, const cJSON *cur, long *offset, err *e)
+{
+    int at = 0, total = 0;
+    err why;
+    err_clear(&why);
+    *offset = 0;
+    if (jsonfile_int_in(cur, "total", 0, JSONFILE_INT_MAX, &total, &why) != 0 ||
+        jsonfile_int_in(cur, "offset", 0, total, &at, &why) != 0) {
+        log_warn("meta document '%s': %s; starting a fresh sweep", t->sweep_key,
+                 why.msg[0] ? why.msg : "no offset or total");
+        return 0;
+    }
+    season_state *st = seasons_read(r, t, e);
+    if (st == NULL)
+        return -1;
+    long stored = 0;
+    for (int s = r->first; s <= r->last; s++)
+        stored += st[s - r->first].rows;
+    free(st);
+    if (at > stored) {
+        log_warn("meta document '%s': offset %d is past the %ld %s rows stored; starting a fresh sweep",
+                 t->sweep_key, at, stored, t->coll);
+        return 0;
+    }
+    *offset = at;
     return 0;
 }
 
@@ -509,13 +650,19 @@ static int sweep_plan(source_run *r, const row_table *t, int ntodo, int *use, lo
 {
     const char *kv[] = {t->sweep_key};
     cJSON *cur = NULL;
-    if (store_get(r->st, "meta", kv, &cur, e) != 0)
+    /* refresh starts over without reading the old cursor (it may be the
+     * corrupt document refresh is run to repair) */
+    if (!r->cfg->refresh && store_get(r->st, "meta", kv, &cur, e) != 0)
         return -1;
-    int first = 0, last = 0, at = 0;
+    int first = 0, last = 0;
+    long at = 0;
     int resumable = cur != NULL && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cur, "finished")) &&
                     jsonfile_int(cur, "first", &first) == 0 && first == r->first &&
-                    jsonfile_int(cur, "last", &last) == 0 && last == r->last &&
-                    jsonfile_int(cur, "offset", &at) == 0 && at >= 0;
+                    jsonfile_int(cur, "last", &last) == 0 && last == r->last;
+    if (resumable && sweep_offset(r, t, cur, &at, e) != 0) {
+        cJSON_Delete(cur);
+        return -1;
+    }
     cJSON_Delete(cur);
     long stored = 0;
     if (store_count(r->st, t->coll, &stored, e) != 0)

@@ -8,8 +8,10 @@
  * so a run killed at any moment leaves each document old or new.  A cold
  * pull writes thousands of small documents: one fsync each cost more than
  * the whole pull, so the store syncs once, when it closes (if it wrote).
- * The only debris such a run leaves is "<key>.json.tmp.<pid>": never read
- * as a document, and deleted at open once its writer is gone. */
+ * The only debris such a run leaves is "<key>.json.tmp.<pid>.<random>"
+ * (fsutil.h): never read as a document, and deleted at open once its
+ * writer is gone.  The store's directories must be real directories, not
+ * symlinks (a restored data-dir is untrusted): writes never leave it. */
 #include "store/store.h"
 
 #include <dirent.h>
@@ -28,7 +30,7 @@
 #include "core/log.h"
 #include "store/store_dir_io.h"
 
-/* Leaves room under NAME_MAX (255) for ".json.tmp.<pid>". */
+/* Leaves room under NAME_MAX (255) for ".json.tmp.<pid>.<16 hex>". */
 #define KEY_NAME_MAX 200
 #define DOC_MAX_BYTES (64u << 20)
 #define PATH_BUF 4608
@@ -76,15 +78,20 @@ int dir_is_doc_name(const char *name)
     return len > 5 && ends_with(name, len, ".json");
 }
 
-/* The writer's pid when name is a temp file "<key>.json.tmp.<pid>", else 0. */
+/* The writer's pid when name is a temp file "<key>.json.tmp.<pid>.<hex>"
+ * (or "<key>.json.tmp.<pid>", left by older versions), else 0. */
 static long temp_pid(const char *name)
 {
-    const char *dot = strrchr(name, '.');
-    if (dot == NULL || dot[1] == '\0' || !ends_with(name, (size_t)(dot - name), ".json.tmp"))
+    const char *tag = strstr(name, ".json.tmp.");
+    if (tag == NULL || tag == name)
         return 0;
+    const char *digits = tag + strlen(".json.tmp.");
     char *end;
-    long pid = strtol(dot + 1, &end, 10);
-    return *end == '\0' && pid > 0 ? pid : 0;
+    long pid = *digits >= '0' && *digits <= '9' ? strtol(digits, &end, 10) : 0;
+    if (pid <= 0 || (*end != '\0' && (*end != '.' || end[1] == '\0' ||
+                                       strspn(end + 1, "0123456789abcdef") != strlen(end + 1))))
+        return 0;
+    return pid;
 }
 
 /* Appends v to out (capacity n), percent-encoding every byte outside
@@ -137,21 +144,15 @@ static int join_path(char *out, size_t n, const char *a, const char *b, err *e)
  * fraction of stdio's per-file buffer and copies. */
 static int read_file(const char *path, file_buf *fb, size_t *len, err *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return err_setk(e, ERR_STORE, "store: cannot open '%s': %s", path, strerror(errno));
+    /* A FIFO, device or symlink planted as a document is refused (fsutil). */
+    size_t size;
+    int fd = fs_open_read(path, 0, DOC_MAX_BYTES, &size, e);
+    if (fd < 0) {
+        if (e != NULL)
+            e->kind = ERR_STORE;
+        return err_wrap(e, "store");
+    }
     int rc = -1;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        err_setk(e, ERR_STORE, "store: cannot read '%s': %s", path, strerror(errno));
-        goto out;
-    }
-    if ((uintmax_t)st.st_size > DOC_MAX_BYTES) {
-        err_setk(e, ERR_STORE, "store: '%s' is larger than %u MB (corrupt store?)", path,
-                 DOC_MAX_BYTES >> 20);
-        goto out;
-    }
-    size_t size = (size_t)st.st_size;
     if (size > fb->alloc || fb->data == NULL) {
         char *d = realloc(fb->data, size ? size : 1);
         if (d == NULL) {
@@ -192,7 +193,10 @@ int dir_read_doc(const char *path, file_buf *fb, cJSON **out, err *e)
     cJSON *doc = cJSON_ParseWithLength(fb->data, len);
     if (!cJSON_IsObject(doc)) {
         cJSON_Delete(doc);
-        return err_setk(e, ERR_STORE, "store: '%s' is not a JSON document (corrupt store?)", path);
+        return err_setk(e, ERR_STORE,
+                        "store: '%s' is not a JSON document (corrupt; to repair: run source with input "
+                        "refresh: true over its season, or delete the file)",
+                        path);
     }
     *out = doc;
     return 0;
@@ -268,6 +272,8 @@ static int list_entry(const char *dir, const char *name, void *ctx, err *e)
     if (l->field == NULL || (cJSON_IsString(v) && strcmp(v->valuestring, l->value) == 0))
         rc = l->fn(doc, l->ctx, e);
     cJSON_Delete(doc);
+    if (rc != 0)
+        err_wrap(e, "store document '%s'", path);
     return rc;
 }
 
@@ -361,13 +367,15 @@ store *store_open_dir(const char *data_dir, err *e)
     }
     d->base.ops = &dir_ops;
     d->base.kind = "embedded";
-    if (join_path(d->root, sizeof d->root, data_dir, "store", e) != 0)
+    if (join_path(d->root, sizeof d->root, data_dir, "store", e) != 0 || fs_mkdirs(data_dir, e) != 0 ||
+        fs_mkdir_in(data_dir, "store", e) != 0)
         goto fail;
     int swept = 0;
     for (int i = 0; store_collection_at(i) != NULL; i++) {
         char path[PATH_BUF];
         if (join_path(path, sizeof path, d->root, store_collection_at(i), e) != 0 ||
-            fs_mkdirs(path, e) != 0 || dir_each(path, sweep_entry, &swept, e) != 0)
+            fs_mkdir_in(d->root, store_collection_at(i), e) != 0 ||
+            dir_each(path, sweep_entry, &swept, e) != 0)
             goto fail;
     }
     if (swept > 0)

@@ -65,8 +65,10 @@ static void *visit_part(void *arg)
         if (snprintf(path, sizeof path, "%s/%s", p->dir, p->names[i]) >= (int)sizeof path)
             p->rc = err_setk(&p->e, ERR_STORE, "store: path too long: '%s/%s'", p->dir,
                              p->names[i]);
-        else if (dir_read_doc(path, &fb, &doc, &p->e) != 0 || p->fn(doc, p->ctx, &p->e) != 0)
+        else if (dir_read_doc(path, &fb, &doc, &p->e) != 0)
             p->rc = -1;
+        else if (p->fn(doc, p->ctx, &p->e) != 0)
+            p->rc = err_wrap(&p->e, "store document '%s'", path);
         cJSON_Delete(doc);
     }
     if (p->rc != 0)

@@ -208,12 +208,19 @@ static int mongo_get(store *s, const char *coll, const char *const *key_values, 
 typedef struct {
     store_visit_fn fn;
     void *ctx;
+    const char *coll; /* for errors */
 } visit_ctx;
 
 static int visit_doc(cJSON **doc, void *ctx, err *e)
 {
     visit_ctx *v = ctx;
-    return v->fn(*doc, v->ctx, e);
+    if (v->fn(*doc, v->ctx, e) == 0)
+        return 0;
+    const char *key[STORE_KEY_MAX + 1] = {NULL};
+    err ignored;
+    store_doc_key(v->coll, *doc, key, &ignored);
+    return err_wrap(e, "MongoDB document %s '%s%s%s'", v->coll, key[0] ? key[0] : "?", key[1] ? "|" : "",
+                    key[1] ? key[1] : "");
 }
 
 static int mongo_list(store *s, const char *coll, const char *field, const char *value,
@@ -222,7 +229,7 @@ static int mongo_list(store *s, const char *coll, const char *field, const char 
     bson_t *filter = bson_new();
     if (field != NULL)
         BSON_APPEND_UTF8(filter, field, value);
-    visit_ctx v = {fn, ctx};
+    visit_ctx v = {fn, ctx, coll};
     int rc = mongo_find((mongo_store *)s, coll, filter, visit_doc, &v, e);
     bson_destroy(filter);
     return rc;

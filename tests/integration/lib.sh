@@ -58,6 +58,25 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# run_step NAME [VAR=value...] -- [args...]: the binary as the Actions runner
+# starts a step: with the variables (inputs as INPUT_*, runtime variables;
+# hyphens kept, hence env) and its own command files.  The array STEP_ARGS
+# (when set) goes before args.  Output in $WORK/NAME.{out,err,summary,output};
+# returns the exit code, also written to $WORK/NAME.rc.
+run_step() {
+    local name=$1 rc; shift
+    local vars=()
+    while [ "$1" != "--" ]; do vars+=("$1"); shift; done
+    shift
+    : >"$WORK/$name.summary"
+    : >"$WORK/$name.output"
+    env "${vars[@]}" GITHUB_STEP_SUMMARY="$WORK/$name.summary" GITHUB_OUTPUT="$WORK/$name.output" \
+        "$BIN" ${STEP_ARGS[@]+"${STEP_ARGS[@]}"} "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+    rc=$?
+    echo "$rc" >"$WORK/$name.rc"
+    return "$rc"
+}
+
 # shellcheck source=replay.sh
 . "$ROOT/tests/integration/replay.sh"
 # shellcheck source=ferretdb.sh

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Secrets never leak: the whole pipeline (source..upload) runs against a
-# FerretDB that requires a password, given in the MongoDB URI, and uploads
-# to the fake artifact service with a runtime token.  Neither the password
-# (as typed or percent-encoded), the URI nor the token may appear in
-# stdout, stderr, the job summary, the outputs file, any file under
-# data-dir or any entry of the zip, except in the ::add-mask:: lines, each
-# of which must be the first line of stdout mentioning its secret (for the
-# URI and its password: before any other line at all).  A run with a wrong
-# password and one with the URI on the command line fail or pass without
-# printing theirs either.
+# Secrets never leak: the whole pipeline (source..upload) runs inside
+# Actions (GITHUB_ACTIONS=true) against a FerretDB that requires a
+# password, given in the MongoDB URI, uploads to the fake artifact service
+# with a runtime token, and has a github-token.  Neither the password (as
+# typed or percent-encoded), the URI nor the tokens may appear in stdout,
+# stderr, the job summary, the outputs file, any file under data-dir or any
+# entry of the zip, except in the ::add-mask:: lines, each of which must be
+# the first line of stdout mentioning its secret (for the URI, its password
+# and the github token: before any other line at all).  A run with a wrong
+# password fails without printing it either.  On the plain command line
+# (GITHUB_ACTIONS unset: a terminal, another CI) no secret is printed at
+# all, not even in an ::add-mask:: line.
 . "$(dirname "$0")/lib.sh"
 FAST=(--api-requests-per-second 1000 --api-requests-per-hour 1000000)
 rand() { python3 -c 'import secrets; print(secrets.token_hex(8))'; }
@@ -18,6 +20,7 @@ USER_NAME=f1user
 PASSWORD="Pw@$(rand)/x"
 PASSWORD_ENC=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$PASSWORD")
 WRONG_PASSWORD="Wrong$(rand)"
+GH_TOKEN="ghs_$(rand)$(rand)"
 jwt_part() { python3 -c 'import base64, sys; print(base64.urlsafe_b64encode(sys.argv[1].encode()).decode().rstrip("="))' "$1"; }
 TOKEN="$(jwt_part '{"alg":"RS256","typ":"JWT"}').$(jwt_part '{"scp":"Actions.ExampleScope Actions.Results:ce7f54c7-61c7-4aae-887f-30da475f5f1a:ca395085-040a-526b-2ce8-bdc85f692774","iat":1700000000}').sig$(rand)"
 
@@ -35,20 +38,9 @@ on_exit "kill $!"
 for _ in $(seq 100); do [ -s "$WORK/artifact.port" ] && break; sleep 0.1; done
 ARTIFACT_PORT=$(cut -d' ' -f1 "$WORK/artifact.port")
 
-# Runs the binary as the Actions runner would: inputs as INPUT_* variables
-# (hyphens kept, hence env), runtime variables, and the command files.
-# run NAME [VAR=value...] -- [args...]: output in $WORK/NAME.{out,err}.
-run() {
-    local name=$1; shift
-    local vars=()
-    while [ "$1" != "--" ]; do vars+=("$1"); shift; done
-    shift
-    : >"$WORK/$name.summary"
-    : >"$WORK/$name.output"
-    env "${vars[@]}" GITHUB_STEP_SUMMARY="$WORK/$name.summary" GITHUB_OUTPUT="$WORK/$name.output" \
-        "$BIN" --seasons 2019-2021 --api-base-url "$API_URL" --wikipedia-base-url "$WIKI_URL" \
-        "${FAST[@]}" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
-}
+# Every step: seasons 2019-2021 from the replay server (lib.sh's run_step).
+STEP_ARGS=(--seasons 2019-2021 --api-base-url "$API_URL" --wikipedia-base-url "$WIKI_URL" "${FAST[@]}")
+run() { run_step "$@"; }
 
 # Lines of the run's text outputs that hold s, the ::add-mask:: lines aside.
 unmasked() { # name, secret
@@ -81,7 +73,7 @@ masked_first() { # name, secret
 }
 
 # --- the whole pipeline with a password and a token ----------------------
-run full "INPUT_MONGODB-URI=$URI" ACTIONS_RUNTIME_TOKEN="$TOKEN" \
+run full GITHUB_ACTIONS=true "INPUT_MONGODB-URI=$URI" "INPUT_GITHUB-TOKEN=$GH_TOKEN" ACTIONS_RUNTIME_TOKEN="$TOKEN" \
     ACTIONS_RESULTS_URL="http://127.0.0.1:$ARTIFACT_PORT/" GITHUB_REPOSITORY=octo/f1 GITHUB_RUN_ID=7 \
     -- --data-dir "$WORK/d" --stages all --n-estimators 5
 check_eq "full run exits 0" "$?" 0
@@ -91,13 +83,13 @@ check "the zip was uploaded" grep -q '^artifact-id=' "$WORK/full.output"
 check "the summary was written" test -s "$WORK/full.summary"
 check "the zip exists" test -s "$WORK/d/f1-model.zip"
 
-for s in "$PASSWORD" "$PASSWORD_ENC" "$URI" "$TOKEN"; do
+for s in "$PASSWORD" "$PASSWORD_ENC" "$URI" "$TOKEN" "$GH_TOKEN"; do
     what=${s:0:6}...
     check_eq "full run: stdout/stderr/summary/outputs lines with $what" "$(unmasked full "$s")" 0
     check_eq "full run: data-dir files with $what" "$(files_with "$s" "$WORK/d")" 0
     check_eq "full run: zip entries with $what" "$(zip_entries_with "$WORK/d/f1-model.zip" "$s")" 0
 done
-for s in "$PASSWORD" "$URI" "$TOKEN"; do
+for s in "$PASSWORD" "$URI" "$TOKEN" "$GH_TOKEN"; do
     what=${s:0:6}...
     check_eq "full run: $what masked before any other mention" "$(masked_first full "$s")" yes
 done
@@ -107,9 +99,11 @@ pw_mask=$(line_of full "::add-mask::$(mask_escaped "$PASSWORD")")
 first_other=$(grep -anv '^::add-mask::' "$WORK/full.out" | head -n 1 | cut -d: -f1)
 check_le "URI masked before the first other line" "${uri_mask:-999999}" "$((${first_other:-1} - 1))"
 check_le "password masked before the first other line" "${pw_mask:-999999}" "$((${first_other:-1} - 1))"
+gh_mask=$(line_of full "::add-mask::$GH_TOKEN")
+check_le "github token masked before the first other line" "${gh_mask:-999999}" "$((${first_other:-1} - 1))"
 
 # --- a wrong password: the store fails, naming neither URI nor password ----
-run wrong "INPUT_MONGODB-URI=$WRONG_URI" -- --data-dir "$WORK/w" --stages source
+run wrong GITHUB_ACTIONS=true "INPUT_MONGODB-URI=$WRONG_URI" -- --data-dir "$WORK/w" --stages source
 rc=$?
 check_eq "wrong password fails as a store error" "$rc" 4
 check "wrong password: the error is reported" grep -q '^::error::' "$WORK/wrong.out"
@@ -119,14 +113,26 @@ for s in "$WRONG_PASSWORD" "$WRONG_URI"; do
 done
 check_eq "wrong password: masked before any other mention" "$(masked_first wrong "$WRONG_PASSWORD")" yes
 
-# --- the URI on the command line ------------------------------------------
-run argv -- --data-dir "$WORK/a" --mongodb-uri "$URI" --stages prepare
+# --- the plain command line (not Actions): nothing printed at all ----------
+# Both ways a secret comes in: as an option and as an INPUT_ variable.
+printed() { # name, secret: lines of every text output holding it, add-mask lines included
+    cat "$WORK/$1.out" "$WORK/$1.err" "$WORK/$1.summary" "$WORK/$1.output" | grep -acF -- "$2" || true
+}
+run argv -- --data-dir "$WORK/a" --mongodb-uri "$URI" --github-token "$GH_TOKEN" --stages prepare
 check_eq "URI on the command line: prepare exits 0" "$?" 0
 check "URI on the command line: prepared.csv written" test -s "$WORK/a/prepared.csv"
-for s in "$PASSWORD" "$PASSWORD_ENC" "$URI"; do
-    check_eq "URI on the command line: lines with ${s:0:6}..." "$(unmasked argv "$s")" 0
-    check_eq "URI on the command line: data-dir files with ${s:0:6}..." "$(files_with "$s" "$WORK/a")" 0
+run argv_env "INPUT_MONGODB-URI=$URI" "INPUT_GITHUB-TOKEN=$GH_TOKEN" -- --data-dir "$WORK/a" --stages prepare
+check_eq "URI as INPUT_ outside Actions: prepare exits 0" "$?" 0
+run argv_bad -- --data-dir "$WORK/a" --mongodb-uri "$WRONG_URI" --stages source
+check_eq "wrong password on the command line: exit 4" "$?" 4
+for r in argv argv_env; do
+    for s in "$PASSWORD" "$PASSWORD_ENC" "$URI" "$GH_TOKEN"; do
+        check_eq "$r (plain command line): lines with ${s:0:6}..., add-mask included" "$(printed "$r" "$s")" 0
+        check_eq "$r (plain command line): data-dir files with ${s:0:6}..." "$(files_with "$s" "$WORK/a")" 0
+    done
+    check_eq "$r (plain command line): no ::add-mask:: line" "$(grep -c '^::add-mask::' "$WORK/$r.out")" 0
 done
-check_eq "URI on the command line: masked before any other mention" "$(masked_first argv "$URI")" yes
+check_eq "wrong password on the command line: printed nowhere" "$(printed argv_bad "$WRONG_PASSWORD")" 0
+check_eq "wrong password on the command line: no ::add-mask:: line" "$(grep -c '^::add-mask::' "$WORK/argv_bad.out")" 0
 
 finish

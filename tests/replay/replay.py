@@ -13,10 +13,11 @@ product at this server.  It serves, on 127.0.0.1 only:
   /_control?k=v    changes the fault settings while running (see Settings).
 
 Faults (API requests only): 429 with Retry-After over a per-second rate, every
-Nth request a 500, every Nth a truncated body, slow responses, and a cutoff
+Nth request a 500, every Nth a truncated body, slow responses, a cutoff
 that hides data after a given race so tests can simulate new data arriving
 (with qualifying_cutoff, the qualifying of races after it up to a later race
-is published already, as on a race weekend's Saturday).
+is published already, as on a race weekend's Saturday), and a poisoned
+field (one result row's value replaced, e.g. points "NaN").
 
 Every request appends "<api|wiki|control> <status> <path?query>" to --log
 before its response is written, so a client that has its answer can already
@@ -290,6 +291,40 @@ def parse_count(text):
     return int(text)
 
 
+def parse_poison(text):
+    """"SEASON:ROUND:FIELD:VALUE" -> (season, round, field path, value): the
+    first result row of that race gets FIELD (dotted: Time.millis) set to
+    VALUE, a string, or JSON null for "null"; "" or "none" -> None."""
+    if text in (None, "", "none"):
+        return None
+    m = re.fullmatch(r"([0-9]{4}):([0-9]+):([A-Za-z.]+):(.*)", text, re.DOTALL)
+    if not m:
+        raise BadSetting("poison must be SEASON:ROUND:FIELD:VALUE, got %r" % text)
+    value = None if m.group(4) == "null" else m.group(4)
+    return int(m.group(1)), int(m.group(2)), m.group(3).split("."), value
+
+
+def poisoned(races, poison):
+    """The page's races with the poison applied to copies (the data set is
+    shared and never modified)."""
+    if poison is None:
+        return races
+    season, rnd, path, value = poison
+    out = []
+    for race in races:
+        rows = race.get("Results")
+        if rows and race["season"] == str(season) and race["round"] == str(rnd):
+            race = dict(race, Results=list(rows))
+            row = json.loads(json.dumps(rows[0]))
+            obj = row
+            for key in path[:-1]:
+                obj = obj.setdefault(key, {})
+            obj[path[-1]] = value
+            race["Results"][0] = row
+        out.append(race)
+    return out
+
+
 def parse_style(text):
     if text not in ("ergast", "jolpica"):
         raise BadSetting("status_style must be ergast or jolpica, got %r" % text)
@@ -304,7 +339,7 @@ class Settings:
     PARSERS = {"rate_per_second": parse_count, "fail_500": parse_count, "truncate": parse_count,
                "slow_ms": parse_count, "slow_every": parse_count, "cutoff": parse_cutoff,
                "qualifying_cutoff": parse_cutoff, "wiki_fail_500": parse_count,
-               "status_style": parse_style}
+               "status_style": parse_style, "poison": parse_poison}
 
     def __init__(self, args):
         self.lock = threading.Lock()
@@ -312,7 +347,8 @@ class Settings:
                        "truncate": args.truncate, "slow_ms": args.slow_ms, "slow_every": args.slow_every,
                        "cutoff": parse_cutoff(args.cutoff),
                        "qualifying_cutoff": parse_cutoff(args.qualifying_cutoff),
-                       "wiki_fail_500": args.wiki_fail_500, "status_style": args.status_style}
+                       "wiki_fail_500": args.wiki_fail_500, "status_style": args.status_style,
+                       "poison": parse_poison(args.poison)}
         self.api_count = 0
         self.wiki_count = 0
         self.recent = collections.deque()  # times of recent accepted API requests
@@ -337,6 +373,7 @@ class Settings:
             out = dict(self.values)
         for key in ("cutoff", "qualifying_cutoff"):
             out[key] = "%d:%d" % out[key] if out[key] else ""
+        out["poison"] = "set" if out["poison"] else ""
         return out
 
     def admit_api(self):
@@ -555,7 +592,7 @@ def group_rows(rows, list_key):
     return races
 
 
-def api_response(view, path, query, url):
+def api_response(view, path, query, url, poison=None):
     """The MRData document for an API path (prefix and .json removed)."""
     table, season, rnd = parse_route(path)
     limit, offset = page_params(query)
@@ -563,6 +600,7 @@ def api_response(view, path, query, url):
     if rows is not None:
         total = len(rows)
         page = group_rows(rows[offset:offset + limit], "Results" if table == "results" else "QualifyingResults")
+        page = poisoned(page, poison)
     else:
         total = len(items)
         page = items[offset:offset + limit]
@@ -759,7 +797,7 @@ class Handler(BaseHTTPRequestHandler):
         url = ("http://%s%s%s.json" % (host, API_PREFIX, path)).lower()
         view = View(self.server.data, values["cutoff"], values["status_style"], values["qualifying_cutoff"])
         try:
-            doc = api_response(view, path, query, url)
+            doc = api_response(view, path, query, url, values["poison"])
         except ApiError as e:
             self.send_json("api", e.status, {"detail": e.detail})
             return
@@ -813,6 +851,8 @@ def parse_args(argv):
     p.add_argument("--cutoff", default="", help="SEASON:ROUND: the API's data ends with this race")
     p.add_argument("--qualifying-cutoff", default="",
                    help="SEASON:ROUND: qualifying is published up to this race, even after --cutoff")
+    p.add_argument("--poison", default="", help="SEASON:ROUND:FIELD:VALUE: the race's first result row "
+                   "gets FIELD set to the string VALUE (null: JSON null)")
     p.add_argument("--wiki-fail-500", type=int, default=0, help="every Nth Wikipedia request answers 500")
     p.add_argument("--status-style", choices=("ergast", "jolpica"), default="ergast",
                    help='result status wording: the CSV\'s ("+1 Lap", "Engine") or Jolpica\'s ("Lapped", "Retired")')

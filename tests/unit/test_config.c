@@ -11,7 +11,7 @@
 #include "stages/registry.h"
 
 /* What `all` selects. */
-#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
+#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_COMMENT)
 
 /* The stages the last load selected. */
 static unsigned selected;
@@ -133,7 +133,34 @@ static void test_bad_inputs(void)
         {"retention-days", "91", "1 to 90"},
         {"artifact-name", "a/b", "without"},
         {"artifact-name", "x:y", "without"},
-        {"api-requests-per-second", "0", "positive"},
+        {"api-requests-per-second", "0", "0.001 to 1000"},
+        {"api-requests-per-second", "1e-300", "0.001 to 1000"},
+        {"api-requests-per-second", "0.0009", "0.001 to 1000"},
+        {"api-requests-per-second", "1001", "0.001 to 1000"},
+        {"api-requests-per-second", "nan", "0.001 to 1000"},
+        {"api-requests-per-second", "inf", "0.001 to 1000"},
+        {"api-requests-per-second", "0x10", "0.001 to 1000"},
+        {"api-requests-per-second", " 4", "0.001 to 1000"},
+        {"api-requests-per-hour", "3600001", "1 to 3600000"},
+        {"api-requests-per-hour", "0", "1 to 3600000"},
+        {"n-estimators", "100001", "whole number"},
+        {"n-estimators", " 5", "whole number"},
+        {"max-samples", "0x.8", "fraction"},
+        {"max-samples", "nan", "whole number"},
+        {"max-features", "1e-300", "whole number"},
+        {"max-features", "0.0e0", "fraction"},
+        {"max-depth", "1001", "whole number"},
+        {"threads", "1025", "whole number"},
+        {"seed", "18446744073709551616", "whole number"},
+        {"retention-days", "0", "1 to 90"},
+        {"tune-trials", "0", "whole number"},
+        {"tune-trials", "100001", "whole number"},
+        {"tune-validation", "0", "whole number"},
+        {"tune-validation", "51", "whole number"},
+        {"predict-season", "1949", "season"},
+        {"predict-season", "2101", "season"},
+        {"predict-round", "0", "1 to 99"},
+        {"predict-round", "100", "1 to 99"},
         {"api-requests-per-hour", "many", "whole number"},
         {"threads", "-2", "whole number"},
         {"model", "forest", "clogit or bagging"},
@@ -147,6 +174,15 @@ static void test_bad_inputs(void)
         {"train-from", "1949", "empty or a season"},
         {"train-from", "1990", "a season of 'seasons'"},
         {"train-from", "2010", "before the first test season"},
+        {"baseline-model", "model.txt", "artifact:NAME"},
+        {"baseline-model", "artifact:", "artifact:NAME"},
+        {"baseline-model", "artifact:a/b", "artifact:NAME"},
+        {"baseline-model", "bad\nname.json", "artifact:NAME"},
+        {"fail-if-worse", "yes", "true or false"},
+        {"worse-tolerance", "1.5", "0 to 1"},
+        {"worse-tolerance", "-0.1", "0 to 1"},
+        {"worse-tolerance", "x", "0 to 1"},
+        {"pr-comment", "on", "true or false"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         config c;
@@ -172,7 +208,26 @@ static void test_bad_inputs(void)
     CHECK(strstr(e.msg, "needs a value") != NULL);
 }
 
-/* A password in the URI never appears in an error message. */
+/* Sizes the tune inputs imply are checked at load, before any stage: a
+ * grid over the cap, more shards than configurations. */
+static void test_tune_sizes(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space",
+                   "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), -1);
+    CHECK_INT(e.kind, ERR_INPUT);
+    CHECK_MSG(strstr(e.msg, "'tune-space'") && strstr(e.msg, "1000000000 configurations"), "%s", e.msg);
+    /* The same space is fine for a random search of 60, and unused with tune off. */
+    CHECK_INT(LOAD(&c, &e, "--tune", "random", "--model", "bagging", "--features", "spec",
+                   "--tune-space", "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
+    CHECK_INT(LOAD(&c, &e, "--tune-space", "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "3/3"), -1);
+    CHECK_MSG(strstr(e.msg, "'tune-shard'") && strstr(e.msg, "only 2 configurations"), "%s", e.msg);
+    CHECK_MSG(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "2/2",
+                   "--stages", "tune", "--model", "bagging", "--features", "spec") == 0, "%s", e.msg);
+}
+
 /* train-from: before the first test season, backtests included; the
  * learners' defaults. */
 static void test_train_from(void)
@@ -205,6 +260,7 @@ static void test_train_from(void)
     CHECK(p.seed == 9 && p.bagging.seed == 9);
 }
 
+/* A password in the URI never appears in an error message. */
 static void test_uri_secret(void)
 {
     config c;
@@ -215,6 +271,46 @@ static void test_uri_secret(void)
     CHECK_INT(LOAD(&c, &e, "--mongodb-uri", "mongodb://user:hunter2pw@127.0.0.1:27017/f1"), 0);
     log_redact("uri mongodb://user:hunter2pw@127.0.0.1:27017/f1 and hunter2pw", out, sizeof out);
     CHECK(strstr(out, "hunter2pw") == NULL);
+}
+
+/* The loop's inputs: the baseline's forms, the rules tying them to the
+ * token and the gate, and the token kept out of every message. */
+static void test_loop_inputs(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--seed", "0"), 0);
+    CHECK_STR(c.baseline_model, "");
+    CHECK_STR(c.github_token, "");
+    CHECK_INT(c.fail_if_worse, 0);
+    CHECK_NEAR(c.worse_tolerance, 0, 0);
+    CHECK_INT(c.pr_comment, 0);
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "prod/model.json", "--fail-if-worse", "true",
+                   "--worse-tolerance", "0.05"), 0);
+    CHECK_STR(c.baseline_model, "prod/model.json");
+    CHECK_INT(c.fail_if_worse, 1);
+    CHECK_NEAR(c.worse_tolerance, 0.05, 1e-12);
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "f1-model.zip"), 0);
+    /* artifact:NAME needs a token; the message names both inputs. */
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "artifact:f1-model"), -1);
+    CHECK_INT(e.kind, ERR_INPUT);
+    CHECK(strstr(e.msg, "'github-token'") != NULL && strstr(e.msg, "'baseline-model'") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--baseline-model", "artifact:f1-model", "--github-token", "ghs_tok3n"), 0);
+    CHECK_STR(c.baseline_model, "artifact:f1-model");
+    CHECK_STR(c.github_token, "ghs_tok3n");
+    /* fail-if-worse without a baseline has nothing to compare with. */
+    CHECK_INT(LOAD(&c, &e, "--fail-if-worse", "true"), -1);
+    CHECK(strstr(e.msg, "'fail-if-worse'") != NULL && strstr(e.msg, "'baseline-model'") != NULL);
+    /* A bad token is refused without being echoed, and is redacted. */
+    CHECK_INT(LOAD(&c, &e, "--github-token", "ghs_bad tok3n"), -1);
+    CHECK(strstr(e.msg, "'github-token'") != NULL && strstr(e.msg, "tok3n") == NULL);
+    setenv("INPUT_GITHUB-TOKEN", "ghs_fromenv77", 1);
+    CHECK_INT(LOAD(&c, &e, "--seed", "1"), 0);
+    CHECK_STR(c.github_token, "ghs_fromenv77");
+    unsetenv("INPUT_GITHUB-TOKEN");
+    char out[128];
+    log_redact("token ghs_fromenv77 and ghs_tok3n", out, sizeof out);
+    CHECK_STR(out, "token *** and ***");
 }
 
 static void test_amounts(void)
@@ -243,8 +339,10 @@ int main(void)
     test_defaults();
     test_env_and_cli();
     test_bad_inputs();
+    test_tune_sizes();
     test_uri_secret();
     test_train_from();
+    test_loop_inputs();
     test_amounts();
     log_shutdown();
     fclose(devnull);

@@ -399,12 +399,49 @@ static void test_stages(void)
     CHECK_INT(system(cmd), 0);
 }
 
+/* Points or predictions that are not finite (a NaN that got past every
+ * reader) are refused naming the driver, never scored: a NaN leader used
+ * to record no leader row and read past the array. */
+static void test_non_finite(void)
+{
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    for (int b = 0; b < 3; b++) {
+        prepared p = {0};
+        double pred[8] = {0.3, 0.2, 0.9, 0.1, 0.5, 0.4};
+        add_row(&p, 2010, 5, "Finale", "x", 1, 1, 25);
+        add_row(&p, 2011, 1, "Opener", "y", 2, 1, bad[b]);
+        add_row(&p, 2011, 1, "Opener", "z", 1, 2, 18);
+        add_row(&p, 2011, 2, "Second", "y", 1, 1, 25);
+        add_row(&p, 2011, 2, "Second", "z", 2, 2, 18);
+        score s;
+        err e;
+        CHECK_INT(score_season(&s, &p, 2011, pred, 1, &e), -1);
+        CHECK_INT(e.kind, ERR_DATA);
+        CHECK_MSG(strstr(e.msg, "'y'") != NULL && strstr(e.msg, "points") != NULL, "%s", e.msg);
+        /* The season before: its points lead round 1. */
+        p.rows[1].points = 25;
+        p.rows[0].points = bad[b];
+        CHECK_INT(score_season(&s, &p, 2011, pred, 1, &e), -1);
+        p.rows[0].points = 25;
+        pred[3] = bad[b];
+        CHECK_INT(score_season(&s, &p, 2011, pred, 1, &e), -1);
+        CHECK_MSG(strstr(e.msg, "prediction") != NULL, "%s", e.msg);
+        pred[3] = 0.1;
+        CHECK_INT(score_season(&s, &p, 2011, pred, 1, &e), 0);
+        CHECK_INT(s.races[1].n_leaders, 1);
+        CHECK_STR(id_of(&p, s.leader_rows[s.races[1].leader_first]), "y");
+        score_release(&s);
+        prepared_release(&p);
+    }
+}
+
 int main(void)
 {
     log_set_quiet(1);
     test_races();
     test_tie_break();
     test_leader_absent();
+    test_non_finite();
     test_stages();
     return check_done();
 }

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -226,6 +227,26 @@ static void expect_refused(const char *from, const char *to, const char *needle)
     CHECK(m.l.bag.trees == NULL && m.features == NULL);
 }
 
+/* expect_refused with the first number after `key` (tree 0's first
+ * entry of that array) replaced by `to`. */
+static void expect_first_refused(const char *key, const char *to, const char *needle)
+{
+    char *text = slurp(path_of("model.json"));
+    char *at = text ? strstr(text, key) : NULL;
+    if (at == NULL) {
+        CHECK_MSG(0, "no %s in model.json", key);
+        free(text);
+        return;
+    }
+    at += strlen(key);
+    size_t n = strcspn(at, ",]");
+    char from[256], with[256];
+    snprintf(from, sizeof from, "%s%.*s", key, (int)n, at);
+    snprintf(with, sizeof with, "%s%s", key, to);
+    free(text);
+    expect_refused(from, with, needle);
+}
+
 static void test_refusals(void)
 {
     expect_refused("\"format_version\":1", "\"format_version\":3",
@@ -239,9 +260,35 @@ static void test_refusals(void)
     expect_refused("\"max-samples\":\"0.5\"", "\"max-samples\":\"1.5\"", "max-samples");
     expect_refused("\"seed\":\"18446744073709551615\"}", "\"seed\":\"-1\"}", "'seed'");
     expect_refused("\"seed\":\"18446744073709551615\"}", "\"seed\":\"1\"}", "differ");
+    /* Numbers that are not finite (cJSON reads 1e999 as infinity) or not
+     * plain decimal text. */
+    expect_first_refused("\"threshold\":[", "1e999", "'threshold' entry 0 is not a finite");
+    expect_first_refused("\"threshold\":[", "-1e999", "'threshold' entry 0 is not a finite");
+    expect_first_refused("\"value\":[", "1e999", "'value' entry 0 is not a finite");
+    expect_refused("\"max-samples\":\"0.5\"", "\"max-samples\":\"nan\"", "max-samples");
+    expect_refused("\"max-samples\":\"0.5\"", "\"max-samples\":\"0x.8\"", "max-samples");
+    expect_refused("\"max-features\":\"3\"", "\"max-features\":\"inf\"", "max-features");
     model m;
     err e;
     CHECK_INT(model_read(path_of("missing.json"), &m, &e), -1);
+
+    /* Over MODEL_FILE_MAX (a sparse file: no disk used): refused before it
+     * is read, naming the file and the cap. */
+    FILE *f = fopen(path_of("huge.json"), "w");
+    CHECK(f != NULL && ftruncate(fileno(f), (off_t)MODEL_FILE_MAX + 1) == 0);
+    if (f != NULL)
+        fclose(f);
+    CHECK_INT(model_read(path_of("huge.json"), &m, &e), -1);
+    CHECK_MSG(strstr(e.msg, "huge.json' is 268435457 bytes, over the 256 MiB") != NULL, "%s", e.msg);
+    unlink(path_of("huge.json"));
+    /* a FIFO: refused at once, never waited on */
+    alarm(20);
+    CHECK_INT(mkfifo(path_of("fifo.json"), 0644), 0);
+    CHECK_INT(model_read(path_of("fifo.json"), &m, &e), -1);
+    CHECK_MSG(strstr(e.msg, "fifo.json") && strstr(e.msg, "a FIFO"), "%s", e.msg);
+    CHECK_INT(model_load(path_of("fifo.json"), FS_FOLLOW, &m, &e), -1);
+    unlink(path_of("fifo.json"));
+    alarm(0);
 }
 
 static void test_numfmt(void)

@@ -184,6 +184,14 @@ static void test_unlimited_and_bad(void)
     CHECK_INT(e.kind, ERR_INPUT);
     CHECK(pacer_new(1, -5, &clk, &e) == NULL);
     CHECK(pacer_new(1.0 / 0.0, 0, &clk, &e) == NULL);
+    /* 1e-300/s would make the window 1e300 s, past what time_t holds. */
+    CHECK(pacer_new(1e-300, 0, &clk, &e) == NULL);
+    CHECK(strstr(e.msg, "1e-300") != NULL);
+    p = pacer_new(PACER_MIN_PER_SECOND, 0, &clk, &e);
+    CHECK(p != NULL);
+    pacer_wait(p);
+    CHECK_NEAR(pacer_delay(p), 1000.0, 1e-6); /* the slowest rate: one per 1000 s */
+    pacer_free(p);
 
     /* The real clock: a 1000/s pacer makes the 2nd burst wait ~1 s. */
     p = pacer_new(1000, 0, NULL, &e);

@@ -2,6 +2,7 @@
  * agree with hashes computed here (OpenSSL) and by sha256sum, damage of
  * every kind is caught by package_verify, and the bytes are reproducible. */
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "metrics_fixture.h"
 
 #include "config/config.h"
+#include "core/fsutil.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
 #include "core/version.h"
@@ -139,7 +141,7 @@ static void test_card(void)
     CHECK(strstr(card, "| **model** | 0.650 | 0.620 | 0.900 | 15 / 24 |") != NULL);
     CHECK(strstr(card, "| 9.5 / 24 |") != NULL);
     CHECK(strstr(card, "| seed | 42 |") != NULL);
-    CHECK(strstr(card, "| bootstrap-features | false |") != NULL);
+    CHECK(strstr(card, "| bootstrap\\-features | false |") != NULL);
     CHECK(strstr(card, "## Known limits") != NULL);
     CHECK(strstr(card, "201 found, 5 missing, 1 fetch errors, 2 not looked up") != NULL);
     CHECK(strstr(card, "## Backtest") == NULL);
@@ -312,6 +314,93 @@ static void test_missing_inputs(void)
     CHECK_INT(tmp, 0);
 }
 
+/* Sets member name's declared (uncompressed) size in both its local and
+ * central headers, as a hostile zip would: returns how many were set. */
+static int patch_declared_size(const char *path, const char *name, uint32_t size)
+{
+    size_t len = 0;
+    char *z = fixture_read(path, &len);
+    size_t nl = strlen(name);
+    int set = 0;
+    for (size_t i = 0; z != NULL && i + 46 + nl <= len; i++) {
+        int local = memcmp(z + i, "PK\3\4", 4) == 0 && memcmp(z + i + 30, name, nl) == 0 &&
+                    (unsigned char)z[i + 26] == nl;
+        int central = memcmp(z + i, "PK\1\2", 4) == 0 && memcmp(z + i + 46, name, nl) == 0 &&
+                      (unsigned char)z[i + 28] == nl;
+        if (!local && !central)
+            continue;
+        unsigned char *f = (unsigned char *)z + i + (local ? 22 : 24);
+        for (int k = 0; k < 4; k++)
+            f[k] = (unsigned char)(size >> (8 * k));
+        set++;
+    }
+    FILE *out = z ? fopen(path, "wb") : NULL;
+    if (out != NULL) {
+        fwrite(z, 1, len, out);
+        fclose(out);
+    }
+    free(z);
+    return set;
+}
+
+/* The zip reader bounds memory whatever the zip says: only the member
+ * asked for is inflated, declared sizes meet their caps before anything is
+ * inflated, and a header that under-declares stops the read one byte past
+ * it. */
+static void test_archive_bounds(void)
+{
+    char path[256], fifo[256];
+    path_in(path, sizeof path, "bounds.zip");
+    path_in(fifo, sizeof fifo, "fifo.zip");
+    size_t big = (size_t)2 << 20;
+    char *junk = malloc(big), model[100];
+    if (junk == NULL)
+        return;
+    memset(junk, 'a', big);
+    memset(model, 'm', sizeof model);
+    archive_member m[2] = {{"junk", junk, big}, {"model.json", model, sizeof model}};
+    err e;
+    err_clear(&e);
+    CHECK_INT(archive_write(path, m, 2, &e), 0);
+    free(junk);
+    buf b;
+    buf_init(&b, 1 << 10);
+    CHECK_INT(archive_read_one(path, 0, "model.json", &b, &e), 0);
+    CHECK(b.len == sizeof model && memcmp(b.data, model, sizeof model) == 0);
+    buf_release(&b);
+    buf_init(&b, 50);
+    CHECK_INT(archive_read_one(path, 0, "model.json", &b, &e), -1);
+    CHECK_MSG(strstr(e.msg, "member 'model.json' declares 100 bytes, over its cap of 50") != NULL, "%s", e.msg);
+    CHECK(b.data == NULL); /* refused before anything was inflated */
+    buf_init(&b, 0);
+    CHECK_INT(archive_read_one(path, 0, "nothing.json", &b, &e), -1);
+    CHECK(strstr(e.msg, "holds no nothing.json") != NULL);
+    /* "junk" under-declared: the whole-archive read stops one byte past */
+    CHECK_INT(patch_declared_size(path, "junk", 1000), 2);
+    archive_contents *c = archive_read(path, &e);
+    CHECK(c == NULL);
+    CHECK_MSG(strstr(e.msg, "member 'junk' is damaged (more data than its header declares)") != NULL, "%s", e.msg);
+    CHECK_INT(archive_read_one(path, 0, "model.json", &b, &e), 0); /* junk is never touched */
+    CHECK_INT(archive_read_one(path, 0, "junk", &b, &e), -1);
+    CHECK(strstr(e.msg, "more data than its header declares") != NULL);
+    buf_release(&b);
+    /* over the per-member cap, and over the total: refused up front */
+    CHECK_INT(patch_declared_size(path, "junk", (uint32_t)ARCHIVE_MEMBER_MAX + 1), 2);
+    c = archive_read(path, &e);
+    CHECK(c == NULL && strstr(e.msg, "member 'junk' declares 1073741825 bytes, over its cap") != NULL);
+    CHECK_INT(patch_declared_size(path, "junk", (uint32_t)ARCHIVE_MEMBER_MAX), 2);
+    c = archive_read(path, &e);
+    CHECK_MSG(c == NULL && strstr(e.msg, "declare more than 1073741824 bytes in all") != NULL, "%s", e.msg);
+    /* a FIFO as the zip: refused at once */
+    alarm(20);
+    CHECK_INT(mkfifo(fifo, 0644), 0);
+    CHECK(archive_read(fifo, &e) == NULL && strstr(e.msg, "a FIFO") != NULL);
+    CHECK_INT(archive_read_one(fifo, FS_FOLLOW, "model.json", &b, &e), -1);
+    alarm(0);
+    unlink(fifo);
+    unlink(path);
+}
+
 int main(void)
 {
     FILE *devnull = fixture_begin(dir, sizeof dir, "package");
@@ -323,6 +412,7 @@ int main(void)
     test_reproducible();
     test_secret_and_stale_upload();
     test_missing_inputs();
+    test_archive_bounds();
     fixture_end(dir, devnull);
     return check_done();
 }

@@ -192,10 +192,60 @@ static void test_read_then_append(void)
     buf_release(&b);
 }
 
+/* prepared.csv is input (a restored data-dir): every number is checked
+ * against its range (data/bounds.h) and every non-finite spelling is
+ * refused, naming the line and the column. */
+static void test_read_bad_numbers(void)
+{
+    static const struct {
+        int col; /* 0 season, 1 round, 10 grid, 11 position, 12 points, 13 laps */
+        const char *value;
+    } cases[] = {
+        {12, "nan"}, {12, "NaN"}, {12, "inf"}, {12, "-inf"}, {12, "1e999"}, {12, ""}, {12, "0x10"},
+        {12, "-1"}, {12, "101"}, {10, "nan"}, {10, "-1"}, {10, "1000"}, {11, "0"}, {11, "1e3"},
+        {13, "inf"}, {13, "1000"}, {0, "1949"}, {0, "2101"}, {1, "0"}, {1, "100"},
+    };
+    const char *good[PREPARED_NCOLS] = {"2000", "1",  "GP", "2000-01-01", "d", "D", "", "X", "c", "C",
+                                        "3",    "2",  "18", "50",         "Finished", "ci", "UK", "", "warm"};
+    char path[] = "/tmp/f1-test-prepared.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    err e;
+    for (size_t k = 0; k <= sizeof cases / sizeof *cases; k++) {
+        buf b;
+        buf_init(&b, 0);
+        int ok = 1;
+        for (int i = 0; i < PREPARED_NCOLS; i++)
+            ok = ok && buf_printf(&b, &e, "%s%s", i ? "," : "", prepared_columns[i]) == 0;
+        for (int i = 0; i < PREPARED_NCOLS; i++) {
+            int bad = k < sizeof cases / sizeof *cases && cases[k].col == i;
+            ok = ok && buf_printf(&b, &e, "%s%s", i ? "," : "\n", bad ? cases[k].value : good[i]) == 0;
+        }
+        ok = ok && buf_puts(&b, "\n", &e) == 0;
+        CHECK(ok);
+        CHECK_INT(fs_write_atomic(path, b.data, b.len, &e), 0);
+        prepared p;
+        if (k == sizeof cases / sizeof *cases) { /* the unchanged row reads */
+            CHECK_INT(prepared_read(path, &p, &e), 0);
+            CHECK(p.n == 1 && p.rows[0].points == 18 && p.rows[0].grid == 3);
+            prepared_release(&p);
+        } else {
+            CHECK_MSG(prepared_read(path, &p, &e) == -1, "column %d '%s' accepted", cases[k].col,
+                      cases[k].value);
+            CHECK_MSG(strstr(e.msg, "line 2") != NULL && strstr(e.msg, prepared_columns[cases[k].col]),
+                      "%s", e.msg);
+        }
+        buf_release(&b);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     test_reorder();
     test_write_numbers();
     test_read_then_append();
+    test_read_bad_numbers();
     return check_done();
 }

@@ -127,7 +127,7 @@ static void test_upload_outputs(void)
     CHECK_STR(output(text, "artifact-id", v, sizeof v), "4242");
     CHECK_STR(output(text, "artifact-url", v, sizeof v), "https://github.com/o/r/actions/runs/1/artifacts/4242");
     CHECK_STR(output(text, "artifact-digest", v, sizeof v), digest);
-    CHECK(sum && strstr(sum, "(id 4242, sha256 `") != NULL);
+    CHECK(sum && strstr(sum, "(id 4242, sha256 ") != NULL && strstr(sum, digest) != NULL);
     free(text);
     free(sum);
     /* A record whose digest is not this zip's belongs to another zip. */
@@ -165,6 +165,30 @@ static void test_without_metrics(void)
     free(sum);
 }
 
+/* Outputs or a summary that cannot be written (a full disk: /dev/full)
+ * are an error naming the variable and the file, after trying the rest;
+ * the step then fails (main). */
+static void test_write_failures(void)
+{
+    static const char *const vars[] = {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"};
+    for (int i = 0; i < 2; i++) {
+        setenv(vars[i], "/dev/full", 1);
+        remove(i == 0 ? sum_path : out_path);
+        stage_ctx ctx = {.cfg = &cfg};
+        err e;
+        err_clear(&e);
+        CHECK_INT(report_write(&ctx, 1, &e), -1);
+        char want[128];
+        snprintf(want, sizeof want, "cannot write %s file '/dev/full': No space left on device", vars[i]);
+        CHECK_MSG(strstr(e.msg, want) != NULL, "%s", e.msg);
+        /* the other file was still written */
+        char *other = fixture_read(i == 0 ? sum_path : out_path, NULL);
+        CHECK(other != NULL && other[0] != '\0');
+        free(other);
+        setenv(vars[i], i == 0 ? out_path : sum_path, 1);
+    }
+}
+
 int main(void)
 {
     FILE *devnull = fixture_begin(dir, sizeof dir, "report");
@@ -181,6 +205,7 @@ int main(void)
     test_metrics_outputs();
     test_upload_outputs();
     test_without_metrics();
+    test_write_failures();
     unsetenv("GITHUB_OUTPUT");
     unsetenv("GITHUB_STEP_SUMMARY");
     fixture_end(dir, devnull);

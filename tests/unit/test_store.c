@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,13 +208,16 @@ static void check_list(store *s)
     CHECK_INT(list(s, "results", NULL, NULL).n, 0);
     CHECK_INT(count(s, "results"), 0);
 
-    /* A visitor's error stops the walk and reaches the caller intact. */
+    /* A visitor's error stops the walk and reaches the caller intact,
+     * prefixed with the document it was about. */
     seen stop = {0, 0, 1};
     err e;
     err_clear(&e);
     CHECK_INT(store_list(s, "races", NULL, NULL, visit, &stop, &e), -1);
     CHECK_INT(stop.n, 1);
-    CHECK_STR(e.msg, "visitor stops here");
+    CHECK_MSG(strstr(e.msg, "document") != NULL && strstr(e.msg, "2020") != NULL &&
+                  strcmp(e.msg + strlen(e.msg) - 18, "visitor stops here") == 0,
+              "%s", e.msg);
 }
 
 /* store_list_parts: each part's visitor context counts what it saw. */
@@ -269,11 +273,14 @@ static void check_list_parts(store *s, int splits)
     }
     CHECK_MSG(once, "a document was visited twice or never");
     CHECK_INT(total, PART_DOCS);
-    /* a visitor's error in any part reaches the caller intact */
+    /* a visitor's error in any part reaches the caller intact, naming
+     * the document */
     for (int k = 0; k < PART_MAX; k++)
         parts[k] = (part_seen){seen, 0, 250};
     CHECK_INT(store_list_parts(s, "circuits", PART_MAX, visit_part, ctxs, &e), -1);
-    CHECK_STR(e.msg, "part visitor stops at c250");
+    CHECK_MSG(strstr(e.msg, "c250") != NULL && strstr(e.msg, "document") != NULL &&
+                  strcmp(e.msg + strlen(e.msg) - 26, "part visitor stops at c250") == 0,
+              "%s", e.msg);
     CHECK_INT(store_list_parts(s, "nosuch", PART_MAX, visit_part, ctxs, &e), -1);
 }
 
@@ -380,7 +387,10 @@ static void dir_temp_files(const char *dir)
     if (s == NULL)
         return;
     write_file(dir, "store/races/2020_9.json.tmp.2147483646", "{\"season\":\"2020\",\"ro");
+    write_file(dir, "store/races/2020_7.json.tmp.2147483646.0123456789abcdef", "{");
     write_file(dir, "store/races/2020_8.json.tmp.1", "{");
+    write_file(dir, "store/races/2020_6.json.tmp.1.fedcba9876543210", "{");
+    write_file(dir, "store/races/2020_5.json.tmp.2147483646.not-ours", "{");
     CHECK_INT(count(s, "races"), 3);
     CHECK_INT(list(s, "races", NULL, NULL).n, 3);
     CHECK(get2(s, "races", "2020", "9") == NULL);
@@ -389,7 +399,10 @@ static void dir_temp_files(const char *dir)
     s = store_open_dir(dir, &e);
     CHECK(s != NULL);
     CHECK(!exists(dir, "store/races/2020_9.json.tmp.2147483646"));
+    CHECK(!exists(dir, "store/races/2020_7.json.tmp.2147483646.0123456789abcdef"));
     CHECK(exists(dir, "store/races/2020_8.json.tmp.1"));
+    CHECK(exists(dir, "store/races/2020_6.json.tmp.1.fedcba9876543210"));
+    CHECK(exists(dir, "store/races/2020_5.json.tmp.2147483646.not-ours"));
     CHECK_INT(count(s, "races"), 3);
 
     /* A document file that is not JSON is reported, not skipped. */
@@ -398,6 +411,24 @@ static void dir_temp_files(const char *dir)
     CHECK_INT(store_list(s, "races", NULL, NULL, visit, &c, &e), -1);
     CHECK_INT(e.kind, ERR_STORE);
     CHECK(strstr(e.msg, "2030_1.json") != NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/store/races/2030_1.json", dir);
+    unlink(path);
+
+    /* A FIFO, or a link to an endless device, as a document: a clear error
+     * at once (alarm() turns a hang into a failure). */
+    alarm(20);
+    CHECK_INT(mkfifo(path, 0644), 0);
+    CHECK_INT(store_list(s, "races", NULL, NULL, visit, &c, &e), -1);
+    CHECK_MSG(e.kind == ERR_STORE && strstr(e.msg, "2030_1.json") && strstr(e.msg, "a FIFO"), "%s", e.msg);
+    cJSON *got = NULL;
+    CHECK_INT(store_get(s, "races", (const char *const[]){"2030", "1"}, &got, &e), -1);
+    unlink(path);
+    CHECK_INT(symlink("/dev/zero", path), 0);
+    CHECK_INT(store_list(s, "races", "season", "2030", visit, &c, &e), -1);
+    CHECK_MSG(e.kind == ERR_STORE && strstr(e.msg, "symbolic link"), "%s", e.msg);
+    unlink(path);
+    alarm(0);
     store_close(s);
 }
 
@@ -453,6 +484,37 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
     return remove(path);
 }
 
+/* A collection directory that is a symlink (a planted data-dir) is
+ * refused: documents would be written wherever it points. */
+static void dir_symlinked_collection(void)
+{
+    char dir[] = "/tmp/f1-test-store.XXXXXX", elsewhere[] = "/tmp/f1-test-store.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL && mkdtemp(elsewhere) != NULL);
+    char path[300];
+    snprintf(path, sizeof path, "%s/store", dir);
+    CHECK_INT(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/store/results", dir);
+    CHECK_INT(symlink(elsewhere, path), 0);
+    err e;
+    err_clear(&e);
+    store *s = store_open_dir(dir, &e);
+    CHECK(s == NULL);
+    CHECK_INT(e.kind, ERR_STORE);
+    CHECK_MSG(strstr(e.msg, "store/results") != NULL && strstr(e.msg, "symbolic link") != NULL, "%s", e.msg);
+    store_close(s);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/store", dir);
+    CHECK_INT(nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+    /* and the store directory itself */
+    CHECK_INT(symlink(elsewhere, path), 0);
+    s = store_open_dir(dir, &e);
+    CHECK(s == NULL && strstr(e.msg, "symbolic link") != NULL);
+    store_close(s);
+    unlink(path);
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    nftw(elsewhere, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void dir_tests(void)
 {
     char dir[] = "/tmp/f1-test-store.XXXXXX";
@@ -461,6 +523,7 @@ static void dir_tests(void)
     dir_layout(dir);
     dir_temp_files(dir);
     dir_kill_midwrite(dir);
+    dir_symlinked_collection();
     err e;
     store *s = store_open_dir("/proc/version", &e);
     CHECK(s == NULL);

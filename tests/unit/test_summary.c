@@ -14,7 +14,7 @@
 
 /* What `all` selects. */
 #define STAGES_ALL \
-    (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
+    (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_COMMENT)
 
 static double seconds[STAGE_COUNT] = {[STAGE_IDX_SOURCE] = 1.5, [STAGE_IDX_PREPARE] = 0.25,
                                       [STAGE_IDX_FEATURES] = 0.5, [STAGE_IDX_TRAIN] = 2.0,
@@ -59,8 +59,8 @@ static void test_plain_run(void)
     CHECK(strstr(md, "| pole baseline (grid 1 wins) | 0.500 |") != NULL);
     CHECK(strstr(md, "9.5 / 24") != NULL);
     /* The cell keeps its text but cannot split the row or the table. */
-    CHECK(strstr(md, "| 2024 | 1 | Grand \\| Prix of Pipes | max_verstappen | 0.910 | max_verstappen | ✅ |") != NULL);
-    CHECK(strstr(md, "| 2024 | 3 | Race 3 Grand Prix | max_verstappen | 0.910 | norris | ❌ |") != NULL);
+    CHECK(strstr(md, "| 2024 | 1 | Grand \\| Prix of Pipes | max\\_verstappen | 0.910 | max\\_verstappen | ✅ |") != NULL);
+    CHECK(strstr(md, "| 2024 | 3 | Race 3 Grand Prix | max\\_verstappen | 0.910 | norris | ❌ |") != NULL);
     CHECK_INT(count(md, "| 2024 | "), 4);
     CHECK(strstr(md, "```mermaid") == NULL && strstr(md, "xychart-beta") == NULL);
     CHECK(strstr(md, "Table cut") == NULL);
@@ -85,10 +85,10 @@ static void test_every_stage_timed(void)
     for (int i = 0; i < STAGE_COUNT; i++)
         t[i] = i + 1;
     summary_run r = {.ok = 1, .stages = (1u << STAGE_COUNT) - 1, .seconds = t};
-    CHECK_INT(STAGE_COUNT, 10);
+    CHECK_INT(STAGE_COUNT, 11);
     CHECK(renders(&r, "**Stages run in this step:** source (1.00 s), prepare (2.00 s), features (3.00 s), "
                       "tune (4.00 s), tune-merge (5.00 s), train (6.00 s), evaluate (7.00 s), "
-                      "package (8.00 s), upload (9.00 s), predict (10.00 s)\n"));
+                      "package (8.00 s), upload (9.00 s), comment (10.00 s), predict (11.00 s)\n"));
 }
 
 static void test_backtest_chart(void)
@@ -122,7 +122,7 @@ static void test_huge_table(void)
     CHECK_MSG(len <= SUMMARY_MAX, "summary is %zu bytes", len);
     CHECK(len > SUMMARY_MAX - 4096);
     CHECK(strlen(md) == len);
-    int rows = count(md, " | max_verstappen | 0.910 | ");
+    int rows = count(md, " | max\\_verstappen | 0.910 | ");
     CHECK(rows > 1000 && rows < 20000);
     char note[128];
     snprintf(note, sizeof note, "Table cut after %d of 20000 races", rows);
@@ -204,12 +204,12 @@ static void test_artifact_line(void)
                             " \"artifact_digest\": \"abc123\", \"name\": \"f1-model\"}");
     summary_run r = {.ok = 1, .metrics = m, .upload = up, .zip_path = "d/f1-model.zip"};
     char *md = render(&r, NULL);
-    CHECK(strstr(md, "[f1-model](https://example.invalid/a/77) (id 77, sha256 `abc123`)") != NULL);
+    CHECK(strstr(md, "[f1\\-model](https://example.invalid/a/77) (id 77, sha256 abc123)") != NULL);
     /* Metrics this step did not compute are labelled as such. */
     CHECK(strstr(md, "written by an earlier step") != NULL);
     free(md);
     r.upload = NULL;
-    CHECK(renders(&r, "`d/f1-model.zip` (not uploaded)"));
+    CHECK(renders(&r, "**Package:** d\\/f1\\-model\\.zip (not uploaded)"));
     cJSON_Delete(up);
     cJSON_Delete(m);
 }

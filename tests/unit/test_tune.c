@@ -14,7 +14,7 @@
 #include "stages/tune.h"
 
 /* What `all` selects. */
-#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD)
+#define STAGES_ALL (STAGE_SOURCE | STAGE_PREPARE | STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_COMMENT)
 
 static char dir[64];
 /* The stages the last load selected. */

@@ -181,6 +181,65 @@ static void test_labels_and_cells(void)
     buf_release(&deep);
 }
 
+/* 1 when html is refused (ERR_DATA) by both searches, with `why` in the
+ * error. */
+static int refused(const buf *html, const char *why)
+{
+    int ok = 1;
+    for (int search = 0; search < 2; search++) {
+        char *t = NULL;
+        err e;
+        err_clear(&e);
+        int rc = search == 0 ? wiki_extract_weather(html->data, html->len, &t, NULL, &e)
+                             : wiki_find_language_link(html->data, html->len, "it", &t, &e);
+        if (rc != -1 || t != NULL || e.kind != ERR_DATA || strstr(e.msg, why) == NULL) {
+            printf("# search %d: %s\n", search, e.msg);
+            ok = 0;
+        }
+        free(t);
+    }
+    return ok;
+}
+
+/* Markup that costs an HTML5 parser minutes or gigabytes is abandoned
+ * within its bounds (CPU time, memory, size), leaving nothing allocated
+ * (the sanitizer build checks for leaks); alarm() turns a hang into a
+ * failure. */
+static void test_hostile_pages(void)
+{
+    alarm(120);
+    err e;
+    buf b;
+    /* 1.2 MB of nested divs before an infobox: about 100 s to parse */
+    buf_init(&b, 0);
+    while (b.len < 1200000)
+        buf_puts(&b, "<div>", &e);
+    buf_puts(&b, "<table class=infobox><tr><th>Weather</th><td>Deep</td></tr></table>", &e);
+    CHECK_MSG(refused(&b, "more than 1 s of CPU"), "nested divs");
+    /* formatting elements cloned into every paragraph: gigabytes */
+    buf_reset(&b);
+    buf_puts(&b, "<p>", &e);
+    for (int i = 0; i < 4000; i++)
+        buf_printf(&b, &e, "<b id=%d>", i);
+    while (b.len < 70000)
+        buf_puts(&b, "</p><p>x", &e);
+    CHECK_MSG(refused(&b, "was not parsed"), "cloned formatting");
+    /* one tag of 150,000 attributes: each checked against all before it */
+    buf_reset(&b);
+    buf_puts(&b, "<div", &e);
+    for (int i = 0; i < 150000; i++)
+        buf_printf(&b, &e, " a%d", i);
+    buf_puts(&b, ">", &e);
+    CHECK_MSG(refused(&b, "was not parsed"), "attributes");
+    /* over the size an article may have: not parsed at all */
+    buf_reset(&b);
+    while (b.len <= WIKI_ARTICLE_MAX)
+        buf_puts(&b, "<p>Just text, nothing hostile about it.</p>\n", &e);
+    CHECK_MSG(refused(&b, "over the 4 MiB an article may have"), "size");
+    buf_release(&b);
+    alarm(0);
+}
+
 /* Seeded random damage to real-shaped pages (cut short, bytes replaced by
  * markup characters): parsing must neither fail nor crash (the sanitizer
  * build checks the memory side). */
@@ -339,6 +398,7 @@ int main(void)
     test_links();
     test_labels_and_cells();
     test_damaged_pages();
+    test_hostile_pages();
     test_override();
     if (http_fixture_start(&srv, "unit/wiki-html") != 0) {
         CHECK_MSG(0, "cannot start unit/http_fixture_server.py");
