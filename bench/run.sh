@@ -29,7 +29,16 @@
 #   4. The 2014-2024 backtest, ours (one process, prepare..evaluate) and the
 #      baseline's loop, best of $BENCH_RUNS each, with per-season precision
 #      side by side.
-#   5. The tune stage: 1,000 configurations x 5 validation seasons
+#   Steps 2-4 run the original learner and features (--model bagging
+#   --features spec), the pipeline the baseline reproduces.
+#   5. Model v2 (issue 15), the defaults (clogit, v2 features, l2 15,
+#      train-from 2005): the targets it prints - the 2014-2024 backtest's
+#      mean expected precision averaged over seeds 0-4 (at least 55%, aim
+#      57%), per season against the pole baseline (behind in at most 2 of
+#      11), the 2006-2013 backtest's mean (at least 53%), and the 2014-2024
+#      backtest's wall time (under 2 s on 2 cores), one process
+#      prepare..evaluate, best of $BENCH_RUNS.  Printed, not asserted.
+#   6. The tune stage: 1,000 configurations x 5 validation seasons
 #      (bench/tune.sh, also `make bench-tune`).
 #   6. The release: a consumer step's start under act with the released
 #      action (prebuilt image pulled by digest) against `uses: ./` building
@@ -121,7 +130,8 @@ best() {
     echo "$(echo "$s" | tr ' ' '\n' | grep . | sort -g | head -n 1) $r"
 }
 
-OURS=(--seasons "$SEASONS" --test-season "$TEST" --data-dir "$DATA")
+ORIGINAL=(--model bagging --features spec)
+OURS=(--seasons "$SEASONS" --test-season "$TEST" --data-dir "$DATA" "${ORIGINAL[@]}")
 declare -A T_OURS RSS_OURS T_BASE
 for stage in prepare features train evaluate; do
     r=$(best "$stage" "$BIN" --stages "$stage" "${OURS[@]}") || exit 1
@@ -211,7 +221,7 @@ grep '^versions ' "$LOGS/baseline.log.1" | sed 's/^versions /baseline: /'
 echo
 echo "bench: backtest $BACKTEST"
 r=$(best backtest "$BIN" --stages prepare,features,train,evaluate --seasons "$SEASONS" \
-    --backtest "$BACKTEST" --data-dir "$DATA") || exit 1
+    --backtest "$BACKTEST" --data-dir "$DATA" "${ORIGINAL[@]}") || exit 1
 bt_o=${r% *}
 bt_rss=${r#* }
 baseline "$LOGS/baseline-backtest.log" --backtest "$BACKTEST"
@@ -243,6 +253,52 @@ printf '%-22s %10.3f %16.3f %8s %12.1f\n' "backtest $BACKTEST" "$bt_o" "$bt_b" "
     "$(awk -v k="$bt_rss" 'BEGIN { print k / 1024 }')"
 echo "(ours: one process, prepare..evaluate, rebuilding features per season; the baseline computes"
 echo " the window features once and only the one-hot columns per season)"
+
+# --- Model v2: the defaults against the issue's targets -----------------------------
+echo
+echo "bench: Model v2 with the defaults (clogit, v2 features): backtests $BACKTEST and 2006-2013"
+for seed in 0 1 2 3 4; do
+    "$BIN" --stages prepare,features,train,evaluate --seasons "$SEASONS" --backtest "$BACKTEST" \
+        --seed "$seed" --data-dir "$DATA" >"$LOGS/v2-seed$seed.log" 2>&1 ||
+        die "backtest $BACKTEST with seed $seed failed: $(tail -n 5 "$LOGS/v2-seed$seed.log")"
+    cp "$DATA/metrics.json" "$LOGS/v2-seed$seed.json"
+done
+r=$(best v2-backtest "$BIN" --stages prepare,features,train,evaluate --seasons "$SEASONS" \
+    --backtest "$BACKTEST" --data-dir "$DATA") || exit 1
+v2_t=${r% *}
+"$BIN" --stages prepare,features,train,evaluate --seasons 1950-2013 --backtest 2006-2013 \
+    --data-dir "$DATA" >"$LOGS/v2-2006.log" 2>&1 ||
+    die "backtest 2006-2013 failed: $(tail -n 5 "$LOGS/v2-2006.log")"
+cp "$DATA/metrics.json" "$LOGS/v2-2006.json"
+python3 - "$LOGS" "$v2_t" <<'EOF'
+import json, sys
+logs, wall = sys.argv[1], float(sys.argv[2])
+runs = [json.load(open("%s/v2-seed%d.json" % (logs, s)))["backtest"] for s in range(5)]
+def table(bt, title):
+    print("== %s: expected precision per season (model, grid-only baseline, pole) ==" % title)
+    behind = 0
+    for s in bt["seasons"]:
+        m, g, p = s["model"]["expected_precision"], s["grid"]["expected_precision"], s["pole"]["precision"]
+        mark = "ahead" if m > p + 1e-12 else "behind" if m < p - 1e-12 else "tied"
+        behind += mark == "behind"
+        print("%d  %.3f  %.3f  %.3f  %s" % (s["season"], m, g, p, mark))
+    mn = bt["mean"]
+    print("mean  %.4f  %.4f  %.4f  (log-loss %.3f, grid-only %.3f; Brier %.3f, grid-only %.3f)" % (
+        mn["expected_precision"], mn["grid_expected_precision"], mn["pole_precision"],
+        mn["log_loss"], mn["grid_log_loss"], mn["brier"], mn["grid_brier"]))
+    return behind
+behind = table(runs[0], "backtest 2014-2024, seed 0")
+means = [r["mean"]["expected_precision"] for r in runs]
+print("backtest 2014-2024 mean expected precision over seeds 0-4: %.4f (seeds range %.4f-%.4f);"
+      " target >= 0.55, aim 0.57" % (sum(means) / 5, min(means), max(means)))
+print("seasons behind the pole baseline: %d of %d; target <= 2" % (behind, len(runs[0]["seasons"])))
+old = json.load(open("%s/v2-2006.json" % logs))["backtest"]
+table(old, "backtest 2006-2013")
+print("backtest 2006-2013 mean expected precision: %.4f (pole %.4f); target >= 0.53" % (
+    old["mean"]["expected_precision"], old["mean"]["pole_precision"]))
+print("backtest 2014-2024 wall time (one process, prepare..evaluate, best of runs): %.3f s;"
+      " target < 2 s" % wall)
+EOF
 
 # --- the tune stage --------------------------------------------------------------
 echo

@@ -13,6 +13,7 @@
 #include "core/num.h"
 #include "data/bounds.h"
 #include "config/tune_space.h"
+#include "data/feature_set.h"
 #include "ml/space.h"
 
 /* Each parser reads `val` for option `name` into the field at `dst`. */
@@ -310,6 +311,38 @@ static int p_tune_space(const char *name, const char *val, void *dst, err *e)
     return 0;
 }
 
+static int p_model(const char *name, const char *val, void *dst, err *e)
+{
+    int k = learner_parse(val);
+    if (k < 0)
+        return BAD(e, name, val, "clogit or bagging");
+    *(int *)dst = k;
+    return 0;
+}
+
+static int p_features(const char *name, const char *val, void *dst, err *e)
+{
+    int k = feature_set_parse(val);
+    if (k < 0)
+        return BAD(e, name, val, "v2 or spec");
+    *(int *)dst = k;
+    return 0;
+}
+
+#define L2_MAX 1e6
+
+static int p_l2(const char *name, const char *val, void *dst, err *e)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(val, &end);
+    if (val[0] == '\0' || *end != '\0' || errno != 0 || !(v > 0.0) || v > L2_MAX ||
+        !isdigit((unsigned char)val[0]))
+        return BAD(e, name, val, "a number in (0, 1000000], such as 15 or 0.5");
+    *(double *)dst = v;
+    return 0;
+}
+
 INT_PARSER(p_trials, 1, SPACE_MAX_CONFIGS, "a whole number of configurations from 1 to 100000")
 INT_PARSER(p_validation, 1, 50, "a whole number of seasons from 1 to 50")
 
@@ -453,6 +486,10 @@ static const opt_spec options[] = {
     {"wikipedia", "true", p_bool, OFF(wikipedia), 0, "scrape race weather from Wikipedia"},
     {"wikipedia-base-url", "", p_url_opt, OFF(wikipedia_base_url), 0, "replace the scheme+host of article URLs (mirrors, tests)"},
     {"refresh", "false", p_bool, OFF(refresh), 0, "refetch everything even if stored"},
+    {"model", "clogit", p_model, OFF(model), 0, "learner: clogit (conditional logit) or bagging (trees)"},
+    {"features", "v2", p_features, OFF(features), 0, "feature set: v2 (21 features) or spec (the original 68)"},
+    {"l2", "15", p_l2, OFF(l2), 0, "clogit: L2 penalty on the coefficients, in (0, 1e6]"},
+    {"train-from", "", p_season_opt, OFF(train_from), 0, "first training season (default: 2005 for clogit, the first of seasons for bagging)"},
     {"n-estimators", "200", p_estimators, OFF(n_estimators), 0, "number of trees"},
     {"max-samples", "10", p_amount, OFF(max_samples), 0, "rows per tree: count or fraction"},
     {"max-features", "50", p_amount, OFF(max_features), 0, "features per tree: count or fraction"},
@@ -565,6 +602,19 @@ static int validate(const config *c, err *e)
         return err_setk(e, ERR_INPUT,
                         "input 'fail-if-worse': true, but input 'baseline-model' is empty (expected a "
                         "baseline to compare with, or fail-if-worse: false)");
+    if (c->tune != 0 && (c->model != LEARNER_BAGGING || c->features != FEATURE_SET_SPEC))
+        return err_setk(e, ERR_INPUT,
+                        "input 'tune': the search covers the bagging parameters on the spec "
+                        "features (expected model: bagging and features: spec with tune grid or "
+                        "random, or tune off)");
+    int first_test = c->backtest_first != 0 ? c->backtest_first : c->test_season;
+    if (c->train_from != 0 && (c->train_from < c->season_first ||
+                               (first_test != 0 && c->train_from >= first_test) ||
+                               (last != 0 && c->train_from >= last)))
+        return err_setk(e, ERR_INPUT,
+                        "input 'train-from': invalid value '%d' (expected empty or a season of "
+                        "'seasons' before the first test season)",
+                        c->train_from);
     if (c->backtest_first != 0) {
         if (c->backtest_first <= c->season_first || (last != 0 && c->backtest_last > last))
             return err_setk(e, ERR_INPUT,
@@ -657,4 +707,22 @@ bagging_params config_bagging_params(const config *c)
         .max_depth = c->max_depth,
         .seed = c->seed,
     };
+}
+
+learner_params config_learner_params(const config *c)
+{
+    learner_params p = {.kind = (learner_kind)c->model, .seed = c->seed,
+                        .bagging = config_bagging_params(c), .clogit = clogit_params_default()};
+    p.clogit.l2 = c->l2;
+    return p;
+}
+
+int config_train_first(const config *c, int model, int first_test)
+{
+    if (c->train_from != 0)
+        return c->train_from;
+    if (model == LEARNER_CLOGIT && CONFIG_CLOGIT_TRAIN_FROM > c->season_first &&
+        CONFIG_CLOGIT_TRAIN_FROM < first_test)
+        return CONFIG_CLOGIT_TRAIN_FROM;
+    return c->season_first;
 }

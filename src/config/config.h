@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "ml/amount.h"
 #include "ml/bagging.h"
+#include "ml/learner.h"
 
 #define CFG_STR_MAX 1024
 
@@ -33,6 +34,10 @@ typedef struct {
     int refresh;
     double api_rate_per_second;         /* request pacing */
     int api_rate_per_hour;
+    int model;                          /* learner_kind (ml/learner.h) */
+    int features;                       /* feature_set (data/feature_set.h) */
+    double l2;                          /* clogit penalty, in (0, 1e6] */
+    int train_from;                     /* first training season; 0 = the default */
     int n_estimators;
     amount max_samples;
     amount max_features;
@@ -88,5 +93,17 @@ void config_print_help(const char *stage_list);
 /* The model parameters the run's inputs give (tune may replace them:
  * stages/tune.h). */
 bagging_params config_bagging_params(const config *c);
+learner_params config_learner_params(const config *c);
+
+/* The default first training season of learner clogit (when seasons
+ * start earlier): chosen by rolling-origin validation on 2006-2013
+ * (README, "Model v2"). */
+#define CONFIG_CLOGIT_TRAIN_FROM 2005
+
+/* The first training season for test seasons from first_test on: input
+ * train-from, else the default of the learner `model` (bagging: the first
+ * of `seasons`; clogit: CONFIG_CLOGIT_TRAIN_FROM when that lies after the
+ * first of `seasons` and before first_test, else the first of `seasons`). */
+int config_train_first(const config *c, int model, int first_test);
 
 #endif

@@ -81,11 +81,14 @@ int feature_table_finished(const char *status);
 
 /* features.csv: driver_id, the features, won.  Numbers are written
  * exactly: integral values as integers, others with "%.10g" (form sums
- * have at most 4 decimals and 8 digits, so they read back bit-identical). */
+ * have at most 4 decimals and 8 digits, so they read back bit-identical);
+ * NAN (a missing v2 value) as "nan". */
 int feature_table_write(const feature_table *t, const char *path, err *e);
 /* Reads features.csv back: the header must start with driver_id, end with
  * won and hold season and round; every value must be a finite number and
- * season and round whole ones.  On failure *out is left empty. */
+ * season and round whole ones, except that a v2 feature
+ * (data/feature_set.h) may be missing, written "nan" (or an empty cell),
+ * read as NAN.  On failure *out is left empty. */
 int feature_table_read(const char *path, feature_table *out, err *e);
 /* Rows and races (distinct consecutive season and round) of seasons
  * [first, last]. */

@@ -9,29 +9,38 @@
 #include "core/csv.h"
 #include "core/fsutil.h"
 #include "core/num.h"
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 
-/* Longest text format_number writes: "%.10g" of any double. */
-#define NUMBER_MAX 24
+/* Longest text format_number writes: "%.17g" of any double. */
+#define NUMBER_MAX 25
 /* Rows transposed at a time when writing. */
 #define WRITE_BLOCK 256
 
 /* Writes v as features.csv writes numbers into out (at least NUMBER_MAX
  * bytes, not NUL-terminated) and returns the length.  Integral values
  * (nearly all of them) and values with at most 4 decimals below 1e5 (the
- * form sums) are converted by hand, which is what makes writing 27k x 60
- * values fast; the text is exactly what "%.10g" prints for them, because
- * such a value has at most 9 significant digits.  Others use "%.10g". */
+ * spec's form sums) are converted by hand, which is what makes writing 27k
+ * x 60 values fast; the text is exactly what "%.10g" prints for them,
+ * because such a value has at most 9 significant digits.  Others use
+ * "%.10g" when it reads back to the same double, else "%.17g" (v2's
+ * logarithms and ratios), so every value reads back bit-identical. */
 static int format_g(char *out, double v)
 {
     char tmp[32];
     int len = snprintf(tmp, sizeof tmp, "%.10g", v);
+    if (strtod(tmp, NULL) != v)
+        len = snprintf(tmp, sizeof tmp, "%.17g", v);
     memcpy(out, tmp, (size_t)len);
     return len;
 }
 
 static int format_number(char *out, double v)
 {
+    if (isnan(v)) { /* a missing v2 value, whatever the sign bit of the NaN */
+        memcpy(out, "nan", 3);
+        return 3;
+    }
     if (v == 0 || v == 1) { /* most cells: one-hot and flag columns */
         out[0] = v == 0 ? '0' : '1';
         return 1;
@@ -186,6 +195,12 @@ static int parse_number(const char *s, double *out)
     return num_parse_finite(s, -DBL_MAX, DBL_MAX, out, &ignored);
 }
 
+/* A missing value as features.csv writes it ("nan"), or an empty cell. */
+static int is_missing(const char *p, const char *end)
+{
+    return p == end || (end - p == 3 && memcmp(p, "nan", 3) == 0);
+}
+
 /* Checks the header; sets the number of features and the columns of
  * season and round among them. */
 static int read_header(const csv_reader *r, const char *path, feature_table *t, int *season_col,
@@ -244,14 +259,33 @@ static int scatter_block(feature_table *t, size_t cap, const double *block, size
     return 0;
 }
 
+/* A field [p, end) that is not a plain decimal: strtod's number (finite,
+ * the whole field), or, in a column that may be missing, "nan" or nothing
+ * (NAN).  Returns 0, or -1 for anything else. */
+static int other_value(const char *p, const char *end, int missing_ok, double *out)
+{
+    if (missing_ok && is_missing(p, end)) {
+        *out = NAN;
+        return 0;
+    }
+    char tmp[NUMBER_MAX + 8];
+    size_t n = (size_t)(end - p);
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    memcpy(tmp, p, n);
+    tmp[n] = '\0';
+    return parse_number(tmp, out);
+}
+
 /* One data record of the usual shape, straight from the file: an
- * unquoted driver id, then nvals plain decimals (digits, at most one '.',
- * a leading '-', at most 15 digits), ending at LF.  Values go to out, the
+ * unquoted driver id, then nvals numbers (plain decimals read by hand,
+ * others by strtod) or, in a column of set `set` that may be missing,
+ * "nan" or nothing, ending at LF.  Values go to out (NAN for missing), the
  * id to *id / *idlen.  Returns the start of the next record, or NULL when
  * the record is anything else (the caller then reads it with the CSV
- * reader, which accepts every form). */
-static const char *fast_record(const char *p, const char *end, size_t nvals, double *out,
-                               const char **id, size_t *idlen)
+ * reader, which accepts every form and names the fault). */
+static const char *fast_record(const char *p, const char *end, size_t nvals, feature_set set,
+                               double *out, const char **id, size_t *idlen)
 {
     const char *q = p;
     while (q < end && *q != ',' && *q != '"' && *q != '\n' && *q != '\r')
@@ -261,16 +295,22 @@ static const char *fast_record(const char *p, const char *end, size_t nvals, dou
     *id = p;
     *idlen = (size_t)(q - p);
     for (size_t j = 0; j < nvals; j++) {
-        q = plain_decimal(q + 1, end, &out[j]); /* after the comma before it */
-        if (q == NULL || q == end || *q != (j + 1 < nvals ? ',' : '\n'))
-            return NULL;
+        char stop = j + 1 < nvals ? ',' : '\n';
+        const char *v = q + 1; /* after the comma before it */
+        q = plain_decimal(v, end, &out[j]);
+        if (q == NULL || q == end || *q != stop) {
+            q = memchr(v, stop, (size_t)(end - v));
+            if (q == NULL || memchr(v, '"', (size_t)(q - v)) != NULL ||
+                other_value(v, q, j + 1 < nvals && feature_set_missing_ok(set, (int)j), &out[j]) != 0)
+                return NULL;
+        }
     }
     return q + 1;
 }
 
 /* Reads the record at r->pos with the CSV reader into block and the id. */
-static int slow_record(csv_reader *r, const char *path, size_t nf, double *block, char **id,
-                       err *e)
+static int slow_record(csv_reader *r, const char *path, size_t nf, feature_set set, double *block,
+                       char **id, err *e)
 {
     long line = r->line;
     int got = csv_next(r, e);
@@ -282,10 +322,15 @@ static int slow_record(csv_reader *r, const char *path, size_t nf, double *block
     *id = strdup(r->fields[0]);
     if (*id == NULL)
         return err_set(e, "features: out of memory");
-    for (size_t j = 1; j < nf + 2; j++)
-        if (parse_number(r->fields[j], &block[j - 1]) != 0)
-            return err_setk(e, ERR_DATA, "%s: line %ld: column %zu: '%s' is not a number", path,
-                            line, j + 1, r->fields[j]);
+    for (size_t j = 1; j < nf + 2; j++) {
+        const char *f = r->fields[j];
+        int missing_ok = j <= nf && feature_set_missing_ok(set, (int)j - 1);
+        if (missing_ok && is_missing(f, f + strlen(f)))
+            block[j - 1] = NAN;
+        else if (parse_number(f, &block[j - 1]) != 0)
+            return err_setk(e, ERR_DATA, "%s: line %ld: column %zu: '%s' is not a %s", path, line,
+                            j + 1, f, missing_ok ? "number or missing (nan)" : "finite number");
+    }
     return 0;
 }
 
@@ -294,6 +339,7 @@ static int slow_record(csv_reader *r, const char *path, size_t nf, double *block
 typedef struct {
     int season_col, round_col;
     size_t nvals;
+    feature_set set;  /* which columns may be missing */
 } record_keys;
 
 /* A plain integer field [p, end) (digits, a leading '-'), else -1. */
@@ -389,14 +435,15 @@ static int read_rows(csv_reader *r, const char *path, feature_table *t, size_t c
             double *vals = &block[rows * (nf + 1)];
             const char *id;
             size_t idlen;
-            const char *next = fast_record(r->data + r->pos, end, nf + 1, vals, &id, &idlen);
+            const char *next = fast_record(r->data + r->pos, end, nf + 1, k->set, vals, &id,
+                                           &idlen);
             if (next != NULL) {
                 t->driver_id[i] = strndup(id, idlen);
                 if (t->driver_id[i] == NULL)
                     return err_set(e, "features: out of memory");
                 r->pos = (size_t)(next - r->data);
                 r->line++;
-            } else if (slow_record(r, path, nf, vals, &t->driver_id[i], e) != 0) {
+            } else if (slow_record(r, path, nf, k->set, vals, &t->driver_id[i], e) != 0) {
                 return -1;
             }
             rows++;
@@ -438,6 +485,7 @@ static int open_table(const char *path, fs_map *m, csv_reader *r, feature_table 
     if (got != 1 || read_header(r, path, t, &k->season_col, &k->round_col, e) != 0)
         return -1;
     k->nvals = (size_t)t->nfeat + 1;
+    k->set = feature_set_of(t->names, t->nfeat);
     return 0;
 }
 

@@ -2,15 +2,16 @@
 
 #include <stdlib.h>
 
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 
-int compare_score_seasons(const model *m, const prepared *p, const int *seasons, int n, uint64_t seed,
-                          score *out, err *e)
+int compare_score_seasons(const model *m, const prepared *p, const qualifying_table *q,
+                          const int *seasons, int n, uint64_t seed, score *out, err *e)
 {
     feature_table t = {0};
     double *pred = NULL;
     int rc = -1;
-    if (feature_table_build(p, m->train_first, m->train_last, &t, e) != 0)
+    if (feature_set_build(m->set, p, q, m->train_first, m->train_last, &t, e) != 0)
         goto out;
     if (model_check_features(m, &t, e) != 0) {
         err_wrap(e, "input 'baseline-model': the model's features are not the ones this run's "
@@ -20,7 +21,8 @@ int compare_score_seasons(const model *m, const prepared *p, const int *seasons,
         e->kind = ERR_INPUT;
         goto out;
     }
-    pred = calloc((size_t)(p->n > 0 ? p->n : 1), sizeof *pred);
+    /* scores, then the probabilities model_score also gives */
+    pred = calloc(2 * (size_t)(p->n > 0 ? p->n : 1), sizeof *pred);
     if (pred == NULL) {
         err_set(e, "out of memory scoring the baseline model");
         goto out;
@@ -34,8 +36,10 @@ int compare_score_seasons(const model *m, const prepared *p, const int *seasons,
                     first = i;
                 rows++;
             }
-        if (rows > 0)
-            model_predict(m, &t, first, rows, pred + first);
+        if (rows > 0 && model_score(m, &t, first, rows, pred + first, pred + p->n + first, e) != 0) {
+            err_wrap(e, "scoring the baseline model on season %d", seasons[k]);
+            goto out;
+        }
         if (score_season(&out[k], p, seasons[k], pred, seed, e) != 0) {
             err_wrap(e, "scoring the baseline model on season %d", seasons[k]);
             goto out;

@@ -3,12 +3,12 @@
  * evaluate stage scores the candidate: the same races, the same score.h
  * metrics and tie-breaking streams (same seed).
  *
- * The baseline brings its own feature list (its one-hot columns were
- * chosen on its own training seasons), so its features are built here
- * from the prepared rows with its training seasons, as the train stage
- * built them for it; rows of a season only look at earlier races, so one
- * table serves every season.  The one call to swap when models are scored
- * through another interface (a learner) is compare_score_seasons.
+ * The baseline brings its own learner and feature set (spec: its one-hot
+ * columns were chosen on its own training seasons), so its features are
+ * built here from the prepared rows (and, for v2, the qualifying times)
+ * with its training seasons, as the train stage built them for it; rows of
+ * a season only look at earlier races, so one table serves every season.
+ * It is scored through the learner interface (model_score).
  *
  * No state; the caller owns the scores it passes (score_free each). */
 #ifndef F1_ML_COMPARE_H
@@ -18,16 +18,18 @@
 
 #include "core/err.h"
 #include "data/prepared.h"
+#include "data/qualifying.h"
 #include "ml/model.h"
 #include "ml/score.h"
 
 /* Scores m on each of the n seasons in seasons[] of p (every row of p
- * from its first season on, in (season, round) order) into out[i], ties
- * broken with seed.  Fails (ERR_INPUT, naming baseline-model) when m's
+ * from its first season on, in (season, round) order; q its qualifying
+ * times, read by v2 features, or NULL) into out[i], ties broken with
+ * seed.  Fails (ERR_INPUT, naming baseline-model) when m's
  * features are not the ones p gives for its training seasons, or
  * (ERR_DATA) when p lacks a season; out[] then holds what was scored
  * (free it all the same). */
-int compare_score_seasons(const model *m, const prepared *p, const int *seasons, int n, uint64_t seed,
-                          score *out, err *e);
+int compare_score_seasons(const model *m, const prepared *p, const qualifying_table *q,
+                          const int *seasons, int n, uint64_t seed, score *out, err *e);
 
 #endif

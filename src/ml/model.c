@@ -1,16 +1,15 @@
 #include "ml/model.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/fsutil.h"
 #include "core/jsonfile.h"
-#include "core/num.h"
 #include "core/version.h"
+#include "data/features_v2.h"
 #include "ml/numfmt.h"
 
 void model_season_counts(const feature_table *t, int first, int last, int *rows, int *races)
@@ -28,7 +27,7 @@ void model_season_counts(const feature_table *t, int first, int last, int *rows,
     *races = r;
 }
 
-static int copy_names(model *m, char *const *names, int n, err *e)
+static int copy_names(model *m, const char *const *names, int n, err *e)
 {
     m->features = calloc((size_t)(n > 0 ? n : 1), sizeof *m->features);
     if (m->features == NULL)
@@ -42,8 +41,70 @@ static int copy_names(model *m, char *const *names, int n, err *e)
     return 0;
 }
 
-int model_train(model *m, const feature_table *t, int first, int last, const bagging_params *p,
-                int threads, err *e)
+/* The model's columns of t as a learner_data over all of t's rows: in
+ * place when they are consecutive columns of t in the model's order (the
+ * spec set, v2's features, the grid baseline's), else copied into *owned;
+ * race ids (season * 1000 + round) into *race.  The caller frees *owned
+ * and *race. */
+typedef struct {
+    learner_data d;
+    double *owned;
+    int *race;
+} view;
+
+static int view_of(const model *m, const feature_table *t, view *v, err *e)
+{
+    memset(v, 0, sizeof *v);
+    if (m->nfeat < 1)
+        return err_setk(e, ERR_DATA, "a model without features");
+    size_t n = (size_t)t->nrows;
+    int *col = malloc((size_t)m->nfeat * sizeof *col);
+    v->race = malloc((n > 0 ? n : 1) * sizeof *v->race);
+    if (col == NULL || v->race == NULL) {
+        free(col);
+        return err_set(e, "out of memory for %zu rows", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        v->race[i] = t->season[i] * 1000 + t->round[i];
+    int consecutive = 1;
+    for (int j = 0; j < m->nfeat; j++) {
+        col[j] = -1;
+        for (int k = 0; k < t->nfeat && col[j] < 0; k++)
+            if (strcmp(t->names[k], m->features[j]) == 0)
+                col[j] = k;
+        if (col[j] < 0) {
+            free(col);
+            return err_setk(e, ERR_DATA, "features.csv has no column '%s' (rerun the features stage)",
+                            m->features[j]);
+        }
+        consecutive &= j == 0 || col[j] == col[j - 1] + 1;
+    }
+    const double *x = t->x + (size_t)col[0] * n;
+    if (!consecutive) {
+        v->owned = malloc((n > 0 ? n : 1) * (size_t)m->nfeat * sizeof *v->owned);
+        if (v->owned == NULL) {
+            free(col);
+            return err_set(e, "out of memory for %zu rows", n);
+        }
+        for (int j = 0; j < m->nfeat; j++)
+            memcpy(v->owned + (size_t)j * n, t->x + (size_t)col[j] * n, n * sizeof *v->owned);
+        x = v->owned;
+    }
+    free(col);
+    v->d = (learner_data){.x = x, .stride = t->nrows, .nfeat = m->nfeat,
+                          .names = (const char *const *)m->features, .race = v->race,
+                          .won = t->won};
+    return 0;
+}
+
+static void view_release(view *v)
+{
+    free(v->owned);
+    free(v->race);
+}
+
+int model_train(model *m, const feature_table *t, feature_set set, const char *const *names,
+                int n_names, int first, int last, const learner_params *p, int threads, err *e)
 {
     memset(m, 0, sizeof *m);
     int n, races;
@@ -56,7 +117,7 @@ int model_train(model *m, const feature_table *t, int first, int last, const bag
         lo++;
     while (lo + run < t->nrows && t->season[lo + run] >= first && t->season[lo + run] <= last)
         run++;
-    m->params = *p;
+    m->set = set;
     m->train_first = first;
     m->train_last = last;
     /* The training seasons are one run of rows, fitted in place: features
@@ -66,22 +127,52 @@ int model_train(model *m, const feature_table *t, int first, int last, const bag
                         "features.csv is not in season order: the rows of seasons %d-%d are not "
                         "together (rerun the features stage)",
                         first, last);
-    int rc = copy_names(m, t->names, t->nfeat, e);
+    if (names == NULL)
+        feature_set_features(set, t, &names, &n_names);
+    view v = {0};
+    int rc = copy_names(m, names, n_names, e);
     if (rc == 0)
-        rc = bagging_fit_rows(&m->bag, p, t->x, t->won, t->nrows, lo, n, t->nfeat, threads, e);
+        rc = view_of(m, t, &v, e);
+    if (rc == 0) {
+        v.d.lo = lo;
+        v.d.n = n;
+        rc = learner_fit(&m->l, p, &v.d, threads, e);
+    }
+    view_release(&v);
     if (rc != 0)
         model_release(m);
     return rc;
 }
 
-void model_predict(const model *m, const feature_table *t, int first, int n, double *out)
+int model_score(const model *m, const feature_table *t, int first, int n, double *score,
+                double *prob, err *e)
 {
-    bagging_predict(&m->bag, t->x, t->nrows, first, n, out);
+    view v;
+    if (view_of(m, t, &v, e) != 0) {
+        view_release(&v);
+        return -1;
+    }
+    v.d.lo = first;
+    v.d.n = n;
+    int rc = learner_score(&m->l, &v.d, score, e);
+    if (rc == 0 && prob != NULL)
+        rc = learner_probabilities(&m->l, &v.d, score, prob, e);
+    view_release(&v);
+    return rc;
 }
 
 int model_check_features(const model *m, const feature_table *t, err *e)
 {
     const char *hint = "rerun the train stage on this features.csv";
+    feature_set set = feature_set_of(t->names, t->nfeat);
+    if (set != m->set)
+        return err_setk(e, ERR_DATA,
+                        "model.json was trained on the %s features but features.csv holds the %s "
+                        "features (rerun the features and train stages with the same input "
+                        "'features')",
+                        feature_set_names[m->set], feature_set_names[set]);
+    if (set != FEATURE_SET_SPEC)
+        return 0; /* the set fixes the columns; model_score finds them by name */
     for (int j = 0; j < m->nfeat && j < t->nfeat; j++)
         if (strcmp(m->features[j], t->names[j]) != 0)
             return err_setk(e, ERR_DATA,
@@ -93,6 +184,11 @@ int model_check_features(const model *m, const feature_table *t, err *e)
     return 0;
 }
 
+uint64_t model_seed(const model *m)
+{
+    return m->l.params.seed;
+}
+
 /* Adds item under key (item NULL = out of memory); returns 0 or -1. */
 static int put(cJSON *obj, const char *key, cJSON *item)
 {
@@ -102,148 +198,45 @@ static int put(cJSON *obj, const char *key, cJSON *item)
     return 0;
 }
 
-cJSON *model_params_json(const bagging_params *p)
+static int format_version(const model *m)
 {
-    char samples[64], features[64], seed[32];
-    amount_str(p->max_samples, samples, sizeof samples);
-    amount_str(p->max_features, features, sizeof features);
-    snprintf(seed, sizeof seed, "%" PRIu64, p->seed);
-    cJSON *o = cJSON_CreateObject();
-    if (o == NULL || put(o, "n-estimators", cJSON_CreateNumber(p->n_estimators)) != 0 ||
-        put(o, "max-samples", cJSON_CreateString(samples)) != 0 ||
-        put(o, "max-features", cJSON_CreateString(features)) != 0 ||
-        put(o, "bootstrap", cJSON_CreateBool(p->bootstrap)) != 0 ||
-        put(o, "bootstrap-features", cJSON_CreateBool(p->bootstrap_features)) != 0 ||
-        put(o, "max-depth", cJSON_CreateNumber(p->max_depth)) != 0 ||
-        put(o, "seed", cJSON_CreateString(seed)) != 0) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-static cJSON *tree_json(const tree *t)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (o == NULL || put(o, "feature", cJSON_CreateIntArray(t->feature, t->n_nodes)) != 0 ||
-        put(o, "threshold", numfmt_json_array(t->threshold, t->n_nodes)) != 0 ||
-        put(o, "left", cJSON_CreateIntArray(t->left, t->n_nodes)) != 0 ||
-        put(o, "right", cJSON_CreateIntArray(t->right, t->n_nodes)) != 0 ||
-        put(o, "value", numfmt_json_array(t->value, t->n_nodes)) != 0) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    return m->l.params.kind == LEARNER_BAGGING && m->set == FEATURE_SET_SPEC
+               ? MODEL_FORMAT_VERSION_BAGGING_SPEC
+               : MODEL_FORMAT_VERSION;
 }
 
 static cJSON *model_json(const model *m)
 {
-    char seed[32];
-    snprintf(seed, sizeof seed, "%" PRIu64, m->params.seed);
     int seasons[2] = {m->train_first, m->train_last};
+    int version = format_version(m);
     cJSON *root = cJSON_CreateObject();
-    cJSON *trees = cJSON_CreateArray();
-    if (root == NULL || trees == NULL)
-        goto fail;
-    for (int i = 0; i < m->bag.n_trees; i++) {
-        cJSON *t = tree_json(&m->bag.trees[i]);
-        if (t == NULL)
-            goto fail;
-        cJSON_AddItemToArray(trees, t);
-    }
-    if (put(root, "format", cJSON_CreateString(MODEL_FORMAT)) != 0 ||
-        put(root, "format_version", cJSON_CreateNumber(MODEL_FORMAT_VERSION)) != 0 ||
+    if (root == NULL || put(root, "format", cJSON_CreateString(MODEL_FORMAT)) != 0 ||
+        put(root, "format_version", cJSON_CreateNumber(version)) != 0 ||
         put(root, "tool_version", cJSON_CreateString(F1_VERSION)) != 0 ||
+        (version != MODEL_FORMAT_VERSION_BAGGING_SPEC &&
+         (put(root, "learner", cJSON_CreateString(learner_names[m->l.params.kind])) != 0 ||
+          put(root, "feature_set", cJSON_CreateString(feature_set_names[m->set])) != 0)) ||
         put(root, "features", cJSON_CreateStringArray((const char *const *)m->features, m->nfeat)) != 0 ||
-        put(root, "parameters", model_params_json(&m->params)) != 0 ||
-        put(root, "seed", cJSON_CreateString(seed)) != 0 ||
-        put(root, "train_seasons", cJSON_CreateIntArray(seasons, 2)) != 0)
-        goto fail;
-    cJSON_AddItemToObject(root, "trees", trees);
+        learner_params_save(&m->l.params, root) != 0 ||
+        put(root, "train_seasons", cJSON_CreateIntArray(seasons, 2)) != 0 ||
+        learner_save(&m->l, root) != 0) {
+        cJSON_Delete(root);
+        return NULL;
+    }
     return root;
-fail:
-    cJSON_Delete(trees);
-    cJSON_Delete(root);
-    return NULL;
 }
 
 int model_write(const model *m, const char *path, err *e)
 {
     cJSON *root = model_json(m);
+    if (root == NULL)
+        return err_set(e, "out of memory writing '%s'", path);
     int rc = jsonfile_write(path, root, JSONFILE_COMPACT, e);
     cJSON_Delete(root);
     return rc;
 }
 
 /* ---- reading ---- */
-
-/* An integer-valued number in [lo, hi] at key of obj into *out. */
-static int get_int(const cJSON *obj, const char *key, int lo, int hi, int *out, err *e)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) || it->valuedouble < lo ||
-        it->valuedouble > hi)
-        return err_setk(e, ERR_DATA, "'%s' is missing or not a whole number in [%d, %d]", key, lo,
-                        hi);
-    *out = (int)it->valuedouble;
-    return 0;
-}
-
-static int get_bool(const cJSON *obj, const char *key, int *out, err *e)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsBool(it))
-        return err_setk(e, ERR_DATA, "'%s' is missing or not true/false", key);
-    *out = cJSON_IsTrue(it);
-    return 0;
-}
-
-/* "10" (a count) or "0.5" (a fraction in (0, 1]), as amount_str
- * writes them. */
-static int get_amount(const cJSON *obj, const char *key, amount *out, err *e)
-{
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-    double v = 0.0;
-    err ignored; /* the message below says what is expected */
-    out->is_fraction = s && strchr(s, '.') != NULL;
-    if (s == NULL || num_parse_finite(s, 0.0, 1e8, &v, &ignored) != 0 ||
-        (out->is_fraction ? !(v > 0.0 && v <= 1.0) : !(v >= 1.0 && v == floor(v))))
-        return err_setk(e, ERR_DATA, "'%s' is missing or not a count or a fraction in (0, 1]", key);
-    out->value = v;
-    return 0;
-}
-
-static int get_seed(const cJSON *obj, uint64_t *out, err *e)
-{
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "seed"));
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = s ? strtoull(s, &end, 10) : 0;
-    if (s == NULL || s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0)
-        return err_setk(e, ERR_DATA, "'seed' is missing or not a decimal string");
-    *out = (uint64_t)v;
-    return 0;
-}
-
-static int read_params(const cJSON *root, bagging_params *p, err *e)
-{
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "parameters");
-    if (!cJSON_IsObject(o))
-        return err_setk(e, ERR_DATA, "'parameters' is missing");
-    if (get_int(o, "n-estimators", 1, 100000000, &p->n_estimators, e) != 0 ||
-        get_amount(o, "max-samples", &p->max_samples, e) != 0 ||
-        get_amount(o, "max-features", &p->max_features, e) != 0 ||
-        get_bool(o, "bootstrap", &p->bootstrap, e) != 0 ||
-        get_bool(o, "bootstrap-features", &p->bootstrap_features, e) != 0 ||
-        get_int(o, "max-depth", 0, 1000000, &p->max_depth, e) != 0)
-        return -1;
-    uint64_t seed;
-    if (get_seed(root, &p->seed, e) != 0 || get_seed(o, &seed, e) != 0)
-        return -1;
-    if (seed != p->seed)
-        return err_setk(e, ERR_DATA, "the two 'seed' values differ");
-    return 0;
-}
 
 static int read_features(const cJSON *root, model *m, err *e)
 {
@@ -267,73 +260,26 @@ static int read_features(const cJSON *root, model *m, err *e)
     return 0;
 }
 
-/* Fills n entries of ints or doubles (one of them NULL) from array key. */
-static int read_array(const cJSON *obj, const char *key, int n, int *ints, double *dbls, err *e)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
-        return err_setk(e, ERR_DATA, "'%s' is missing or does not have %d entries", key, n);
-    int i = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, a) {
-        double v = it->valuedouble;
-        /* cJSON reads 1e999 as infinity: a threshold or leaf value must be
-         * finite, or every prediction through it is NaN or infinite. */
-        if (!cJSON_IsNumber(it) || !isfinite(v) || (ints && (v != floor(v) || fabs(v) > 2e9)))
-            return err_setk(e, ERR_DATA, "'%s' entry %d is not a finite %s", key, i,
-                            ints ? "whole number" : "number");
-        if (ints)
-            ints[i] = (int)v;
-        else if (dbls)
-            dbls[i] = v;
-        i++;
-    }
-    return 0;
-}
-
-static int read_tree(const cJSON *o, int nfeat, tree *t, err *e)
-{
-    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "feature"));
-    if (!cJSON_IsObject(o) || n < 1)
-        return err_setk(e, ERR_DATA, "not an object with a non-empty 'feature' array");
-    if (tree_alloc(t, n, e) != 0)
-        return -1;
-    if (read_array(o, "feature", n, t->feature, NULL, e) != 0 ||
-        read_array(o, "threshold", n, NULL, t->threshold, e) != 0 ||
-        read_array(o, "left", n, t->left, NULL, e) != 0 ||
-        read_array(o, "right", n, t->right, NULL, e) != 0 ||
-        read_array(o, "value", n, NULL, t->value, e) != 0)
-        return -1;
-    return tree_check(t, nfeat, e);
-}
-
-static int read_trees(const cJSON *root, model *m, err *e)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "trees");
-    int n = cJSON_GetArraySize(a);
-    if (!cJSON_IsArray(a) || n != m->params.n_estimators)
-        return err_setk(e, ERR_DATA, "'trees' is missing or does not hold n-estimators = %d trees",
-                        m->params.n_estimators);
-    m->bag.trees = calloc((size_t)n, sizeof *m->bag.trees);
-    if (m->bag.trees == NULL)
-        return err_set(e, "out of memory for %d trees", n);
-    m->bag.n_trees = n;
-    m->bag.nfeat = m->nfeat;
-    int i = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, a) {
-        if (read_tree(it, m->nfeat, &m->bag.trees[i], e) != 0)
-            return err_wrap(e, "tree %d", i);
-        i++;
-    }
-    return 0;
-}
-
 /* A season: a whole number from 1950 (the first championship) to 9999. */
 static int is_season(const cJSON *it)
 {
     return cJSON_IsNumber(it) && it->valuedouble == floor(it->valuedouble) && it->valuedouble >= 1950 &&
            it->valuedouble <= 9999;
+}
+
+/* "learner" and "feature_set" of a format 2 file. */
+static int read_kind(const cJSON *root, learner_kind *kind, feature_set *set, err *e)
+{
+    const char *l = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "learner"));
+    const char *f = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "feature_set"));
+    int k = l ? learner_parse(l) : -1, s = f ? feature_set_parse(f) : -1;
+    if (k < 0)
+        return err_setk(e, ERR_DATA, "'learner' is missing or not one of bagging, clogit");
+    if (s < 0)
+        return err_setk(e, ERR_DATA, "'feature_set' is missing or not one of spec, v2");
+    *kind = (learner_kind)k;
+    *set = (feature_set)s;
+    return 0;
 }
 
 static int read_model(const cJSON *root, model *m, err *e)
@@ -343,13 +289,19 @@ static int read_model(const cJSON *root, model *m, err *e)
         return err_setk(e, ERR_DATA, "not an f1-mlops model (\"format\" is '%s', expected '%s')",
                         format ? format : "missing", MODEL_FORMAT);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "format_version");
-    if (!cJSON_IsNumber(v) || v->valuedouble != MODEL_FORMAT_VERSION) {
+    learner_kind kind = LEARNER_BAGGING;
+    m->set = FEATURE_SET_SPEC;
+    if (cJSON_IsNumber(v) && v->valuedouble == MODEL_FORMAT_VERSION) {
+        if (read_kind(root, &kind, &m->set, e) != 0)
+            return -1;
+    } else if (!cJSON_IsNumber(v) || v->valuedouble != MODEL_FORMAT_VERSION_BAGGING_SPEC) {
         char got[NUMFMT_MAX];
         return err_setk(e, ERR_DATA,
-                        "model format version %s is not the version %d this f1-mlops %s reads "
-                        "(hint: rerun the train stage with this version to rebuild the model)",
+                        "model format version %s is not a version (%d or %d) this f1-mlops %s "
+                        "reads (hint: rerun the train stage with this version to rebuild the "
+                        "model)",
                         cJSON_IsNumber(v) ? numfmt_double(v->valuedouble, got) : "missing",
-                        MODEL_FORMAT_VERSION, F1_VERSION);
+                        MODEL_FORMAT_VERSION_BAGGING_SPEC, MODEL_FORMAT_VERSION, F1_VERSION);
     }
     const cJSON *seasons = cJSON_GetObjectItemCaseSensitive(root, "train_seasons");
     const cJSON *s0 = cJSON_GetArrayItem(seasons, 0), *s1 = cJSON_GetArrayItem(seasons, 1);
@@ -359,9 +311,18 @@ static int read_model(const cJSON *root, model *m, err *e)
         return err_setk(e, ERR_DATA, "'train_seasons' is not [first, last]");
     m->train_first = (int)s0->valuedouble;
     m->train_last = (int)s1->valuedouble;
-    if (read_params(root, &m->params, e) != 0 || read_features(root, m, e) != 0)
+    learner_params p;
+    if (learner_params_load(root, kind, &p, e) != 0 || read_features(root, m, e) != 0)
         return -1;
-    return read_trees(root, m, e);
+    for (int j = 0; m->set == FEATURE_SET_V2 && j < m->nfeat; j++) {
+        int k = 0;
+        while (k < FEATURES_V2_NFEAT && strcmp(m->features[j], features_v2_names[k]) != 0)
+            k++;
+        if (k == FEATURES_V2_NFEAT)
+            return err_setk(e, ERR_DATA, "feature '%s' is not one of the v2 features",
+                            m->features[j]);
+    }
+    return learner_load(root, &p, m->nfeat, &m->l, e);
 }
 
 int model_parse(const char *data, size_t n, const char *what, model *m, err *e)
@@ -403,6 +364,6 @@ void model_release(model *m)
     for (int j = 0; j < m->nfeat && m->features; j++)
         free(m->features[j]);
     free(m->features);
-    bagging_release(&m->bag);
+    learner_release(&m->l);
     memset(m, 0, sizeof *m);
 }

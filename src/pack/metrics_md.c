@@ -23,31 +23,40 @@ int metrics_md_cell(buf *out, const char *s, err *e)
     return mdesc_text(out, s, e);
 }
 
-/* One row: label | precision | expected | top-3 | hits / races, read from
- * the object at path (e.g. "model" or "baselines.pole"). */
+/* One row: label | precision | expected | top-3 | hits / races | log-loss
+ * | Brier, read from the object at path (e.g. "model" or
+ * "baselines.pole"); what it lacks is a dash. */
 static int md_score_row(buf *out, const char *label, const cJSON *obj, err *e)
 {
-    char p[32], x[32], t[32], h[32], r[32];
-    return buf_printf(out, e, "| %s | %s | %s | %s | %s / %s |\n", label,
+    char p[32], x[32], t[32], h[32], r[32], l[32], b[32];
+    return buf_printf(out, e, "| %s | %s | %s | %s | %s / %s | %s | %s |\n", label,
                       md_num(p, sizeof p, "%.3f", jsonfile_num(obj, "precision", NAN)),
                       md_num(x, sizeof x, "%.3f", jsonfile_num(obj, "expected_precision", NAN)),
                       md_num(t, sizeof t, "%.3f", jsonfile_num(obj, "top3_hit_rate", NAN)),
                       md_num(h, sizeof h, "%g", jsonfile_num(obj, "hits", NAN)),
-                      md_num(r, sizeof r, "%g", jsonfile_num(obj, "races", NAN)));
+                      md_num(r, sizeof r, "%g", jsonfile_num(obj, "races", NAN)),
+                      md_num(l, sizeof l, "%.3f", jsonfile_num(obj, "log_loss", NAN)),
+                      md_num(b, sizeof b, "%.3f", jsonfile_num(obj, "brier", NAN)));
 }
 
 int metrics_md_baselines(buf *out, const cJSON *metrics, err *e)
 {
-    if (buf_puts(out, "| predictor | precision | expected precision | top-3 hit rate | hits / races |\n"
-                      "|---|---:|---:|---:|---:|\n", e) != 0 ||
+    if (buf_puts(out, "| predictor | precision | expected precision | top-3 hit rate | hits / races "
+                      "| log-loss | Brier |\n|---|---:|---:|---:|---:|---:|---:|\n", e) != 0 ||
         md_score_row(out, "**model**", jsonfile_get(metrics, "model"), e) != 0 ||
+        (jsonfile_get(metrics, "baselines.grid") != NULL &&
+         md_score_row(out, "grid-only baseline (conditional logit on the grid)",
+                      jsonfile_get(metrics, "baselines.grid"), e) != 0) ||
         md_score_row(out, "pole baseline (grid 1 wins)", jsonfile_get(metrics, "baselines.pole"), e) != 0 ||
         md_score_row(out, "leader baseline (season points leader wins)",
                      jsonfile_get(metrics, "baselines.leader"), e) != 0)
         return -1;
     return buf_puts(out, "\nPrecision = hits / races (the predicted winner won). Expected precision "
                          "counts a race whose winner is among k tied top scores as 1/k. "
-                         "Leader hits can be fractional when leaders tie.\n", e);
+                         "Leader hits can be fractional when leaders tie. Log-loss = -mean "
+                         "ln p(winner), Brier = mean over races of the sum of (p - won)^2 over the "
+                         "entries: lower is better; the grid-only baseline shows what the other "
+                         "features add.\n", e);
 }
 
 int metrics_md_backtest(buf *out, const cJSON *metrics, err *e)
@@ -56,30 +65,38 @@ int metrics_md_backtest(buf *out, const cJSON *metrics, err *e)
     if (!cJSON_IsArray(seasons))
         return 0;
     if (buf_puts(out, "| season | races | model precision | expected precision | top-3 hit rate | "
-                      "pole precision | leader precision |\n|---:|---:|---:|---:|---:|---:|---:|\n", e) != 0)
+                      "pole precision | leader precision | grid-only expected precision | "
+                      "log-loss | grid-only log-loss |\n"
+                      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", e) != 0)
         return -1;
     const cJSON *s;
     cJSON_ArrayForEach(s, seasons)
     {
-        char a[32], b[32], c[32], d[32], f[32], g[32], h[32];
-        if (buf_printf(out, e, "| %s | %s | %s | %s | %s | %s | %s |\n",
+        char a[32], b[32], c[32], d[32], f[32], g[32], h[32], x[32], l[32], m[32];
+        if (buf_printf(out, e, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
                        md_num(a, sizeof a, "%.0f", jsonfile_num(s, "season", NAN)),
                        md_num(b, sizeof b, "%g", jsonfile_num(s, "model.races", NAN)),
                        md_num(c, sizeof c, "%.3f", jsonfile_num(s, "model.precision", NAN)),
                        md_num(d, sizeof d, "%.3f", jsonfile_num(s, "model.expected_precision", NAN)),
                        md_num(f, sizeof f, "%.3f", jsonfile_num(s, "model.top3_hit_rate", NAN)),
                        md_num(g, sizeof g, "%.3f", jsonfile_num(s, "pole.precision", NAN)),
-                       md_num(h, sizeof h, "%.3f", jsonfile_num(s, "leader.precision", NAN))) != 0)
+                       md_num(h, sizeof h, "%.3f", jsonfile_num(s, "leader.precision", NAN)),
+                       md_num(x, sizeof x, "%.3f", jsonfile_num(s, "grid.expected_precision", NAN)),
+                       md_num(l, sizeof l, "%.3f", jsonfile_num(s, "model.log_loss", NAN)),
+                       md_num(m, sizeof m, "%.3f", jsonfile_num(s, "grid.log_loss", NAN))) != 0)
             return -1;
     }
     const cJSON *mean = jsonfile_get(metrics, "backtest.mean");
-    char c[32], d[32], f[32], g[32], h[32];
-    return buf_printf(out, e, "| **mean** | | %s | %s | %s | %s | %s |\n",
+    char c[32], d[32], f[32], g[32], h[32], x[32], l[32], m[32];
+    return buf_printf(out, e, "| **mean** | | %s | %s | %s | %s | %s | %s | %s | %s |\n",
                       md_num(c, sizeof c, "%.3f", jsonfile_num(mean, "precision", NAN)),
                       md_num(d, sizeof d, "%.3f", jsonfile_num(mean, "expected_precision", NAN)),
                       md_num(f, sizeof f, "%.3f", jsonfile_num(mean, "top3_hit_rate", NAN)),
                       md_num(g, sizeof g, "%.3f", jsonfile_num(mean, "pole_precision", NAN)),
-                      md_num(h, sizeof h, "%.3f", jsonfile_num(mean, "leader_precision", NAN)));
+                      md_num(h, sizeof h, "%.3f", jsonfile_num(mean, "leader_precision", NAN)),
+                      md_num(x, sizeof x, "%.3f", jsonfile_num(mean, "grid_expected_precision", NAN)),
+                      md_num(l, sizeof l, "%.3f", jsonfile_num(mean, "log_loss", NAN)),
+                      md_num(m, sizeof m, "%.3f", jsonfile_num(mean, "grid_log_loss", NAN)));
 }
 
 int metrics_md_span(buf *out, const cJSON *metrics, err *e)

@@ -123,9 +123,14 @@ static int compare_with(stage_ctx *ctx, const model *m, const baseline_origin *o
         err_set(e, "out of memory comparing with the baseline");
         goto out;
     }
+    qualifying_table q = {0};
+    int have_q = 0;
     rc = prepared_read(path, &p, e);
+    if (rc == 0 && m->set == FEATURE_SET_V2)
+        rc = stage_read_qualifying(ctx, &q, &have_q, e);
     if (rc == 0)
-        rc = compare_score_seasons(m, &p, seasons, k, seed, packed, e);
+        rc = compare_score_seasons(m, &p, have_q ? &q : NULL, seasons, k, seed, packed, e);
+    qualifying_release(&q);
     /* Spread the k scores back to the candidate's n seasons. */
     for (int i = 0, j = 0; i < n; i++)
         if (scored[i])
@@ -142,7 +147,7 @@ static int compare_with(stage_ctx *ctx, const model *m, const baseline_origin *o
     jsonbuild_add(b, "source", cJSON_CreateString(ctx->cfg->baseline_model), &oom);
     jsonbuild_add(b, "artifact", artifact_json(origin, &oom), &oom);
     jsonbuild_add(b, "train_seasons", cJSON_CreateIntArray(span, 2), &oom);
-    jsonbuild_add(b, "parameters", model_params_json(&m->params), &oom);
+    jsonbuild_add(b, "parameters", learner_params_json(&m->l.params), &oom);
     jsonbuild_add(b, "model", block(bt, &oom), &oom);
     jsonbuild_add(b, "precision_delta", cJSON_CreateNumber(delta), &oom);
     jsonbuild_add(b, "improved", cJSON_CreateBool(delta > COMPARE_EPS), &oom);

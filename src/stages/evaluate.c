@@ -3,10 +3,20 @@
  *
  * The test season is scored with the model train wrote.  When
  * backtesting, every earlier backtest season T is scored with a model
- * trained here, in memory, on features built from prepared.csv with the
- * training seasons [first, T-1] (so prepared.csv must reach the last
- * backtest season), with the saved model's parameters.  Predictions are
- * kept per prepared row; scoring is score.h's. */
+ * trained here, in memory, on the seasons [first, T-1] (first = the saved
+ * model's first training season) with the saved model's learner and
+ * parameters: spec features are rebuilt from prepared.csv for that
+ * training range (so prepared.csv must reach the last backtest season);
+ * v2 features do not depend on it, so features.csv's serve every season.
+ * Predictions and win probabilities are kept per prepared row; picking
+ * the winner is scored by score.h, the probabilities by probscore.h.
+ *
+ * Every season is also scored by the grid-only baseline: a conditional
+ * logit on the 7 grid features of v2 (log_grid, g1 .. g7_10, built from
+ * prepared.csv: they depend on the race's own grid alone) trained on the
+ * same seasons, with the model's l2 (clogit) or input l2 (bagging), so
+ * users see what the other features add. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +30,10 @@
 #include "core/jsonfile.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "data/features_v2.h"
 #include "ml/model.h"
 #include "ml/numfmt.h"
+#include "ml/probscore.h"
 #include "ml/score.h"
 #include "stages/compare.h"
 #include "stages/registry.h"
@@ -35,14 +47,23 @@ typedef struct {
     int train_first, train_last;
     int train_rows, train_races, test_rows, test_races;
     int nfeat;
-    score sc;
+    score sc;        /* the model's picks */
+    probscore ps;    /* its probabilities */
+    score grid_sc;   /* the grid-only baseline's */
+    probscore grid_ps;
 } season_eval;
 
-/* Predicts the rows of `season` in t into pred[] at the index of the
- * matching prepared row: both files list the season's rows in the same
+/* Per prepared row: the model's and the grid baseline's scores and win
+ * probabilities. */
+typedef struct {
+    double *pred, *prob, *grid_pred, *grid_prob;
+} row_values;
+
+/* Scores the rows of `season` in t into pred[] and prob[] at the index of
+ * the matching prepared row: both files list the season's rows in the same
  * order (features are built row by row from prepared.csv). */
 static int predict_season(const model *m, const feature_table *t, const prepared *p, int season,
-                          double *pred, err *e)
+                          double *pred, double *prob, err *e)
 {
     int first = -1, n = 0;
     for (int i = 0; i < t->nrows; i++)
@@ -58,10 +79,13 @@ static int predict_season(const model *m, const feature_table *t, const prepared
                         "features.csv has no rows of test season %d (rerun the features stage "
                         "with the same seasons)",
                         season);
-    double *out = malloc((size_t)n * sizeof *out);
+    double *out = malloc(2 * (size_t)n * sizeof *out);
     if (out == NULL)
         return err_set(e, "out of memory predicting season %d", season);
-    model_predict(m, t, first, n, out);
+    if (model_score(m, t, first, n, out, out + n, e) != 0) {
+        free(out);
+        return err_wrap(e, "season %d", season);
+    }
     int k = 0;
     for (int i = 0; i < p->n; i++) {
         const prepared_row *r = &p->rows[i];
@@ -70,7 +94,8 @@ static int predict_season(const model *m, const feature_table *t, const prepared
         if (k == n || r->round != t->round[first + k] ||
             strcmp(r->driver_id, t->driver_id[first + k]) != 0)
             break;
-        pred[i] = out[k++];
+        pred[i] = out[k];
+        prob[i] = out[n + k++];
     }
     free(out);
     int pn = 0;
@@ -84,16 +109,35 @@ static int predict_season(const model *m, const feature_table *t, const prepared
     return 0;
 }
 
+/* The grid-only baseline for `season`: a conditional logit on grid's 7
+ * grid columns, trained on [first, season - 1]. */
+static int grid_season(season_eval *ev, const feature_table *grid, const prepared *p, int season,
+                       int first, const learner_params *lp, row_values *rv, err *e)
+{
+    model g = {0};
+    int rc = model_train(&g, grid, FEATURE_SET_V2, features_v2_names, FEATURE_SET_GRID_NFEAT,
+                         first, season - 1, lp, 1, e);
+    if (rc == 0)
+        rc = predict_season(&g, grid, p, season, rv->grid_pred, rv->grid_prob, e);
+    if (rc == 0)
+        rc = score_season(&ev->grid_sc, p, season, rv->grid_pred, lp->seed, e);
+    model_release(&g);
+    if (rc != 0)
+        return err_wrap(e, "grid-only baseline");
+    ev->grid_ps = probscore_season(p, season, rv->grid_prob);
+    return 0;
+}
+
 /* Scores `season` with model m.  The training rows and races come from
  * train when given (t then holds only the season's rows), else from t. */
 static int evaluate_with(season_eval *ev, const model *m, const feature_table *t,
-                         const prepared *p, int season, const season_count *train, double *pred,
+                         const prepared *p, int season, const season_count *train, row_values *rv,
                          err *e)
 {
     ev->season = season;
     ev->train_first = m->train_first;
     ev->train_last = m->train_last;
-    ev->nfeat = t->nfeat;
+    ev->nfeat = m->nfeat;
     if (train != NULL) {
         ev->train_rows = train->rows;
         ev->train_races = train->races;
@@ -101,9 +145,10 @@ static int evaluate_with(season_eval *ev, const model *m, const feature_table *t
         model_season_counts(t, m->train_first, m->train_last, &ev->train_rows, &ev->train_races);
     }
     model_season_counts(t, season, season, &ev->test_rows, &ev->test_races);
-    if (predict_season(m, t, p, season, pred, e) != 0 ||
-        score_season(&ev->sc, p, season, pred, m->params.seed, e) != 0)
+    if (predict_season(m, t, p, season, rv->pred, rv->prob, e) != 0 ||
+        score_season(&ev->sc, p, season, rv->pred, model_seed(m), e) != 0)
         return -1;
+    ev->ps = probscore_season(p, season, rv->prob);
     const score *s = &ev->sc;
     double n = s->n_races;
     log_info("season %d: model precision %.3f (%g of %d races), expected %.3f, top-3 %.3f; "
@@ -113,30 +158,45 @@ static int evaluate_with(season_eval *ev, const model *m, const feature_table *t
     return 0;
 }
 
-/* A backtest season before the test season: features with its own
- * training seasons, a fresh model with the given parameters. */
-static int backtest_season(season_eval *ev, const model *saved, const bagging_params *params,
-                           const prepared *p, int season, int threads, double *pred, err *e)
+/* A backtest season before the test season: a fresh model with the given
+ * learner and parameters, on features for its own training seasons (spec:
+ * rebuilt from p; v2: all, the table of every season). */
+static int backtest_season(season_eval *ev, const model *saved, const learner_params *params,
+                           const feature_table *all, const prepared *p, int season, int threads,
+                           row_values *rv, err *e)
 {
-    feature_table t = {0};
+    feature_table built = {0};
+    const feature_table *t = all;
     model m = {0};
     int rc = -1;
-    if (feature_table_build(p, saved->train_first, season - 1, &t, e) != 0 ||
-        model_train(&m, &t, saved->train_first, season - 1, params, threads, e) != 0 ||
-        evaluate_with(ev, &m, &t, p, season, NULL, pred, e) != 0) {
-        err_wrap(e, "backtest season %d", season);
-        goto out;
+    if (saved->set == FEATURE_SET_SPEC) {
+        if (feature_table_build(p, saved->train_first, season - 1, &built, e) != 0)
+            goto out;
+        t = &built;
     }
+    if (model_train(&m, t, saved->set, NULL, 0, saved->train_first, season - 1, params, threads,
+                    e) != 0 ||
+        evaluate_with(ev, &m, t, p, season, NULL, rv, e) != 0)
+        goto out;
     rc = 0;
 out:
+    if (rc != 0)
+        err_wrap(e, "backtest season %d", season);
     model_release(&m);
-    feature_table_release(&t);
+    feature_table_release(&built);
     return rc;
 }
 
 /* ---- metrics.json ---- */
 
-static cJSON *model_block(const score *s, int *oom)
+/* A mean over the races scored, or null when none was. */
+static cJSON *mean_or_null(double sum, int n)
+{
+    return n > 0 ? cJSON_CreateNumber(sum / n) : cJSON_CreateNull();
+}
+
+/* The picks' scores, and when ps is not NULL the probabilities'. */
+static cJSON *model_block(const score *s, const probscore *ps, int *oom)
 {
     double n = s->n_races;
     cJSON *o = cJSON_CreateObject();
@@ -145,7 +205,18 @@ static cJSON *model_block(const score *s, int *oom)
     jsonbuild_add(o, "top3_hit_rate", cJSON_CreateNumber(s->top3_hits / n), oom);
     jsonbuild_add(o, "races", cJSON_CreateNumber(n), oom);
     jsonbuild_add(o, "hits", cJSON_CreateNumber(s->hits), oom);
+    if (ps != NULL) {
+        jsonbuild_add(o, "log_loss", mean_or_null(ps->log_loss, ps->races), oom);
+        jsonbuild_add(o, "brier", mean_or_null(ps->brier, ps->races), oom);
+    }
     return o;
+}
+
+/* The picks' block alone: what the comparison with baseline-model shows
+ * for both models (stages/compare.h). */
+static cJSON *picks_block(const score *s, int *oom)
+{
+    return model_block(s, NULL, oom);
 }
 
 static cJSON *baseline_block(double hits, int races, int *oom)
@@ -203,24 +274,34 @@ static cJSON *backtest_json(const season_eval *ev, int n, int *oom)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *seasons = jsonbuild_add(o, "seasons", cJSON_CreateArray(), oom);
-    double sum[5] = {0};
+    double sum[10] = {0};
     for (int i = 0; i < n; i++) {
         const score *s = &ev[i].sc;
         cJSON *so = jsonbuild_add(seasons, NULL, cJSON_CreateObject(), oom);
         jsonbuild_add(so, "season", cJSON_CreateNumber(ev[i].season), oom);
-        jsonbuild_add(so, "model", model_block(s, oom), oom);
+        jsonbuild_add(so, "model", model_block(s, &ev[i].ps, oom), oom);
         jsonbuild_add(so, "pole", baseline_block(s->pole_hits, s->n_races, oom), oom);
         jsonbuild_add(so, "leader", baseline_block(s->leader_hits, s->n_races, oom), oom);
+        jsonbuild_add(so, "grid", model_block(&ev[i].grid_sc, &ev[i].grid_ps, oom), oom);
         sum[0] += s->hits / s->n_races;
         sum[1] += s->expected_hits / s->n_races;
         sum[2] += s->top3_hits / s->n_races;
         sum[3] += s->pole_hits / s->n_races;
         sum[4] += s->leader_hits / s->n_races;
+        /* a season without a scored race counts 0 (none has, in practice) */
+        sum[5] += ev[i].ps.races ? ev[i].ps.log_loss / ev[i].ps.races : 0.0;
+        sum[6] += ev[i].ps.races ? ev[i].ps.brier / ev[i].ps.races : 0.0;
+        sum[7] += ev[i].grid_sc.expected_hits / ev[i].grid_sc.n_races;
+        sum[8] += ev[i].grid_ps.races ? ev[i].grid_ps.log_loss / ev[i].grid_ps.races : 0.0;
+        sum[9] += ev[i].grid_ps.races ? ev[i].grid_ps.brier / ev[i].grid_ps.races : 0.0;
     }
-    static const char *const keys[5] = {"precision", "expected_precision", "top3_hit_rate",
-                                        "pole_precision", "leader_precision"};
+    static const char *const keys[10] = {"precision",        "expected_precision",
+                                         "top3_hit_rate",    "pole_precision",
+                                         "leader_precision", "log_loss",
+                                         "brier",            "grid_expected_precision",
+                                         "grid_log_loss",    "grid_brier"};
     cJSON *mean = jsonbuild_add(o, "mean", cJSON_CreateObject(), oom);
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < 10; k++)
         jsonbuild_add(mean, keys[k], cJSON_CreateNumber(sum[k] / n), oom);
     return o;
 }
@@ -249,6 +330,36 @@ static cJSON *timings_json(const stage_ctx *ctx, int *oom)
     return o;
 }
 
+/* The conditional logit's coefficients, largest |beta| first (ties in
+ * feature order): [{"feature", "beta"}]; NULL for another learner. */
+static cJSON *coefficients_json(const model *m, int *oom)
+{
+    if (m->l.params.kind != LEARNER_CLOGIT)
+        return NULL;
+    int n = m->nfeat, *order = malloc((size_t)n * sizeof *order);
+    if (order == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    const double *beta = m->l.clogit.beta;
+    for (int i = 0; i < n; i++) { /* insertion sort: stable, and n is ~21 */
+        int k = i;
+        while (k > 0 && fabs(beta[order[k - 1]]) < fabs(beta[i])) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        cJSON *o = jsonbuild_add(a, NULL, cJSON_CreateObject(), oom);
+        jsonbuild_add(o, "feature", cJSON_CreateString(m->features[order[i]]), oom);
+        jsonbuild_add(o, "beta", numfmt_json(beta[order[i]]), oom);
+    }
+    free(order);
+    return a;
+}
+
 /* Builds metrics.json; takes ownership of coverage (may be NULL). */
 static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_eval *ev, int n,
                            int backtest, const prepared *p, const double *pred, cJSON *coverage)
@@ -260,17 +371,23 @@ static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_ev
     jsonbuild_add(root, "format_version", cJSON_CreateNumber(METRICS_FORMAT_VERSION), &oom);
     jsonbuild_add(root, "tool_version", cJSON_CreateString(F1_VERSION), &oom);
     jsonbuild_add(root, "test_season", cJSON_CreateNumber(last->season), &oom);
-    jsonbuild_add(root, "model", model_block(s, &oom), &oom);
+    jsonbuild_add(root, "learner", cJSON_CreateString(learner_names[m->l.params.kind]), &oom);
+    jsonbuild_add(root, "feature_set", cJSON_CreateString(feature_set_names[m->set]), &oom);
+    jsonbuild_add(root, "model", model_block(s, &last->ps, &oom), &oom);
     cJSON *base = jsonbuild_add(root, "baselines", cJSON_CreateObject(), &oom);
     jsonbuild_add(base, "pole", baseline_block(s->pole_hits, s->n_races, &oom), &oom);
     jsonbuild_add(base, "leader", baseline_block(s->leader_hits, s->n_races, &oom), &oom);
+    jsonbuild_add(base, "grid", model_block(&last->grid_sc, &last->grid_ps, &oom), &oom);
     cJSON *races = jsonbuild_add(root, "races", cJSON_CreateArray(), &oom);
     for (int i = 0; i < s->n_races; i++)
         jsonbuild_add(races, NULL, race_json(s, &s->races[i], p, pred, &oom), &oom);
     jsonbuild_add(root, "backtest", backtest ? backtest_json(ev, n, &oom) : cJSON_CreateNull(),
                   &oom);
     jsonbuild_add(root, "data", data_json(last, coverage, &oom), &oom);
-    jsonbuild_add(root, "parameters", model_params_json(&m->params), &oom);
+    jsonbuild_add(root, "parameters", learner_params_json(&m->l.params), &oom);
+    cJSON *coefficients = coefficients_json(m, &oom);
+    if (coefficients != NULL)
+        jsonbuild_add(root, "coefficients", coefficients, &oom);
     jsonbuild_add(root, "timings", timings_json(ctx, &oom), &oom);
     if (oom) {
         cJSON_Delete(root);
@@ -281,11 +398,14 @@ static cJSON *metrics_json(const stage_ctx *ctx, const model *m, const season_ev
 
 /* ---- predictions.csv ---- */
 
+/* One row per entry of each test race, by rank; `probability` (the last
+ * column, added after the format's first six) is the win probability
+ * (learner.h: the per-race softmax, or bagging's normalised scores). */
 static int write_predictions(const char *path, const score *s, const prepared *p,
-                             const double *pred, err *e)
+                             const double *pred, const double *prob, err *e)
 {
-    static const char *const header[7] = {"season", "round", "race_name", "driver_id",
-                                          "prediction", "rank", "position"};
+    static const char *const header[8] = {"season", "round", "race_name", "driver_id",
+                                          "prediction", "rank", "position", "probability"};
     buf b;
     buf_init(&b, 0);
     int *by_rank = calloc((size_t)(s->n_rows > 0 ? s->n_rows : 1), sizeof *by_rank);
@@ -294,7 +414,7 @@ static int write_predictions(const char *path, const score *s, const prepared *p
         err_set(e, "out of memory writing '%s'", path);
         goto out;
     }
-    if (csv_put_row(&b, header, 7, e) != 0)
+    if (csv_put_row(&b, header, 8, e) != 0)
         goto out;
     for (int k = 0; k < s->n_races; k++) {
         const score_race *r = &s->races[k];
@@ -302,15 +422,17 @@ static int write_predictions(const char *path, const score *s, const prepared *p
             by_rank[s->rank[i - s->row_first] - 1] = i;
         for (int j = 0; j < r->n; j++) {
             const prepared_row *row = &p->rows[by_rank[j]];
-            char season[16], round[16], prediction[NUMFMT_MAX], rank[16], position[16];
+            char season[16], round[16], prediction[NUMFMT_MAX], rank[16], position[16],
+                probability[NUMFMT_MAX];
             snprintf(season, sizeof season, "%d", row->season);
             snprintf(round, sizeof round, "%d", row->round);
             numfmt_double(pred[by_rank[j]], prediction);
             snprintf(rank, sizeof rank, "%d", j + 1);
             snprintf(position, sizeof position, "%d", row->position);
-            const char *fields[7] = {season,     round, row->race_name, row->driver_id,
-                                     prediction, rank,  position};
-            if (csv_put_row(&b, fields, 7, e) != 0)
+            numfmt_double(prob[by_rank[j]], probability);
+            const char *fields[8] = {season, round,    row->race_name, row->driver_id,
+                                     prediction, rank, position,       probability};
+            if (csv_put_row(&b, fields, 8, e) != 0)
                 goto out;
         }
     }
@@ -338,24 +460,32 @@ static cJSON *read_coverage(const stage_ctx *ctx)
 }
 
 /* Scores every season of the run into ev (n of them, the test season
- * last). */
+ * last), the model's and the grid-only baseline's, whose features are
+ * built from p. */
 static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table *t,
                             const prepared *p, int test, const season_count *train,
-                            season_eval *ev, int n, double *pred, err *e)
+                            season_eval *ev, int n, row_values *rv, err *e)
 {
-    for (int i = 0; i < n; i++) {
+    feature_table grid = {0};
+    learner_params gp = {.kind = LEARNER_CLOGIT, .seed = model_seed(m),
+                         .clogit = clogit_params_default()};
+    gp.clogit.l2 = m->l.params.kind == LEARNER_CLOGIT ? m->l.params.clogit.l2 : ctx->cfg->l2;
+    int rc = feature_set_build(FEATURE_SET_V2, p, NULL, 0, 0, &grid, e);
+    for (int i = 0; rc == 0 && i < n; i++) {
         int season = test - (n - 1) + i;
         /* The saved model's parameters, or what tuning chose for the season. */
-        bagging_params bp = m->params;
-        if (season != test && ctx->cfg->tune != 0 && tune_params(ctx, season, &bp, e) != 0)
-            return -1;
-        int rc = season == test ? evaluate_with(&ev[i], m, t, p, season, train, pred, e)
-                                : backtest_season(&ev[i], m, &bp, p, season, ctx->cfg->threads,
-                                                  pred, e);
-        if (rc != 0)
-            return -1;
+        learner_params lp = m->l.params;
+        if (season != test && ctx->cfg->tune != 0 && tune_params(ctx, season, &lp, e) != 0)
+            rc = -1;
+        else if (season == test)
+            rc = evaluate_with(&ev[i], m, t, p, season, train, rv, e);
+        else
+            rc = backtest_season(&ev[i], m, &lp, t, p, season, ctx->cfg->threads, rv, e);
+        if (rc == 0)
+            rc = grid_season(&ev[i], &grid, p, season, m->train_first, &gp, rv, e);
     }
-    return 0;
+    feature_table_release(&grid);
+    return rc;
 }
 
 /* Hands every scored season to the comparison with input baseline-model
@@ -368,7 +498,7 @@ static int compare(stage_ctx *ctx, const season_eval *ev, int n, uint64_t seed, 
         return err_set(e, "out of memory comparing with the baseline");
     for (int i = 0; i < n; i++)
         cs[i] = (compare_season){.season = ev[i].season, .sc = &ev[i].sc};
-    int rc = compare_baseline(ctx, cs, n, seed, model_block, metrics, e);
+    int rc = compare_baseline(ctx, cs, n, seed, picks_block, metrics, e);
     free(cs);
     return rc;
 }
@@ -392,7 +522,7 @@ int stage_evaluate(stage_ctx *ctx, err *e)
     feature_table t = {0};
     model m = {0};
     season_eval *ev = NULL;
-    double *pred = NULL;
+    row_values rv = {0};
     cJSON *metrics = NULL;
     int n = 0, rc = -1;
     int test;
@@ -400,9 +530,11 @@ int stage_evaluate(stage_ctx *ctx, err *e)
         goto out;
     if (need(ctx, FILE_MODEL, "train", path, sizeof path, e) != 0 || model_read(path, &m, e) != 0)
         goto out;
-    /* Without a backtest only the test season is scored: only its rows are
-     * loaded (and the season before, whose points give round 1's leader),
-     * and the training rows are only counted. */
+    /* Without a backtest only the test season is scored: only its features
+     * are loaded, and the training rows are only counted; prepared.csv's
+     * rows from the first training season on give the grid baseline its
+     * training rows (and the season before the test season round 1's
+     * leader). */
     int one = c->backtest_first == 0;
     season_count train = {.first = m.train_first, .last = m.train_last};
     if (need(ctx, FILE_FEATURES, "features", path, sizeof path, e) != 0 ||
@@ -410,7 +542,8 @@ int stage_evaluate(stage_ctx *ctx, err *e)
         model_check_features(&m, &t, e) != 0)
         goto out;
     if (need(ctx, FILE_PREPARED, "prepare", path, sizeof path, e) != 0 ||
-        prepared_read_seasons(path, one ? test - 1 : 0, test, &p, e) != 0)
+        prepared_read_seasons(path, one ? (m.train_first < test - 1 ? m.train_first : test - 1) : 0,
+                              test, &p, e) != 0)
         goto out;
     if (m.train_last != test - 1) {
         err_setk(e, ERR_DATA,
@@ -425,31 +558,38 @@ int stage_evaluate(stage_ctx *ctx, err *e)
         goto out;
     }
     ev = calloc((size_t)n, sizeof *ev);
-    pred = calloc((size_t)(p.n > 0 ? p.n : 1), sizeof *pred);
-    if (ev == NULL || pred == NULL) {
+    size_t rows = (size_t)(p.n > 0 ? p.n : 1);
+    rv.pred = calloc(4 * rows, sizeof *rv.pred);
+    if (ev == NULL || rv.pred == NULL) {
         err_set(e, "out of memory for %d evaluated seasons", n);
         goto out;
     }
-    if (evaluate_seasons(ctx, &m, &t, &p, test, one ? &train : NULL, ev, n, pred, e) != 0)
+    rv.prob = rv.pred + rows;
+    rv.grid_pred = rv.prob + rows;
+    rv.grid_prob = rv.grid_pred + rows;
+    if (evaluate_seasons(ctx, &m, &t, &p, test, one ? &train : NULL, ev, n, &rv, e) != 0)
         goto out;
-    metrics = metrics_json(ctx, &m, ev, n, c->backtest_first != 0, &p, pred, read_coverage(ctx));
+    metrics = metrics_json(ctx, &m, ev, n, c->backtest_first != 0, &p, rv.pred,
+                           read_coverage(ctx));
     if (metrics != NULL && (tune_metrics_add(ctx, metrics, e) != 0 ||
-                            compare(ctx, ev, n, m.params.seed, metrics, e) != 0))
+                            compare(ctx, ev, n, model_seed(&m), metrics, e) != 0))
         goto out;
     stage_path(ctx, FILE_METRICS, path, sizeof path);
     if (jsonfile_write(path, metrics, JSONFILE_PRETTY, e) != 0)
         goto out;
     stage_path(ctx, FILE_PREDICTIONS, path, sizeof path);
-    if (write_predictions(path, &ev[n - 1].sc, &p, pred, e) != 0)
+    if (write_predictions(path, &ev[n - 1].sc, &p, rv.pred, rv.prob, e) != 0)
         goto out;
     log_info("wrote %s and %s", FILE_METRICS, FILE_PREDICTIONS);
     rc = 0;
 out:
     cJSON_Delete(metrics);
-    for (int i = 0; ev != NULL && i < n; i++)
+    for (int i = 0; ev != NULL && i < n; i++) {
         score_release(&ev[i].sc);
+        score_release(&ev[i].grid_sc);
+    }
     free(ev);
-    free(pred);
+    free(rv.pred);
     model_release(&m);
     feature_table_release(&t);
     prepared_release(&p);

@@ -1,19 +1,27 @@
-/* The `features` stage: prepared.csv -> features.csv (docs/pipeline.md §3).
+/* The `features` stage: prepared.csv -> features.csv, the set input
+ * `features` names (data/feature_set.h).
  *
- * One-hot columns are chosen on the training seasons, [first of `seasons`,
- * test season - 1]; when backtesting that is the last backtest season's
- * training range, the one features.csv is written for (train and evaluate
- * rebuild the table per backtest season from prepared.csv). */
+ * spec (docs/pipeline.md §3): one-hot columns are chosen on the training seasons,
+ * [first training season (config_train_first), test season - 1]; when
+ * backtesting that is the last backtest season's training range, the one
+ * features.csv is written for (train and evaluate rebuild the table per
+ * backtest season from prepared.csv).
+ * v2: the same table for every training range, with the qualifying times
+ * of data-dir/qualifying.csv (prepare writes it; without it every
+ * qualifying feature is missing, with a warning); a missing value is
+ * written "nan". */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 #include "data/prepared.h"
 #include "stages/stage.h"
 
 int stage_features(stage_ctx *ctx, err *e)
 {
+    const config *c = ctx->cfg;
     char in[CFG_STR_MAX + 64], out[CFG_STR_MAX + 64];
     stage_path(ctx, FILE_PREPARED, in, sizeof in);
     stage_path(ctx, FILE_FEATURES, out, sizeof out);
@@ -25,14 +33,30 @@ int stage_features(stage_ctx *ctx, err *e)
     memset(&t, 0, sizeof t);
     if (prepared_read(in, &p, e) != 0)
         return err_wrap(e, "reading %s (run the prepare stage first)", in);
-    int rc = -1;
-    if (feature_table_build(&p, ctx->cfg->season_first, test - 1, &t, e) != 0 ||
+    int rc = -1, first = config_train_first(c, c->model, stage_first_test(ctx, test));
+    feature_set set = (feature_set)c->features;
+    qualifying_table q = {0};
+    int have_q = 0;
+    if (set == FEATURE_SET_V2) {
+        if (stage_read_qualifying(ctx, &q, &have_q, e) != 0)
+            goto out;
+        if (!have_q)
+            log_warn("features: no %s in data-dir (run the prepare stage): the qualifying "
+                     "features are missing for every race",
+                     FILE_QUALIFYING);
+    }
+    if (feature_set_build(set, &p, have_q ? &q : NULL, first, test - 1, &t, e) != 0 ||
         feature_table_write(&t, out, e) != 0)
         goto out;
-    log_info("features: %d rows x %d features (%d one-hot, training seasons %d-%d) -> %s", t.nrows,
-             t.nfeat, t.nfeat - FEATURES_NFIXED, ctx->cfg->season_first, test - 1, out);
+    if (set == FEATURE_SET_SPEC)
+        log_info("features: %d rows x %d spec features (%d one-hot, training seasons %d-%d) -> %s",
+                 t.nrows, t.nfeat, t.nfeat - FEATURES_NFIXED, first, test - 1, out);
+    else
+        log_info("features: %d rows x %d v2 features (and season, round) -> %s", t.nrows,
+                 t.nfeat - FEATURE_SET_V2_KEYS, out);
     rc = 0;
 out:
+    qualifying_release(&q);
     feature_table_release(&t);
     prepared_release(&p);
     return rc;

@@ -6,11 +6,14 @@
  * predict-season / predict-round, else the next race of the schedule; its
  * entries and grid come from the API (predict.h).  The history is
  * prepared.csv (the store as the prepare stage left it): its rows of
- * races before this one, from the model's first training season, which
- * must reach the race just before it.  The race's rows get the features
- * of docs/pipeline.md §3, built exactly as for training (the model's training seasons
- * choose the one-hot columns), so a race the evaluate stage scored gets
- * the same predictions and ranks.  Weather is unknown (a race's article
+ * races before this one, all of them (features.csv was built from them
+ * all), which must start by the model's first training season and reach
+ * the race just before it; for the v2 features, with the qualifying times
+ * of qualifying.csv and the race's own from the API (predict.h) when
+ * published.  The race's rows get the model's feature set
+ * (data/feature_set.h), built exactly as for training (the model's
+ * training seasons choose the spec one-hot columns), so a race the
+ * evaluate stage scored gets the same predictions and ranks.  Weather is unknown (a race's article
  * is written after it), except for a race already run (its results are
  * out) that prepared.csv holds: its prepared weather, as evaluate saw it.
  * An unknown grid is an error unless
@@ -19,8 +22,9 @@
  * (predict_grid_name: starting grid, qualifying order, back of the grid).
  *
  * Writes data-dir/predictions-next.csv (season, round, race_name,
- * driver_id, driver_name, constructor_id, grid, prediction, rank; by
- * rank, grid empty when unknown), a job summary table, and the outputs
+ * driver_id, driver_name, constructor_id, grid, prediction, rank,
+ * probability; by rank, grid empty when unknown; probability as
+ * learner.h gives it), a job summary table, and the outputs
  * predicted-winner and predicted-winner-score. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +35,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/mdesc.h"
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 #include "ml/model.h"
 #include "ml/numfmt.h"
@@ -85,8 +90,8 @@ static int before(int s1, int r1, int s2, int r2)
     return s1 < s2 || (s1 == s2 && r1 < r2);
 }
 
-/* Appends hist's rows before race r from season `first` to all; checks
- * they start early enough and reach the race just before r. */
+/* Appends hist's rows before race r to all; checks they start by season
+ * `first` and reach the race just before r. */
 static int history(const prepared *hist, const predict_race *r, int first, prepared *all, err *e)
 {
     if (hist->n == 0 || hist->rows[0].season > first)
@@ -97,7 +102,7 @@ static int history(const prepared *hist, const predict_race *r, int first, prepa
     const prepared_row *last = NULL;
     for (int i = 0; i < hist->n; i++) {
         const prepared_row *h = &hist->rows[i];
-        if (h->season < first || !before(h->season, h->round, r->season, r->round))
+        if (!before(h->season, h->round, r->season, r->round))
             continue;
         if (prepared_append(all, h, e) != 0)
             return -1;
@@ -171,28 +176,48 @@ static const char *grid_why(predict_grid g)
                                             "predict-without-grid puts every car there";
 }
 
+/* What the model is, for the summary: "200 trees" or "a conditional logit
+ * on the v2 features". */
+static void model_words(const model *m, char *out, size_t n)
+{
+    if (m->l.params.kind == LEARNER_BAGGING)
+        snprintf(out, n, "bagging, %d trees on the %s features", m->l.bag.n_trees,
+                 feature_set_names[m->set]);
+    else
+        snprintf(out, n, "conditional logit on the %s features", feature_set_names[m->set]);
+}
+
 /* predictions-next.csv, the summary table and the outputs; by[k] is the
  * row (of rows) ranked k + 1. */
 static int report(stage_ctx *ctx, const predict_race *r, const model *m,
-                  const prepared_row *rows, const double *pred, const int *by, err *e)
+                  const prepared_row *rows, const double *pred, const double *prob, const int *by,
+                  err *e)
 {
-    static const char *const head[9] = {"season", "round", "race_name", "driver_id", "driver_name",
-                                        "constructor_id", "grid", "prediction", "rank"};
+    static const char *const head[10] = {"season", "round", "race_name", "driver_id",
+                                         "driver_name", "constructor_id", "grid", "prediction",
+                                         "rank", "probability"};
     buf csv, md;
     buf_init(&csv, 0);
     buf_init(&md, STAGE_SECTION_MAX);
     int n = r->entries.n, rc = -1;
     char season[16], round[16], grid[16], score[NUMFMT_MAX], rank[16], path[CFG_STR_MAX + 64];
+    char chance[NUMFMT_MAX], what[128];
     snprintf(season, sizeof season, "%d", r->season);
     snprintf(round, sizeof round, "%d", r->round);
+    model_words(m, what, sizeof what);
     /* the race's name and date come from the API: inert text */
-    if (csv_put_row(&csv, head, 9, e) != 0 || buf_puts(&md, "## Prediction: ", e) != 0 ||
+    if (csv_put_row(&csv, head, 10, e) != 0 || buf_puts(&md, "## Prediction: ", e) != 0 ||
         mdesc_text(&md, r->race_name, e) != 0 || buf_printf(&md, e, " (%d round %d, ", r->season, r->round) != 0 ||
         mdesc_text(&md, r->date, e) != 0 ||
-        buf_printf(&md, e, ")\n\nGrid used: %s (%s). Model trained on seasons %d-%d, %d trees.\n\n"
-                   "| rank | driver | constructor | grid | score |\n|---:|---|---|---:|---:|\n",
+        buf_printf(&md, e, ")\n\nGrid used: %s (%s). Model trained on seasons %d-%d (%s).%s\n\n"
+                   "| rank | driver | constructor | grid | score | win probability |\n"
+                   "|---:|---|---|---:|---:|---:|\n",
                    predict_grid_name(r->grid), grid_why(r->grid), m->train_first, m->train_last,
-                   m->bag.n_trees) != 0)
+                   what,
+                   m->l.params.kind == LEARNER_BAGGING
+                       ? " Win probabilities are the scores normalised over the race, not "
+                         "calibrated chances."
+                       : "") != 0)
         goto out;
     for (int k = 0; k < n; k++) {
         const prepared_row *x = &rows[by[k]];
@@ -200,13 +225,15 @@ static int report(stage_ctx *ctx, const predict_race *r, const model *m,
         if (r->grid == PREDICT_GRID_UNKNOWN)
             grid[0] = '\0';
         numfmt_double(pred[by[k]], score);
+        numfmt_double(prob[by[k]], chance);
         snprintf(rank, sizeof rank, "%d", k + 1);
-        const char *f[9] = {season, round, r->race_name, x->driver_id, x->driver_name,
-                            x->constructor_id, grid, score, rank};
-        if (csv_put_row(&csv, f, 9, e) != 0 || buf_printf(&md, e, "| %d | ", k + 1) != 0 ||
+        const char *f[10] = {season, round, r->race_name, x->driver_id, x->driver_name,
+                             x->constructor_id, grid, score, rank, chance};
+        if (csv_put_row(&csv, f, 10, e) != 0 || buf_printf(&md, e, "| %d | ", k + 1) != 0 ||
             metrics_md_cell(&md, x->driver_name, e) != 0 || buf_puts(&md, " | ", e) != 0 ||
             metrics_md_cell(&md, x->constructor_name, e) != 0 ||
-            buf_printf(&md, e, " | %s | %.4f |\n", grid[0] ? grid : "–", pred[by[k]]) != 0)
+            buf_printf(&md, e, " | %s | %.4f | %.1f%% |\n", grid[0] ? grid : "–", pred[by[k]],
+                       100.0 * prob[by[k]]) != 0)
             goto out;
     }
     stage_path(ctx, FILE_PREDICT, path, sizeof path);
@@ -227,32 +254,65 @@ out:
     return rc;
 }
 
-/* Predicts and ranks the last n rows of all (the race), then reports. */
+/* Replaces q's entries of race r by the race's qualifying from the API,
+ * when it has any (else q's, from qualifying.csv, stand: a race already
+ * run and prepared, scored as evaluate scored it). */
+static int race_qualifying(const predict_race *r, qualifying_table *q, err *e)
+{
+    const qualifying_table *api = &r->qualifying;
+    if (api->n == 0)
+        return 0;
+    int kept = 0;
+    for (int i = 0; i < q->n; i++) {
+        if (q->season[i] == r->season && q->round[i] == r->round) {
+            free(q->driver_id[i]);
+            continue;
+        }
+        q->season[kept] = q->season[i];
+        q->round[kept] = q->round[i];
+        q->driver_id[kept] = q->driver_id[i];
+        for (int k = 0; k < QUALIFYING_SESSIONS; k++)
+            q->q[k][kept] = q->q[k][i];
+        kept++;
+    }
+    q->n = kept;
+    for (int i = 0; i < api->n; i++) {
+        double t[QUALIFYING_SESSIONS];
+        for (int k = 0; k < QUALIFYING_SESSIONS; k++)
+            t[k] = api->q[k][i];
+        if (qualifying_append(q, api->season[i], api->round[i], api->driver_id[i], t, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Predicts and ranks the last n rows of all (the race), then reports; q
+ * holds the qualifying times the v2 features read (NULL: none). */
 static int rank_race(stage_ctx *ctx, const predict_race *r, const model *m,
-                     const prepared *all, err *e)
+                     const prepared *all, const qualifying_table *q, err *e)
 {
     feature_table t = {0};
     score sc = {0};
     int n = r->entries.n, first = all->n - n, rc = -1;
     if (n < 1 || first < 0)
         return err_setk(e, ERR_DATA, "%d round %d: no entries to rank", r->season, r->round);
-    double *pred = malloc((size_t)n * sizeof *pred);
+    double *pred = malloc(2 * (size_t)n * sizeof *pred);
     int *by = malloc((size_t)n * sizeof *by);
     if (pred == NULL || by == NULL) {
         err_set(e, "out of memory predicting %d drivers", n);
         goto out;
     }
-    if (feature_table_build(all, m->train_first, m->train_last, &t, e) != 0 ||
-        model_check_features(m, &t, e) != 0)
+    double *prob = pred + n;
+    if (feature_set_build(m->set, all, q, m->train_first, m->train_last, &t, e) != 0 ||
+        model_check_features(m, &t, e) != 0 || model_score(m, &t, first, n, pred, prob, e) != 0)
         goto out;
-    model_predict(m, &t, first, n, pred);
     /* Ranked as evaluate ranks a race: ties broken by the race's stream. */
     prepared race = {.n = n, .alloc = n, .rows = all->rows + first};
-    if (score_season(&sc, &race, r->season, pred, m->params.seed, e) != 0)
+    if (score_season(&sc, &race, r->season, pred, model_seed(m), e) != 0)
         goto out;
     for (int i = 0; i < n; i++)
         by[sc.rank[i] - 1] = i;
-    rc = report(ctx, r, m, race.rows, pred, by, e);
+    rc = report(ctx, r, m, race.rows, pred, prob, by, e);
 out:
     score_release(&sc);
     feature_table_release(&t);
@@ -267,8 +327,9 @@ int stage_predict(stage_ctx *ctx, err *e)
     model m = {0};
     predict_race r = {0};
     prepared hist = {0}, all = {0};
+    qualifying_table q = {0};
     char path[CFG_STR_MAX + 64];
-    int rc = -1;
+    int rc = -1, have_q = 0;
     stage_path(ctx, FILE_PREPARED, path, sizeof path);
     if (load_model(ctx, &m, e) != 0)
         goto out;
@@ -298,10 +359,18 @@ int stage_predict(stage_ctx *ctx, err *e)
     if (r.season <= m.train_last)
         log_warn("the model was trained on seasons up to %d, which include this race's",
                  m.train_last);
-    if (append_race(&r, &hist, &all, e) != 0 || rank_race(ctx, &r, &m, &all, e) != 0)
+    /* The v2 features read the qualifying times prepare stored, and the
+     * race's own from the API when it published them. */
+    if (m.set == FEATURE_SET_V2 &&
+        (stage_read_qualifying(ctx, &q, &have_q, e) != 0 || race_qualifying(&r, &q, e) != 0))
+        goto out;
+    have_q |= r.qualifying.n > 0;
+    if (append_race(&r, &hist, &all, e) != 0 ||
+        rank_race(ctx, &r, &m, &all, have_q ? &q : NULL, e) != 0)
         goto out;
     rc = 0;
 out:
+    qualifying_release(&q);
     prepared_release(&all);
     prepared_release(&hist);
     predict_race_release(&r);

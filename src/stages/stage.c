@@ -10,6 +10,7 @@
 #include "core/fsutil.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
+#include "data/qualifying_csv.h"
 
 void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n)
 {
@@ -157,4 +158,17 @@ int stage_test_last(stage_ctx *ctx, int *out, err *e)
         return -1;
     *out = ctx->season_last;
     return 0;
+}
+
+int stage_first_test(const stage_ctx *ctx, int test)
+{
+    return ctx->cfg->backtest_first != 0 ? ctx->cfg->backtest_first : test;
+}
+
+int stage_read_qualifying(const stage_ctx *ctx, qualifying_table *q, int *found, err *e)
+{
+    char path[CFG_STR_MAX + 64];
+    stage_path(ctx, FILE_QUALIFYING, path, sizeof path);
+    *found = fs_exists(path);
+    return *found ? qualifying_csv_read(path, q, e) : 0;
 }

@@ -14,6 +14,7 @@
 #define F1_STAGES_STAGE_H
 
 #include "config/config.h"
+#include "data/qualifying.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "store/store.h"
@@ -93,5 +94,14 @@ void stage_path(const stage_ctx *ctx, const char *name, char *out, size_t n);
  * exactly when no test-season or backtest was given, the only case in
  * which a later stage needs "latest"). */
 int stage_test_last(stage_ctx *ctx, int *out, err *e);
+
+/* Reads data-dir/qualifying.csv (written by prepare) into *q, zeroed by
+ * the caller, when it exists (*found = 1); without it *q stays empty and
+ * *found = 0.  The caller frees *q (qualifying_release). */
+int stage_read_qualifying(const stage_ctx *ctx, qualifying_table *q, int *found, err *e);
+
+/* The first test season of the run whose last is `test`: the first
+ * backtest season when backtesting, else test. */
+int stage_first_test(const stage_ctx *ctx, int test);
 
 #endif

@@ -1,14 +1,33 @@
-/* The train stage (docs/pipeline.md §4): features.csv -> model.json, trained on the
- * seasons from the first of `seasons` to the one before the test season
- * (the last backtest season when backtesting: stage_test_last). */
+/* The train stage (docs/pipeline.md §4): features.csv -> model.json.  The learner
+ * (input `model`, or what the tune stage chose) is trained on the seasons
+ * from the first training season (config_train_first: input `train-from`
+ * or the learner's default) to the one before the test season (the last
+ * backtest season when backtesting: stage_test_last), on the features of
+ * features.csv, which must be the set input `features` asks for. */
 #include <time.h>
 
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 #include "ml/model.h"
 #include "stages/stage.h"
 #include "stages/tune.h"
+
+static void log_model(const model *m, double seconds)
+{
+    if (m->l.params.kind == LEARNER_CLOGIT) {
+        log_info("trained a conditional logit (l2 %g) on %d races in %d Newton steps, loss %.4f, "
+                 "in %.2f s",
+                 m->l.clogit.l2, m->l.clogit.races, m->l.clogit.iterations, m->l.clogit.loss,
+                 seconds);
+        return;
+    }
+    long nodes = 0;
+    for (int i = 0; i < m->l.bag.n_trees; i++)
+        nodes += m->l.bag.trees[i].n_nodes;
+    log_info("trained %d trees (%ld nodes) in %.2f s", m->l.bag.n_trees, nodes, seconds);
+}
 
 int stage_train(stage_ctx *ctx, err *e)
 {
@@ -28,31 +47,42 @@ int stage_train(stage_ctx *ctx, err *e)
     }
     if (feature_table_read(in, &t, e) != 0)
         goto out;
-    int first = c->season_first, last = test - 1;
+    feature_set set = feature_set_of(t.names, t.nfeat);
+    if ((int)set != c->features) {
+        err_setk(e, ERR_DATA,
+                 "%s holds the %s features but input 'features' is %s (rerun the features stage "
+                 "with the same inputs)",
+                 FILE_FEATURES, feature_set_names[set], feature_set_names[c->features]);
+        goto out;
+    }
+    learner_params p; /* the inputs', or what the tune stage chose */
+    if (tune_params(ctx, test, &p, e) != 0)
+        goto out;
+    int first = config_train_first(c, p.kind, stage_first_test(ctx, test)), last = test - 1;
     if (last < first) {
         err_setk(e, ERR_INPUT, "test season %d leaves no training season from %d", test, first);
         goto out;
     }
-    bagging_params p; /* the inputs', or what the tune stage chose */
-    if (tune_params(ctx, test, &p, e) != 0)
-        goto out;
-    int rows, races;
+    int rows, races, nfeat;
+    const char *const *names;
     model_season_counts(&t, first, last, &rows, &races);
-    log_info("training on seasons %d-%d: %d rows, %d races, %d features; %d trees of %d rows and "
-             "%d features each",
-             first, last, rows, races, t.nfeat, p.n_estimators,
-             amount_resolve(p.max_samples, rows > 0 ? rows : 1),
-             amount_resolve(p.max_features, t.nfeat));
+    feature_set_features(set, &t, &names, &nfeat);
+    if (p.kind == LEARNER_BAGGING)
+        log_info("training on seasons %d-%d: %d rows, %d races, %d features; %d trees of %d rows "
+                 "and %d features each",
+                 first, last, rows, races, nfeat, p.bagging.n_estimators,
+                 amount_resolve(p.bagging.max_samples, rows > 0 ? rows : 1),
+                 amount_resolve(p.bagging.max_features, nfeat));
+    else
+        log_info("training a conditional logit on seasons %d-%d: %d rows, %d races, the %s "
+                 "features",
+                 first, last, rows, races, feature_set_names[set]);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (model_train(&m, &t, first, last, &p, c->threads, e) != 0)
+    if (model_train(&m, &t, set, names, nfeat, first, last, &p, c->threads, e) != 0)
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    long nodes = 0;
-    for (int i = 0; i < m.bag.n_trees; i++)
-        nodes += m.bag.trees[i].n_nodes;
-    log_info("trained %d trees (%ld nodes) in %.2f s", m.bag.n_trees, nodes,
-             (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    log_model(&m, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (model_write(&m, out, e) != 0)
         goto out;
     log_info("wrote %s", out);

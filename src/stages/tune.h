@@ -38,6 +38,7 @@
 #include "core/err.h"
 #include "core/sha256.h"
 #include "ml/bagging.h"
+#include "ml/learner.h"
 #include "ml/space.h"
 #include "stages/stage.h"
 
@@ -69,6 +70,8 @@ void tune_plan_release(tune_plan *pl);
 
 /* Configuration c's parameters. */
 bagging_params tune_plan_params(const tune_plan *pl, int c);
+/* The same as learner parameters (a bagging learner with the run's seed). */
+learner_params tune_plan_learner(const tune_plan *pl, int c);
 
 /* The plan as the "search" object (inputs only); NULL when out of memory. */
 cJSON *tune_plan_json(const tune_plan *pl);
@@ -98,7 +101,7 @@ int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
 /* The model parameters for test season `season`: the inputs' when tune is
  * off, else the configuration tune.json chose (which must answer this
  * run's inputs). */
-int tune_params(stage_ctx *ctx, int season, bagging_params *out, err *e);
+int tune_params(stage_ctx *ctx, int season, learner_params *out, err *e);
 
 /* Adds "tune" to metrics.json's root when tune is on: the search, every
  * configuration's validation score for the test season, the chosen one

@@ -67,6 +67,13 @@ bagging_params tune_plan_params(const tune_plan *pl, int c)
     return space_params(&pl->sp, pl->index[c], &pl->base);
 }
 
+learner_params tune_plan_learner(const tune_plan *pl, int c)
+{
+    bagging_params b = tune_plan_params(pl, c);
+    return (learner_params){.kind = LEARNER_BAGGING, .seed = b.seed, .bagging = b,
+                            .clogit = clogit_params_default()};
+}
+
 /* Adds item (NULL = out of memory) under key; returns 0 or -1. */
 static int put(cJSON *o, const char *key, cJSON *item)
 {
@@ -79,6 +86,7 @@ static int put(cJSON *o, const char *key, cJSON *item)
 cJSON *tune_plan_json(const tune_plan *pl)
 {
     int tests[2] = {pl->test_first, pl->test_last};
+    learner_params base = {.kind = LEARNER_BAGGING, .seed = pl->base.seed, .bagging = pl->base};
     cJSON *o = cJSON_CreateObject();
     /* The method, space, trials and seed (in "parameters") fix the
      * configurations; the inputs' parameters fill what the space leaves. */
@@ -87,7 +95,7 @@ cJSON *tune_plan_json(const tune_plan *pl)
         put(o, "space", cJSON_CreateString(pl->text)) != 0 ||
         put(o, "trials", cJSON_CreateNumber(pl->trials)) != 0 ||
         put(o, "configurations", cJSON_CreateNumber(pl->n)) != 0 ||
-        put(o, "parameters", model_params_json(&pl->base)) != 0 ||
+        put(o, "parameters", learner_params_json(&base)) != 0 ||
         put(o, "train_first", cJSON_CreateNumber(pl->first)) != 0 ||
         put(o, "test_seasons", cJSON_CreateIntArray(tests, 2)) != 0 ||
         put(o, "validation", cJSON_CreateNumber(pl->k)) != 0) {

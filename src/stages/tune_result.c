@@ -50,8 +50,8 @@ int tune_choose(const tune_plan *pl, const tune_scores *sc, int season, double *
 
 static cJSON *params_json(const tune_plan *pl, int c)
 {
-    bagging_params p = tune_plan_params(pl, c);
-    return model_params_json(&p);
+    learner_params p = tune_plan_learner(pl, c);
+    return learner_params_json(&p);
 }
 
 int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
@@ -180,10 +180,10 @@ static int chosen_of(const tune_plan *pl, const cJSON *root, int season, double 
                     FILE_TUNE, season);
 }
 
-int tune_params(stage_ctx *ctx, int season, bagging_params *out, err *e)
+int tune_params(stage_ctx *ctx, int season, learner_params *out, err *e)
 {
     if (ctx->cfg->tune == 0) {
-        *out = config_bagging_params(ctx->cfg);
+        *out = config_learner_params(ctx->cfg);
         return 0;
     }
     tune_plan pl;
@@ -193,7 +193,7 @@ int tune_params(stage_ctx *ctx, int season, bagging_params *out, err *e)
     double score;
     int c = chosen_of(&pl, root, season, &score, e);
     if (c >= 0)
-        *out = tune_plan_params(&pl, c);
+        *out = tune_plan_learner(&pl, c);
     cJSON_Delete(root);
     tune_plan_release(&pl);
     return c >= 0 ? 0 : -1;

@@ -3,6 +3,7 @@
 #   check "what" COMMAND...   passes when COMMAND exits 0
 #   check_eq "what" A B       passes when A = B
 #   check_le "what" A B       passes when A <= B (integers)
+#   tally FILE                counts a checker's "ok ..." / "not ok ..." lines
 #   skip "what" "why"         a check this machine cannot run: prints
 #                             "SKIP: what: why" (tests/run.sh shows and counts
 #                             it), and counts as neither passed nor failed
@@ -29,6 +30,18 @@ check_le() {
     if [ "$2" -le "$3" ] 2>/dev/null; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "not ok: $1: '$2' > '$3'"; fi
 }
 skip() { echo "SKIP: $1: $2"; }
+# tally FILE: counts each line "ok WHAT" as passed and each other line
+# ("not ok WHAT") as failed, printing those: the verdicts of a checker
+# written in another language.
+tally() {
+    local verdict rest
+    while read -r verdict rest; do
+        case "$verdict" in
+        ok) PASSED=$((PASSED + 1)) ;;
+        *) FAILED=$((FAILED + 1)); echo "$verdict $rest" ;;
+        esac
+    done <"$1"
+}
 on_exit() { CLEANUPS+=("$1"); }
 finish() {
     local c

@@ -89,12 +89,7 @@ for path in flows:
         for key in step.get("with") or {}:
             check(key in inputs, "%s: with.%s is an input" % (name, key))
 EOF
-while read -r verdict rest; do
-    case "$verdict" in
-    ok) PASSED=$((PASSED + 1)) ;;
-    *) FAILED=$((FAILED + 1)); echo "$verdict $rest" ;;
-    esac
-done <"$WORK/result.txt"
+tally "$WORK/result.txt"
 check "the checker ran" grep -q '^ok runs.using is docker' "$WORK/result.txt"
 
 finish

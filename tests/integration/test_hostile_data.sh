@@ -100,7 +100,9 @@ replay_control "poison="
 
 # --- 1. non-finite numbers in the tables and the model ---------------------------
 d=$(fresh tables)
-run "$BIN" "$d" --seasons 2019-2023 --stages prepare,features,train >"$WORK/tables.log" 2>&1
+# the spec features and the trees (the v2 set and the conditional logit below)
+ORIGINAL=(--model bagging --features spec)
+run "$BIN" "$d" --seasons 2019-2023 --stages prepare,features,train "${ORIGINAL[@]}" >"$WORK/tables.log" 2>&1
 check "tables built" test $? -eq 0
 cp "$d/prepared.csv" "$WORK/prepared.good"
 cp "$d/features.csv" "$WORK/features.good"
@@ -117,7 +119,7 @@ cp "$WORK/prepared.good" "$d/prepared.csv"
 for value in nan inf 1e999 0x10; do
     cp "$WORK/features.good" "$d/features.csv"
     poison_csv "$d/features.csv" grid "$value"
-    run "$BIN" "$d" --seasons 2019-2023 --stages train >"$WORK/feat.log" 2>&1
+    run "$BIN" "$d" --seasons 2019-2023 --stages train "${ORIGINAL[@]}" >"$WORK/feat.log" 2>&1
     check_eq "features.csv grid '$value': exit 5" "$?" 5
     check "features.csv grid '$value': the error names the file" grep -qF "features.csv" "$WORK/feat.log"
 done
@@ -131,10 +133,41 @@ text = open(sys.argv[1]).read()
 text = re.sub(r'("%s":\[)[^,\]]+' % sys.argv[3], lambda m: m.group(1) + sys.argv[4], text, count=1)
 open(sys.argv[2], "w").write(text)
 PY
-        run "$BIN" "$d" --seasons 2019-2023 --stages evaluate >"$WORK/model.log" 2>&1
+        run "$BIN" "$d" --seasons 2019-2023 --stages evaluate "${ORIGINAL[@]}" >"$WORK/model.log" 2>&1
         check_eq "model.json $key $value: exit 5" "$?" 5
         check "model.json $key $value: the error names the entry" grep -qF "'$key' entry 0 is not a finite" "$WORK/model.log"
     done
+done
+# The v2 set: a feature may be missing ("nan"), never infinite or garbage,
+# and a key (season, round) never missing; the conditional logit's numbers
+# must be finite.
+d=$(fresh v2)
+run "$BIN" "$d" --seasons 2019-2023 --stages prepare,features,train >"$WORK/v2.log" 2>&1
+check "v2 tables built" test $? -eq 0
+cp "$d/features.csv" "$WORK/v2features.good"
+cp "$d/model.json" "$WORK/v2model.good"
+for poison in log_grid:inf log_grid:1e999 log_grid:0x10 log_grid:NaN round:nan; do
+    cp "$WORK/v2features.good" "$d/features.csv"
+    poison_csv "$d/features.csv" "${poison%%:*}" "${poison#*:}"
+    run "$BIN" "$d" --seasons 2019-2023 --stages train >"$WORK/v2feat.log" 2>&1
+    check_eq "v2 features.csv $poison: exit 5" "$?" 5
+    check "v2 features.csv $poison: the error names the file and line" grep -qF "features.csv: line 2" "$WORK/v2feat.log"
+done
+cp "$WORK/v2features.good" "$d/features.csv"
+poison_csv "$d/features.csv" log_grid nan
+run "$BIN" "$d" --seasons 2019-2023 --stages train >"$WORK/v2feat.log" 2>&1
+check_eq "v2 features.csv log_grid nan (missing): trains" "$?" 0
+cp "$WORK/v2features.good" "$d/features.csv"
+for key in beta sd; do
+    python3 - "$WORK/v2model.good" "$d/model.json" "$key" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+text = re.sub(r'("%s":\[)[^,\]]+' % sys.argv[3], lambda m: m.group(1) + "1e999", text, count=1)
+open(sys.argv[2], "w").write(text)
+PY
+    run "$BIN" "$d" --seasons 2019-2023 --stages evaluate >"$WORK/v2model.log" 2>&1
+    check_eq "clogit model.json $key 1e999: exit 5" "$?" 5
+    check "clogit model.json $key 1e999: the error names it" grep -qF "'$key'" "$WORK/v2model.log"
 done
 
 # --- 6. refresh repairs a corrupt document ------------------------------------

@@ -8,7 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 FAST=(--api-requests-per-second 1000 --api-requests-per-hour 1000000)
 SPACE="n-estimators=5,20;max-samples=10,50;max-depth=0,3"
-TUNE=(--seasons 2000-2012 --tune grid --tune-space "$SPACE" --tune-validation 3 --threads 2)
+# tune searches the bagging parameters on the spec features
+ORIGINAL=(--model bagging --features spec)
+TUNE=(--seasons 2000-2012 --tune grid --tune-space "$SPACE" --tune-validation 3 --threads 2 "${ORIGINAL[@]}")
 
 # j FILE EXPR: a Python expression over the JSON file's contents `d`.
 j() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
@@ -68,7 +70,7 @@ check_eq "the n-estimators input fills no searched parameter" "$(j "$T" 'sorted(
 
 rm -rf "$WORK/stale"
 cp -r "$WORK/single" "$WORK/stale"
-"$BIN" --data-dir "$WORK/stale" --seasons 2000-2012 --stages train >/dev/null 2>&1
+"$BIN" --data-dir "$WORK/stale" --seasons 2000-2012 --stages train "${ORIGINAL[@]}" >/dev/null 2>&1
 run stale --stages evaluate
 check_eq "a model trained without the tuned parameters: evaluate exits 5" "$?" 5
 check "... saying so" grep -q "model.json was not trained with the parameters tune.json chose" "$WORK/stale.log"
@@ -86,6 +88,9 @@ check_eq "malformed space: exit 2 (bad input)" "$?" 2
 check "malformed space: the message names the input and the entry" grep -q "input 'tune-space': unknown parameter 'depth'" "$WORK/bad.log"
 "$BIN" --data-dir "$WORK/bad" --stages tune,train --tune off >"$WORK/bad2.log" 2>&1
 check_eq "stage tune with tune off: exit 2" "$?" 2
+"$BIN" --data-dir "$WORK/bad" --stages tune --tune grid --model clogit >"$WORK/bad3.log" 2>&1
+check_eq "tune with model clogit: exit 2" "$?" 2
+check "... naming what tune searches" grep -q "input 'tune': .*model: bagging and features: spec" "$WORK/bad3.log"
 
 # --- the test season never chooses ------------------------------------------------
 fresh alt
@@ -162,7 +167,7 @@ check_eq "metrics.json lists them" "$(j "$WORK/bt/metrics.json" '[b["season"] fo
 P2011=$(j "$WORK/bt/tune.json" '" ".join("--%s %s" % (k, str(v).lower()) for k, v in d["chosen"][0]["parameters"].items())')
 fresh plain
 # shellcheck disable=SC2086
-"$BIN" --data-dir "$WORK/plain" --seasons 2000-2012 --backtest 2011-2012 --stages features,train,evaluate $P2011 >"$WORK/plain.log" 2>&1
+"$BIN" --data-dir "$WORK/plain" --seasons 2000-2012 --backtest 2011-2012 --stages features,train,evaluate $P2011 "${ORIGINAL[@]}" >"$WORK/plain.log" 2>&1
 check "plain backtest with 2011's parameters exits 0" test $? -eq 0
 check_eq "backtest season 2011 used the parameters tuned for it" \
     "$(j "$WORK/bt/metrics.json" 'd["backtest"]["seasons"][0]')" "$(j "$WORK/plain/metrics.json" 'd["backtest"]["seasons"][0]')"

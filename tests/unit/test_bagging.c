@@ -108,8 +108,10 @@ static void test_draws_with_replacement(void)
 static char *model_text(const bagging *b, const bagging_params *p, const char *dir, const char *name)
 {
     char *names[F] = {"f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"};
-    model m = {.nfeat = F, .features = names, .params = *p, .train_first = 1, .train_last = 2,
-               .bag = *b};
+    model m = {.set = FEATURE_SET_SPEC, .nfeat = F, .features = names, .train_first = 1,
+               .train_last = 2,
+               .l = {.params = {.kind = LEARNER_BAGGING, .seed = p->seed, .bagging = *p},
+                     .nfeat = F, .bag = *b}};
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     err e;

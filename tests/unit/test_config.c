@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "config/config.h"
+#include "data/feature_set.h"
 #include "core/log.h"
 #include "stages/registry.h"
 
@@ -57,6 +58,10 @@ static void test_defaults(void)
     CHECK_INT(c.retention_days, 0);
     CHECK_NEAR(c.api_rate_per_second, 4, 0);
     CHECK_INT(c.api_rate_per_hour, 500);
+    CHECK_INT(c.model, LEARNER_CLOGIT);
+    CHECK_INT(c.features, FEATURE_SET_V2);
+    CHECK_NEAR(c.l2, 15, 0);
+    CHECK_INT(c.train_from, 0);
 }
 
 static void test_env_and_cli(void)
@@ -162,6 +167,17 @@ static void test_bad_inputs(void)
         {"worse-tolerance", " 0.1", "0 to 1"},
         {"api-requests-per-hour", "many", "whole number"},
         {"threads", "-2", "whole number"},
+        {"model", "forest", "clogit or bagging"},
+        {"model", "", "clogit or bagging"},
+        {"features", "v3", "v2 or spec"},
+        {"l2", "0", "(0, 1000000]"},
+        {"l2", "-1", "(0, 1000000]"},
+        {"l2", "nan", "(0, 1000000]"},
+        {"l2", "1e7", "(0, 1000000]"},
+        {"l2", "15x", "(0, 1000000]"},
+        {"train-from", "1949", "empty or a season"},
+        {"train-from", "1990", "a season of 'seasons'"},
+        {"train-from", "2010", "before the first test season"},
         {"baseline-model", "model.txt", "artifact:NAME"},
         {"baseline-model", "artifact:", "artifact:NAME"},
         {"baseline-model", "artifact:a/b", "artifact:NAME"},
@@ -207,12 +223,45 @@ static void test_tune_sizes(void)
     CHECK_INT(e.kind, ERR_INPUT);
     CHECK_MSG(strstr(e.msg, "'tune-space'") && strstr(e.msg, "1000000000 configurations"), "%s", e.msg);
     /* The same space is fine for a random search of 60, and unused with tune off. */
-    CHECK_INT(LOAD(&c, &e, "--tune", "random", "--tune-space",
-                   "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
+    CHECK_INT(LOAD(&c, &e, "--tune", "random", "--model", "bagging", "--features", "spec",
+                   "--tune-space", "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
     CHECK_INT(LOAD(&c, &e, "--tune-space", "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
     CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "3/3"), -1);
     CHECK_MSG(strstr(e.msg, "'tune-shard'") && strstr(e.msg, "only 2 configurations"), "%s", e.msg);
-    CHECK_MSG(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "2/2", "--stages", "tune") == 0, "%s", e.msg);
+    CHECK_MSG(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "2/2",
+                   "--stages", "tune", "--model", "bagging", "--features", "spec") == 0, "%s", e.msg);
+}
+
+/* train-from: before the first test season, backtests included; the
+ * learners' defaults. */
+static void test_train_from(void)
+{
+    config c;
+    err e;
+    CHECK_INT(LOAD(&c, &e, "--seasons", "2000-2010", "--train-from", "2004"), 0);
+    CHECK_INT(config_train_first(&c, LEARNER_BAGGING, 2010), 2004);
+    CHECK_INT(LOAD(&c, &e, "--seasons", "2000-2010", "--backtest", "2005-2010", "--train-from",
+                   "2005"), -1);
+    CHECK(strstr(e.msg, "'train-from'") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--seasons", "1990-2024", "--l2", "0.5"), 0);
+    CHECK_NEAR(c.l2, 0.5, 0);
+    CHECK_INT(config_train_first(&c, LEARNER_BAGGING, 2024), 1990);
+    CHECK_INT(config_train_first(&c, LEARNER_CLOGIT, 2024), CONFIG_CLOGIT_TRAIN_FROM);
+    /* 2003 leaves no training season before 2003: the first of seasons */
+    CHECK_INT(config_train_first(&c, LEARNER_CLOGIT, 2003), 1990);
+    CHECK_INT(LOAD(&c, &e, "--seasons", "2010-2024"), 0);
+    CHECK_INT(config_train_first(&c, LEARNER_CLOGIT, 2024), 2010);
+    learner_params p = config_learner_params(&c);
+    CHECK_INT(p.kind, LEARNER_CLOGIT);
+    CHECK_NEAR(p.clogit.l2, 15, 0);
+    /* tune searches the bagging parameters on the spec features only */
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid"), -1);
+    CHECK(strstr(e.msg, "'tune'") != NULL && strstr(e.msg, "model: bagging") != NULL);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--model", "bagging", "--features", "spec"), 0);
+    CHECK_INT(LOAD(&c, &e, "--model", "bagging", "--seed", "9"), 0);
+    p = config_learner_params(&c);
+    CHECK_INT(p.kind, LEARNER_BAGGING);
+    CHECK(p.seed == 9 && p.bagging.seed == 9);
 }
 
 /* A password in the URI never appears in an error message. */
@@ -296,6 +345,7 @@ int main(void)
     test_bad_inputs();
     test_tune_sizes();
     test_uri_secret();
+    test_train_from();
     test_loop_inputs();
     test_amounts();
     log_shutdown();

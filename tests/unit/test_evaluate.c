@@ -5,6 +5,8 @@
  * synthetic data-dir (files, backtest, stale model). */
 #include "check.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -233,8 +235,9 @@ static void synthetic(prepared *p)
 static int run_stages(const char *const *args, int nargs, err *e)
 {
     char *argv[32] = {"f1-mlops", "--data-dir", dir, "--n-estimators", "15", "--max-samples",
-                      "0.5", "--max-features", "0.7", "--threads", "2"};
-    int argc = 11;
+                      "0.5", "--max-features", "0.7", "--threads", "2", "--model", "bagging",
+                      "--features", "spec"};
+    int argc = 15;
     for (int i = 0; i < nargs; i++)
         argv[argc++] = (char *)args[i];
     config c;
@@ -266,30 +269,43 @@ static void check_predictions_csv(void)
     csv_reader r;
     csv_reader_init(&r, text.data ? text.data : "", text.len);
     int rows = 0, header_ok = 0, season_ok = 1, ranks_ok = 1, prev_rank = 0, prev_round = 0;
-    double prev_pred = 0.0;
+    int sums_ok = 1;
+    double prev_pred = 0.0, prev_prob = 0.0, sum = 0.0;
     while (csv_next(&r, &e) == 1) {
         if (rows++ == 0) {
-            header_ok = r.nfields == 7 && strcmp(r.fields[0], "season") == 0 &&
-                        strcmp(r.fields[4], "prediction") == 0 && strcmp(r.fields[6], "position") == 0;
+            header_ok = r.nfields == 8 && strcmp(r.fields[0], "season") == 0 &&
+                        strcmp(r.fields[4], "prediction") == 0 &&
+                        strcmp(r.fields[6], "position") == 0 &&
+                        strcmp(r.fields[7], "probability") == 0;
             continue;
         }
         int round = atoi(r.fields[1]), rank = atoi(r.fields[5]);
-        double pred = strtod(r.fields[4], NULL);
+        double pred = strtod(r.fields[4], NULL), prob = strtod(r.fields[7], NULL);
         season_ok = season_ok && atoi(r.fields[0]) == 2003;
-        if (round != prev_round)
+        if (round != prev_round) {
+            /* a race's probabilities (bagging: normalised scores) sum to 1 */
+            sums_ok = sums_ok && (prev_round == 0 || fabs(sum - 1.0) < 1e-12);
             prev_rank = 0;
-        /* In rank order within a race, predictions not increasing. */
-        ranks_ok = ranks_ok && rank == prev_rank + 1 && (rank == 1 || pred <= prev_pred + 1e-9);
+            sum = 0.0;
+        }
+        sum += prob;
+        /* In rank order within a race, predictions and probabilities not
+         * increasing. */
+        ranks_ok = ranks_ok && rank == prev_rank + 1 &&
+                   (rank == 1 || (pred <= prev_pred + 1e-9 && prob <= prev_prob + 1e-12));
         prev_rank = rank;
         prev_round = round;
         prev_pred = pred;
+        prev_prob = prob;
     }
+    sums_ok = sums_ok && fabs(sum - 1.0) < 1e-12;
     csv_reader_release(&r);
     buf_release(&text);
     CHECK(header_ok);
     CHECK_INT(rows, 1 + 5 * 8);
     CHECK(season_ok);
     CHECK(ranks_ok);
+    CHECK(sums_ok);
 }
 
 static void test_stages(void)

@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "data/features_v2.h"
 #include "ml/model.h"
 #include "ml/numfmt.h"
 #include "core/rng.h"
@@ -45,15 +46,23 @@ static void make_table(feature_table *t)
     }
 }
 
-static bagging_params test_params(void)
+static learner_params test_params(void)
 {
-    return (bagging_params){.n_estimators = 7,
-                            .max_samples = {1, 0.5},
-                            .max_features = {0, 3},
-                            .bootstrap = 1,
-                            .bootstrap_features = 0,
-                            .max_depth = 3,
-                            .seed = UINT64_MAX};
+    return (learner_params){.kind = LEARNER_BAGGING,
+                            .seed = UINT64_MAX,
+                            .bagging = {.n_estimators = 7,
+                                        .max_samples = {1, 0.5},
+                                        .max_features = {0, 3},
+                                        .bootstrap = 1,
+                                        .bootstrap_features = 0,
+                                        .max_depth = 3,
+                                        .seed = UINT64_MAX}};
+}
+
+static int train(model *m, const feature_table *t, int first, int last, const learner_params *p,
+                 int threads, err *e)
+{
+    return model_train(m, t, FEATURE_SET_SPEC, NULL, 0, first, last, p, threads, e);
 }
 
 static char *path_of(const char *name)
@@ -109,10 +118,10 @@ static void test_counts(const feature_table *t)
 
 static void test_round_trip(const feature_table *t)
 {
-    bagging_params p = test_params();
+    learner_params p = test_params();
     model m, back;
     err e;
-    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 2, &e), 0);
+    CHECK_INT(train(&m, t, 2001, 2002, &p, 2, &e), 0);
     CHECK_INT(model_write(&m, path_of("model.json"), &e), 0);
     CHECK_INT(model_read(path_of("model.json"), &back, &e), 0);
     CHECK_INT(model_check_features(&back, t, &e), 0);
@@ -120,16 +129,18 @@ static void test_round_trip(const feature_table *t)
     CHECK_STR(back.features[3], "form");
     CHECK_INT(back.train_first, 2001);
     CHECK_INT(back.train_last, 2002);
-    CHECK(back.params.seed == UINT64_MAX);
-    CHECK_INT(back.params.n_estimators, 7);
-    CHECK(back.params.max_samples.is_fraction && back.params.max_samples.value == 0.5);
-    CHECK(!back.params.max_features.is_fraction && back.params.max_features.value == 3);
-    CHECK_INT(back.params.bootstrap, 1);
-    CHECK_INT(back.params.bootstrap_features, 0);
-    CHECK_INT(back.params.max_depth, 3);
+    const bagging_params *bp = &back.l.params.bagging;
+    CHECK_INT(back.l.params.kind, LEARNER_BAGGING);
+    CHECK(back.l.params.seed == UINT64_MAX && bp->seed == UINT64_MAX);
+    CHECK_INT(bp->n_estimators, 7);
+    CHECK(bp->max_samples.is_fraction && bp->max_samples.value == 0.5);
+    CHECK(!bp->max_features.is_fraction && bp->max_features.value == 3);
+    CHECK_INT(bp->bootstrap, 1);
+    CHECK_INT(bp->bootstrap_features, 0);
+    CHECK_INT(bp->max_depth, 3);
     double a[ROWS], b[ROWS];
-    model_predict(&m, t, 0, ROWS, a);
-    model_predict(&back, t, 0, ROWS, b);
+    CHECK_INT(model_score(&m, t, 0, ROWS, a, NULL, &e), 0);
+    CHECK_INT(model_score(&back, t, 0, ROWS, b, NULL, &e), 0);
     CHECK(memcmp(a, b, sizeof a) == 0);
     int varied = 0;
     for (int i = 1; i < ROWS; i++)
@@ -153,7 +164,7 @@ static void test_round_trip(const feature_table *t)
 /* Rows of other seasons do not change the model. */
 static void test_training_rows_only(feature_table *t)
 {
-    bagging_params p = test_params();
+    learner_params p = test_params();
     model m;
     err e;
     for (int i = 0; i < ROWS; i++)
@@ -161,16 +172,16 @@ static void test_training_rows_only(feature_table *t)
             t->won[i] = 1.0 - t->won[i];
             t->x[3 * ROWS + i] = -1000.0;
         }
-    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 1, &e), 0);
+    CHECK_INT(train(&m, t, 2001, 2002, &p, 1, &e), 0);
     CHECK_INT(model_write(&m, path_of("changed.json"), &e), 0);
     char *one = slurp(path_of("model.json")), *two = slurp(path_of("changed.json"));
     CHECK(one && two && strcmp(one, two) == 0);
     free(one);
     free(two);
     model_release(&m);
-    CHECK_INT(model_train(&m, t, 1990, 1995, &p, 1, &e), -1);
+    CHECK_INT(train(&m, t, 1990, 1995, &p, 1, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
-    CHECK(m.bag.trees == NULL);
+    CHECK(m.l.bag.trees == NULL);
     /* training seasons split by a row of another season: refused, naming
      * the order, not trained on the wrong rows */
     int mid = -1;
@@ -178,10 +189,10 @@ static void test_training_rows_only(feature_table *t)
         if (t->season[i] == 2002)
             mid = i;
     t->season[mid] = 2003;
-    CHECK_INT(model_train(&m, t, 2001, 2002, &p, 1, &e), -1);
+    CHECK_INT(train(&m, t, 2001, 2002, &p, 1, &e), -1);
     CHECK_INT(e.kind, ERR_DATA);
     CHECK(strstr(e.msg, "season order") != NULL);
-    CHECK(m.bag.trees == NULL);
+    CHECK(m.l.bag.trees == NULL);
     t->season[mid] = 2002;
 }
 
@@ -213,7 +224,7 @@ static void expect_refused(const char *from, const char *to, const char *needle)
     CHECK_INT(model_read(path_of("bad.json"), &m, &e), -1);
     CHECK_MSG(strstr(e.msg, needle) != NULL, "'%s' not in: %s", needle, e.msg);
     CHECK_INT(e.kind, ERR_DATA);
-    CHECK(m.bag.trees == NULL && m.features == NULL);
+    CHECK(m.l.bag.trees == NULL && m.features == NULL);
 }
 
 /* expect_refused with the first number after `key` (tree 0's first
@@ -238,9 +249,11 @@ static void expect_first_refused(const char *key, const char *to, const char *ne
 
 static void test_refusals(void)
 {
-    expect_refused("\"format_version\":1", "\"format_version\":2",
-                   "format version 2 is not the version 1");
-    expect_refused("\"format_version\":1", "\"format_version\":2", "rerun the train stage");
+    expect_refused("\"format_version\":1", "\"format_version\":3",
+                   "format version 3 is not a version (1 or 2)");
+    expect_refused("\"format_version\":1", "\"format_version\":3", "rerun the train stage");
+    /* format 2 names its learner */
+    expect_refused("\"format_version\":1", "\"format_version\":2", "'learner'");
     expect_refused("\"f1-mlops-model\"", "\"pickle\"", "not an f1-mlops model");
     expect_refused("\"left\":[1,", "\"left\":[99,", "tree 0");
     expect_refused("\"n-estimators\":7", "\"n-estimators\":8", "8 trees");
@@ -302,6 +315,91 @@ static void test_numfmt(void)
     cJSON_Delete(back);
 }
 
+/* A v2 table (season, round, the 21 v2 features, some missing) of the
+ * same races as t. */
+static void make_v2(const feature_table *t, feature_table *v)
+{
+    err e;
+    int nf = FEATURE_SET_V2_KEYS + FEATURES_V2_NFEAT;
+    if (feature_table_alloc(v, ROWS, nf, &e) != 0)
+        abort();
+    v->names[0] = strdup("season");
+    v->names[1] = strdup("round");
+    for (int j = 0; j < FEATURES_V2_NFEAT; j++)
+        v->names[j + 2] = strdup(features_v2_names[j]);
+    rng r = rng_stream(5, 5);
+    for (int i = 0; i < ROWS; i++) {
+        v->driver_id[i] = strdup(t->driver_id[i]);
+        v->season[i] = t->season[i];
+        v->round[i] = t->round[i];
+        v->won[i] = t->won[i];
+        v->x[i] = t->season[i];
+        v->x[ROWS + i] = t->round[i];
+        for (int j = 2; j < nf; j++)
+            v->x[(size_t)j * ROWS + i] =
+                j == 9 && i % 5 == 0 ? NAN : rng_double(&r) + (j == 2 ? -t->won[i] : 0.0);
+    }
+}
+
+/* clogit on v2: format 2 names learner and set; the loaded model scores
+ * the same bits; a spec table is refused naming both sets; the grid-only
+ * subset of v2 is a model too. */
+static void test_clogit_v2(const feature_table *t)
+{
+    feature_table v = {0};
+    make_v2(t, &v);
+    learner_params p = {.kind = LEARNER_CLOGIT, .seed = 3, .clogit = clogit_params_default()};
+    model m, back;
+    err e;
+    CHECK_INT(model_train(&m, &v, FEATURE_SET_V2, NULL, 0, 2001, 2002, &p, 1, &e), 0);
+    CHECK_INT(m.nfeat, FEATURES_V2_NFEAT);
+    CHECK_INT(model_write(&m, path_of("clogit.json"), &e), 0);
+    char *text = slurp(path_of("clogit.json"));
+    CHECK(text && strstr(text, "\"format_version\":2,\"tool_version\"") != NULL);
+    CHECK(text && strstr(text, "\"learner\":\"clogit\",\"feature_set\":\"v2\"") != NULL);
+    CHECK(text && strstr(text, "\"clogit\":{\"l2\":15,") != NULL);
+    CHECK(text && strstr(text, "\"trees\"") == NULL);
+    free(text);
+    CHECK_INT(model_read(path_of("clogit.json"), &back, &e), 0);
+    CHECK_INT(back.l.params.kind, LEARNER_CLOGIT);
+    CHECK_INT(back.set, FEATURE_SET_V2);
+    CHECK_INT(model_check_features(&back, &v, &e), 0);
+    double a[ROWS], b[ROWS], pa[ROWS];
+    CHECK_INT(model_score(&m, &v, 12, 12, a, pa, &e), 0);
+    CHECK_INT(model_score(&back, &v, 12, 12, b, NULL, &e), 0);
+    CHECK(memcmp(a, b, 12 * sizeof *a) == 0);
+    double sum = 0.0;
+    for (int i = 0; i < DRIVERS; i++)
+        sum += pa[i];
+    CHECK_NEAR(sum, 1.0, 1e-12); /* one race's probabilities */
+    CHECK(model_seed(&back) == 3);
+    CHECK_INT(model_check_features(&back, t, &e), -1);
+    CHECK_MSG(strstr(e.msg, "v2 features") && strstr(e.msg, "spec features"), "%s", e.msg);
+    model_release(&back);
+    model_release(&m);
+    /* The grid-only baseline: 7 named columns of the v2 table. */
+    CHECK_INT(model_train(&m, &v, FEATURE_SET_V2, features_v2_names, FEATURE_SET_GRID_NFEAT,
+                          2001, 2002, &p, 1, &e), 0);
+    CHECK_INT(m.nfeat, FEATURE_SET_GRID_NFEAT);
+    CHECK_INT(model_write(&m, path_of("grid.json"), &e), 0);
+    CHECK_INT(model_read(path_of("grid.json"), &back, &e), 0);
+    CHECK_INT(back.nfeat, FEATURE_SET_GRID_NFEAT);
+    model_release(&back);
+    model_release(&m);
+    /* A v2 model naming a feature v2 does not have is refused. */
+    text = slurp(path_of("grid.json"));
+    char *at = text ? strstr(text, "\"g7_10\"") : NULL;
+    if (at != NULL) {
+        memcpy(at, "\"g7_11\"", 7);
+        CHECK_INT(fs_write_atomic(path_of("bad-v2.json"), text, strlen(text), &e), 0);
+        CHECK_INT(model_read(path_of("bad-v2.json"), &back, &e), -1);
+        CHECK_MSG(strstr(e.msg, "'g7_11'") != NULL, "%s", e.msg);
+    }
+    CHECK(at != NULL);
+    free(text);
+    feature_table_release(&v);
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL);
@@ -313,6 +411,7 @@ int main(void)
     test_feature_check(&t);
     test_refusals();
     test_numfmt();
+    test_clogit_v2(&t);
     feature_table_release(&t);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -180,7 +180,7 @@ static void test_prepare_rows(const char *dir, store *st)
     config cfg;
     stage_ctx ctx;
     err e;
-    const char *opts[] = {"--seasons", "2000-2001", NULL};
+    const char *opts[] = {"--seasons", "2000-2001", "--features", "spec", NULL};
     CHECK_INT(run_prepare(dir, st, opts, &ctx, &cfg, &e), 0);
     char path[512];
     snprintf(path, sizeof path, "%s/prepared.csv", dir);

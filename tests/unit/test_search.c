@@ -111,16 +111,17 @@ static double direct(const prepared *p, const bagging_params *c, int v, err *e)
     double *pred = calloc((size_t)end, sizeof *pred);
     double out = -1;
     int first = -1, n = 0;
+    learner_params lp = {.kind = LEARNER_BAGGING, .seed = c->seed, .bagging = *c};
     if (feature_table_build(&view, FIRST, v - 1, &t, e) != 0 ||
-        model_train(&m, &t, FIRST, v - 1, c, 2, e) != 0)
+        model_train(&m, &t, FEATURE_SET_SPEC, NULL, 0, FIRST, v - 1, &lp, 2, e) != 0)
         goto done;
     for (int i = 0; i < t.nrows; i++)
         if (t.season[i] == v) {
             first = first < 0 ? i : first;
             n++;
         }
-    model_predict(&m, &t, first, n, pred + first);
-    if (score_season(&sc, &view, v, pred, c->seed, e) == 0)
+    if (model_score(&m, &t, first, n, pred + first, NULL, e) == 0 &&
+        score_season(&sc, &view, v, pred, c->seed, e) == 0)
         out = sc.expected_hits / sc.n_races;
 done:
     score_release(&sc);

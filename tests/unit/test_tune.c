@@ -30,9 +30,11 @@ static int load(config *c, err *e, int argc, char **argv)
     return stage_select(c, &selected, e);
 }
 
+/* tune searches the bagging parameters on the spec features */
 #define LOAD(c, e, ...)                                              \
     ({                                                               \
-        char *argv_[] = {"f1-mlops", "--data-dir", dir, __VA_ARGS__}; \
+        char *argv_[] = {"f1-mlops", "--data-dir", dir, "--model", "bagging", \
+                         "--features", "spec", __VA_ARGS__};                  \
         load((c), (e), (int)(sizeof argv_ / sizeof *argv_), argv_);  \
     })
 
@@ -112,8 +114,9 @@ static void test_choose(void)
     tune_plan_release(&pl);
     /* Too many validation seasons for the range. */
     char *argv[] = {"f1-mlops", "--data-dir", dir, "--seasons", "2000-2005", "--tune", "grid",
-                    "--tune-validation", "5", "--stages", "tune"};
-    CHECK_INT(load(&c, &e, 11, argv), 0);
+                    "--tune-validation", "5", "--stages", "tune", "--model", "bagging",
+                    "--features", "spec"};
+    CHECK_INT(load(&c, &e, 15, argv), 0);
     stage_ctx ctx = {.cfg = &c};
     CHECK_INT(tune_plan_make(&ctx, &pl, &e), -1);
     CHECK(strstr(e.msg, "input 'tune-validation'") != NULL && strstr(e.msg, "at most 4") != NULL);
@@ -174,10 +177,11 @@ static void test_params(void)
     tune_scores sc = {x, rows, feats};
     stage_ctx ctx = {.cfg = &c};
     CHECK_INT(tune_write(&ctx, &pl, &sc, "d", 1, 0.5, &e), 0);
-    bagging_params p;
+    learner_params p;
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
-    CHECK_INT(p.n_estimators, 10);
-    CHECK_INT(p.max_depth, 0);
+    CHECK_INT(p.kind, LEARNER_BAGGING);
+    CHECK_INT(p.bagging.n_estimators, 10);
+    CHECK_INT(p.bagging.max_depth, 0);
     CHECK_INT(tune_params(&ctx, 2009, &p, &e), -1); /* not a test season of the plan */
     tune_plan_release(&pl);
     /* Other inputs: tune.json does not answer them. */
@@ -187,7 +191,7 @@ static void test_params(void)
     tune_plan_release(&pl);
     c.tune = 0; /* off: the inputs' own */
     CHECK_INT(tune_params(&ctx, 2010, &p, &e), 0);
-    CHECK_INT(p.n_estimators, 200);
+    CHECK_INT(p.bagging.n_estimators, 200);
 }
 
 int main(void)
