@@ -231,6 +231,16 @@ int fs_out_write(fs_out *o, const void *data, size_t n, err *e)
     return 0;
 }
 
+int fs_out_put(fs_out *o, buf *b, int last, err *e)
+{
+    if (!last && b->len < FS_OUT_CHUNK)
+        return 0;
+    if (fs_out_write(o, b->data, b->len, e) != 0)
+        return -1;
+    buf_reset(b);
+    return 0;
+}
+
 int fs_out_commit(fs_out *o, err *e)
 {
     /* fsync before rename: the rename must not become visible before the

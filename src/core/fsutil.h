@@ -101,6 +101,15 @@ int fs_out_write(fs_out *o, const void *data, size_t n, err *e);
 int fs_out_commit(fs_out *o, err *e);
 void fs_out_abort(fs_out *o);
 
+/* Text a table writer collects in a buf before fs_out_put writes it: few
+ * write calls for megabytes, while memory stays flat. */
+#define FS_OUT_CHUNK (256 * 1024)
+
+/* Writes b's bytes to o and empties b once b holds FS_OUT_CHUNK bytes, or
+ * whatever it holds when `last` is set.  As with fs_out_write, a failure
+ * has already aborted o. */
+int fs_out_put(fs_out *o, buf *b, int last, err *e);
+
 /* 1 when path exists (any type), else 0. */
 int fs_exists(const char *path);
 

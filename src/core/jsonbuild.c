@@ -13,3 +13,11 @@ cJSON *jsonbuild_add(cJSON *parent, const char *key, cJSON *item, int *oom)
         cJSON_AddItemToArray(parent, item);
     return item;
 }
+
+int jsonbuild_put(cJSON *obj, const char *key, cJSON *item)
+{
+    if (item == NULL)
+        return -1;
+    cJSON_AddItemToObject(obj, key, item);
+    return 0;
+}

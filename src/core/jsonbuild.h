@@ -14,4 +14,8 @@
  * *oom set) when item or parent is NULL. */
 cJSON *jsonbuild_add(cJSON *parent, const char *key, cJSON *item, int *oom);
 
+/* For builders that check each step: adds item under key to the object
+ * obj and returns 0, or returns -1 when item is NULL (out of memory). */
+int jsonbuild_put(cJSON *obj, const char *key, cJSON *item);
+
 #endif

@@ -134,6 +134,33 @@ int jsonfile_num_in(const cJSON *root, const char *path, double lo, double hi, d
     return rc;
 }
 
+int jsonfile_num_array(const cJSON *obj, const char *key, int n, double lo, double *dbls, int *ints,
+                       err *e)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
+        return err_setk(e, ERR_DATA, "'%s' is missing or does not have %d entries", key, n);
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a) {
+        double v = it->valuedouble;
+        if (!cJSON_IsNumber(it) || !isfinite(v) || v < lo ||
+            (dbls == NULL && (v != floor(v) || fabs(v) > 2e9))) {
+            if (lo > -HUGE_VAL)
+                return err_setk(e, ERR_DATA, "'%s' entry %d is not a finite %s >= %g", key, i,
+                                dbls ? "number" : "whole number", lo);
+            return err_setk(e, ERR_DATA, "'%s' entry %d is not a finite %s", key, i,
+                            dbls ? "number" : "whole number");
+        }
+        if (dbls != NULL)
+            dbls[i] = v;
+        else
+            ints[i] = (int)v;
+        i++;
+    }
+    return 0;
+}
+
 int jsonfile_int_in(const cJSON *root, const char *path, long lo, long hi, int *out, err *e)
 {
     const char *text;

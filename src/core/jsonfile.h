@@ -77,6 +77,14 @@ int jsonfile_num_in(const cJSON *root, const char *path, double lo, double hi, d
 /* The same for a whole number in [lo, hi] into *out. */
 int jsonfile_int_in(const cJSON *root, const char *path, long lo, long hi, int *out, err *e);
 
+/* Exactly n numbers from the array under key (of obj itself, not a path)
+ * into dbls, or into ints when dbls is NULL: each a JSON number (cJSON
+ * reads 1e999 as infinity: refused), finite and >= lo; for ints also whole
+ * and within +-2e9.  Returns 0, or -1 (ERR_DATA) naming the key and, for a
+ * bad value, its entry: "'key' entry 3 is not a finite number >= 0". */
+int jsonfile_num_array(const cJSON *obj, const char *key, int n, double lo, double *dbls, int *ints,
+                       err *e);
+
 /* The string at path, or dflt when it is missing or not a string. */
 const char *jsonfile_str(const cJSON *root, const char *path, const char *dflt);
 

@@ -109,6 +109,10 @@ int feature_table_read_seasons(const char *path, int first, int last, season_cou
  * driver_id NULL); -1 when out of memory (t then holds what was
  * allocated: free it with feature_table_release). */
 int feature_table_alloc(feature_table *t, int nrows, int nfeat, err *e);
+/* Fills t's per-row keys from p's rows (t allocated for p->n rows): the
+ * driver ids (copies), won (position 1), season and round; -1 when out of
+ * memory (what was copied is freed with t). */
+int feature_table_keys(feature_table *t, const prepared *p, err *e);
 /* Frees what *t owns; *t itself stays the caller's (a zeroed struct or NULL: no-op). */
 void feature_table_release(feature_table *t);
 

@@ -176,6 +176,20 @@ int feature_table_alloc(feature_table *t, int nrows, int nfeat, err *e)
     return 0;
 }
 
+int feature_table_keys(feature_table *t, const prepared *p, err *e)
+{
+    for (int i = 0; i < p->n; i++) {
+        const prepared_row *r = &p->rows[i];
+        t->driver_id[i] = strdup(r->driver_id);
+        if (t->driver_id[i] == NULL)
+            return err_set(e, "features: out of memory");
+        t->won[i] = r->position == 1;
+        t->season[i] = r->season;
+        t->round[i] = r->round;
+    }
+    return 0;
+}
+
 int feature_table_check_order(const prepared *p, err *e)
 {
     for (int i = 1; i < p->n; i++) {
@@ -289,25 +303,17 @@ static void race_features(const prepared *p, int a, int b, const build_state *s,
             x[(size_t)(FEATURES_NFIXED + s->oh.nat_col[i]) * n + i] = 1;
         if (s->oh.race_col[i] >= 0)
             x[(size_t)(FEATURES_NFIXED + s->oh.race_col[i]) * n + i] = 1;
-        t->won[i] = r->position == 1;
-        t->season[i] = r->season;
-        t->round[i] = r->round;
     }
 }
 
-/* Copies the feature names and the driver ids into t. */
-static int copy_names(const prepared *p, const feature_onehot *oh, feature_table *t, err *e)
+/* Copies the feature names into t. */
+static int copy_names(const feature_onehot *oh, feature_table *t, err *e)
 {
     for (int j = 0; j < t->nfeat; j++) {
         const char *name =
             j < FEATURES_NFIXED ? feature_table_fixed_names[j] : oh->names[j - FEATURES_NFIXED];
         t->names[j] = strdup(name);
         if (t->names[j] == NULL)
-            return err_set(e, "features: out of memory");
-    }
-    for (int i = 0; i < p->n; i++) {
-        t->driver_id[i] = strdup(p->rows[i].driver_id);
-        if (t->driver_id[i] == NULL)
             return err_set(e, "features: out of memory");
     }
     return 0;
@@ -322,7 +328,8 @@ int feature_table_build(const prepared *p, int first_train_season, int last_trai
     if (build_state_init(&s, p, first_train_season, last_train_season, e) != 0 ||
         feature_table_check_order(p, e) != 0 ||
         feature_table_alloc(out, n, FEATURES_NFIXED + s.oh.ncols, e) != 0 ||
-        copy_names(p, &s.oh, out, e) != 0)
+        copy_names(&s.oh, out, e) != 0 ||
+        feature_table_keys(out, p, e) != 0)
         goto out;
     for (int a = 0, b; a < n; a = b) {
         const prepared_row *first = &p->rows[a];

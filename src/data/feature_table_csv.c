@@ -76,9 +76,6 @@ static int format_number(char *out, double v)
     return len;
 }
 
-/* Bytes of text collected before each write to the file. */
-#define WRITE_CHUNK (256 * 1024)
-
 int feature_table_write(const feature_table *t, const char *path, err *e)
 {
     buf b;
@@ -125,15 +122,12 @@ int feature_table_write(const feature_table *t, const char *path, err *e)
                 buf_append(&b, line, len, e) != 0)
                 goto out;
         }
-        if (b.len >= WRITE_CHUNK || i0 + rows == n) {
-            if (fs_out_write(&o, b.data, b.len, e) != 0) {
-                open = 0;
-                goto out;
-            }
-            buf_reset(&b);
+        if (fs_out_put(&o, &b, i0 + rows == n, e) != 0) {
+            open = 0;
+            goto out;
         }
     }
-    if (n == 0 && fs_out_write(&o, b.data, b.len, e) != 0) {
+    if (n == 0 && fs_out_put(&o, &b, 1, e) != 0) {
         open = 0;
         goto out;
     }

@@ -381,20 +381,13 @@ static void push_race(build_state *s, const prepared *p, int a, int b)
     }
 }
 
-static int copy_ids(const prepared *p, feature_table *t, err *e)
+/* Copies the v2 feature names into t. */
+static int copy_names(feature_table *t, err *e)
 {
     for (int j = 0; j < FEATURES_V2_NFEAT; j++) {
         t->names[j] = strdup(features_v2_names[j]);
         if (t->names[j] == NULL)
             return err_set(e, "features v2: out of memory");
-    }
-    for (int i = 0; i < p->n; i++) {
-        t->driver_id[i] = strdup(p->rows[i].driver_id);
-        if (t->driver_id[i] == NULL)
-            return err_set(e, "features v2: out of memory");
-        t->won[i] = p->rows[i].position == 1;
-        t->season[i] = p->rows[i].season;
-        t->round[i] = p->rows[i].round;
     }
     return 0;
 }
@@ -406,7 +399,8 @@ int features_v2_build(const prepared *p, const qualifying_table *q, feature_tabl
     memset(out, 0, sizeof *out);
     int rc = -1;
     if (feature_table_check_order(p, e) != 0 || state_init(&s, p, q, e) != 0 ||
-        feature_table_alloc(out, p->n, FEATURES_V2_NFEAT, e) != 0 || copy_ids(p, out, e) != 0)
+        feature_table_alloc(out, p->n, FEATURES_V2_NFEAT, e) != 0 || copy_names(out, e) != 0 ||
+        feature_table_keys(out, p, e) != 0)
         goto out;
     for (int a = 0, b; a < p->n; a = b) {
         const prepared_row *first = &p->rows[a];

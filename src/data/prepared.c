@@ -366,9 +366,6 @@ static const char *format_points(char out[32], double v)
     return out;
 }
 
-/* Bytes of text collected before each write to the file. */
-#define WRITE_CHUNK (256 * 1024)
-
 int prepared_write(const prepared *p, const char *path, err *e)
 {
     buf b;
@@ -395,13 +392,10 @@ int prepared_write(const prepared *p, const char *path, err *e)
 #undef OUT_FIELD
         if (csv_put_row(&b, f, PREPARED_NCOLS, e) != 0)
             goto fail;
-        if (b.len >= WRITE_CHUNK) {
-            if (fs_out_write(&o, b.data, b.len, e) != 0)
-                goto failed;
-            buf_reset(&b);
-        }
+        if (fs_out_put(&o, &b, 0, e) != 0)
+            goto failed;
     }
-    if (fs_out_write(&o, b.data, b.len, e) != 0)
+    if (fs_out_put(&o, &b, 1, e) != 0)
         goto failed;
     buf_release(&b);
     return fs_out_commit(&o, e);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonbuild.h"
+#include "core/jsonfile.h"
 #include "ml/numfmt.h"
 #include "ml/standardize.h"
 
@@ -438,26 +440,18 @@ int clogit_probabilities(const clogit_model *m, const clogit_data *d, double *sc
 
 /* ---- JSON ---- */
 
-static int put(cJSON *o, const char *key, cJSON *item)
-{
-    if (item == NULL)
-        return -1;
-    cJSON_AddItemToObject(o, key, item);
-    return 0;
-}
-
 cJSON *clogit_to_json(const clogit_model *m)
 {
     int n = m->n_features;
     cJSON *o = cJSON_CreateObject();
-    if (o == NULL || put(o, "l2", numfmt_json(m->l2)) != 0 ||
-        put(o, "iterations", cJSON_CreateNumber(m->iterations)) != 0 ||
-        put(o, "races", cJSON_CreateNumber(m->races)) != 0 ||
-        put(o, "loss", numfmt_json(m->loss)) != 0 ||
-        put(o, "beta", numfmt_json_array(m->beta, n)) != 0 ||
-        put(o, "mean", numfmt_json_array(m->mean, n)) != 0 ||
-        put(o, "sd", numfmt_json_array(m->sd, n)) != 0 ||
-        put(o, "median", numfmt_json_array(m->median, n)) != 0) {
+    if (o == NULL || jsonbuild_put(o, "l2", numfmt_json(m->l2)) != 0 ||
+        jsonbuild_put(o, "iterations", cJSON_CreateNumber(m->iterations)) != 0 ||
+        jsonbuild_put(o, "races", cJSON_CreateNumber(m->races)) != 0 ||
+        jsonbuild_put(o, "loss", numfmt_json(m->loss)) != 0 ||
+        jsonbuild_put(o, "beta", numfmt_json_array(m->beta, n)) != 0 ||
+        jsonbuild_put(o, "mean", numfmt_json_array(m->mean, n)) != 0 ||
+        jsonbuild_put(o, "sd", numfmt_json_array(m->sd, n)) != 0 ||
+        jsonbuild_put(o, "median", numfmt_json_array(m->median, n)) != 0) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -486,23 +480,6 @@ static int get_count(const cJSON *o, const char *key, int *out, err *e)
     return 0;
 }
 
-/* n finite numbers (each >= 0 when nonneg) from the array at key. */
-static int get_array(const cJSON *o, const char *key, int n, int nonneg, double *out, err *e)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
-        return err_setk(e, ERR_DATA, "'%s' is missing or does not have %d entries", key, n);
-    int i = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, a) {
-        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || (nonneg && it->valuedouble < 0))
-            return err_setk(e, ERR_DATA, "'%s' entry %d is not a finite number%s", key, i,
-                            nonneg ? " >= 0" : "");
-        out[i++] = it->valuedouble;
-    }
-    return 0;
-}
-
 static int read_model(const cJSON *o, int n, clogit_model *m, err *e)
 {
     if (!cJSON_IsObject(o))
@@ -521,8 +498,10 @@ static int read_model(const cJSON *o, int n, clogit_model *m, err *e)
         get_count(o, "iterations", &m->iterations, e) != 0 ||
         get_count(o, "races", &m->races, e) != 0 ||
         get_number(o, "loss", 0.0, 0, &m->loss, e) != 0 ||
-        get_array(o, "beta", n, 0, m->beta, e) != 0 || get_array(o, "mean", n, 0, m->mean, e) != 0 ||
-        get_array(o, "sd", n, 1, m->sd, e) != 0 || get_array(o, "median", n, 0, m->median, e) != 0)
+        jsonfile_num_array(o, "beta", n, -HUGE_VAL, m->beta, NULL, e) != 0 ||
+        jsonfile_num_array(o, "mean", n, -HUGE_VAL, m->mean, NULL, e) != 0 ||
+        jsonfile_num_array(o, "sd", n, 0.0, m->sd, NULL, e) != 0 ||
+        jsonfile_num_array(o, "median", n, -HUGE_VAL, m->median, NULL, e) != 0)
         return -1;
     return 0;
 }

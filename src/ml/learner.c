@@ -16,14 +16,6 @@ int learner_parse(const char *s)
     return -1;
 }
 
-int learner_put(cJSON *obj, const char *key, cJSON *item)
-{
-    if (item == NULL)
-        return -1;
-    cJSON_AddItemToObject(obj, key, item);
-    return 0;
-}
-
 int learner_fit(learner *l, const learner_params *p, const learner_data *d, int threads, err *e)
 {
     memset(l, 0, sizeof *l);

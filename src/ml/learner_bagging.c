@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonfile.h"
 #include "core/num.h"
 #include "ml/learner_impl.h"
 #include "ml/numfmt.h"
@@ -114,13 +115,13 @@ static cJSON *bag_params_json(const learner_params *lp)
     amount_str(p->max_features, features, sizeof features);
     snprintf(seed, sizeof seed, "%" PRIu64, lp->seed);
     cJSON *o = cJSON_CreateObject();
-    if (o == NULL || learner_put(o, "n-estimators", cJSON_CreateNumber(p->n_estimators)) != 0 ||
-        learner_put(o, "max-samples", cJSON_CreateString(samples)) != 0 ||
-        learner_put(o, "max-features", cJSON_CreateString(features)) != 0 ||
-        learner_put(o, "bootstrap", cJSON_CreateBool(p->bootstrap)) != 0 ||
-        learner_put(o, "bootstrap-features", cJSON_CreateBool(p->bootstrap_features)) != 0 ||
-        learner_put(o, "max-depth", cJSON_CreateNumber(p->max_depth)) != 0 ||
-        learner_put(o, "seed", cJSON_CreateString(seed)) != 0) {
+    if (o == NULL || jsonbuild_put(o, "n-estimators", cJSON_CreateNumber(p->n_estimators)) != 0 ||
+        jsonbuild_put(o, "max-samples", cJSON_CreateString(samples)) != 0 ||
+        jsonbuild_put(o, "max-features", cJSON_CreateString(features)) != 0 ||
+        jsonbuild_put(o, "bootstrap", cJSON_CreateBool(p->bootstrap)) != 0 ||
+        jsonbuild_put(o, "bootstrap-features", cJSON_CreateBool(p->bootstrap_features)) != 0 ||
+        jsonbuild_put(o, "max-depth", cJSON_CreateNumber(p->max_depth)) != 0 ||
+        jsonbuild_put(o, "seed", cJSON_CreateString(seed)) != 0) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -131,8 +132,8 @@ static int bag_params_save(const learner_params *p, cJSON *root)
 {
     char seed[32];
     snprintf(seed, sizeof seed, "%" PRIu64, p->seed);
-    if (learner_put(root, "parameters", bag_params_json(p)) != 0 ||
-        learner_put(root, "seed", cJSON_CreateString(seed)) != 0)
+    if (jsonbuild_put(root, "parameters", bag_params_json(p)) != 0 ||
+        jsonbuild_put(root, "seed", cJSON_CreateString(seed)) != 0)
         return -1;
     return 0;
 }
@@ -212,11 +213,11 @@ static int bag_params_load(const cJSON *root, learner_params *lp, err *e)
 static cJSON *tree_json(const tree *t)
 {
     cJSON *o = cJSON_CreateObject();
-    if (o == NULL || learner_put(o, "feature", cJSON_CreateIntArray(t->feature, t->n_nodes)) != 0 ||
-        learner_put(o, "threshold", numfmt_json_array(t->threshold, t->n_nodes)) != 0 ||
-        learner_put(o, "left", cJSON_CreateIntArray(t->left, t->n_nodes)) != 0 ||
-        learner_put(o, "right", cJSON_CreateIntArray(t->right, t->n_nodes)) != 0 ||
-        learner_put(o, "value", numfmt_json_array(t->value, t->n_nodes)) != 0) {
+    if (o == NULL || jsonbuild_put(o, "feature", cJSON_CreateIntArray(t->feature, t->n_nodes)) != 0 ||
+        jsonbuild_put(o, "threshold", numfmt_json_array(t->threshold, t->n_nodes)) != 0 ||
+        jsonbuild_put(o, "left", cJSON_CreateIntArray(t->left, t->n_nodes)) != 0 ||
+        jsonbuild_put(o, "right", cJSON_CreateIntArray(t->right, t->n_nodes)) != 0 ||
+        jsonbuild_put(o, "value", numfmt_json_array(t->value, t->n_nodes)) != 0) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -237,36 +238,11 @@ static int bag_save(const learner *l, cJSON *root)
         cJSON_AddItemToArray(trees, t);
     }
     if (l->impute != NULL &&
-        learner_put(root, "impute_median", numfmt_json_array(l->impute, l->nfeat)) != 0) {
+        jsonbuild_put(root, "impute_median", numfmt_json_array(l->impute, l->nfeat)) != 0) {
         cJSON_Delete(trees);
         return -1;
     }
-    return learner_put(root, "trees", trees);
-}
-
-/* Fills n entries of ints or doubles (one of them NULL) from array key;
- * doubles must be finite. */
-static int read_array(const cJSON *obj, const char *key, int n, int *ints, double *dbls, err *e)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
-        return err_setk(e, ERR_DATA, "'%s' is missing or does not have %d entries", key, n);
-    int i = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, a) {
-        double v = it->valuedouble;
-        /* cJSON reads 1e999 as infinity: a threshold or leaf value must be
-         * finite, or every prediction through it is NaN or infinite. */
-        if (!cJSON_IsNumber(it) || !isfinite(v) || (ints && (v != floor(v) || fabs(v) > 2e9)))
-            return err_setk(e, ERR_DATA, "'%s' entry %d is not a finite %s", key, i,
-                            ints ? "whole number" : "number");
-        if (ints)
-            ints[i] = (int)v;
-        else if (dbls)
-            dbls[i] = v;
-        i++;
-    }
-    return 0;
+    return jsonbuild_put(root, "trees", trees);
 }
 
 static int read_tree(const cJSON *o, int nfeat, tree *t, err *e)
@@ -276,11 +252,13 @@ static int read_tree(const cJSON *o, int nfeat, tree *t, err *e)
         return err_setk(e, ERR_DATA, "not an object with a non-empty 'feature' array");
     if (tree_alloc(t, n, e) != 0)
         return -1;
-    if (read_array(o, "feature", n, t->feature, NULL, e) != 0 ||
-        read_array(o, "threshold", n, NULL, t->threshold, e) != 0 ||
-        read_array(o, "left", n, t->left, NULL, e) != 0 ||
-        read_array(o, "right", n, t->right, NULL, e) != 0 ||
-        read_array(o, "value", n, NULL, t->value, e) != 0)
+    /* A threshold or leaf value must be finite, or every prediction
+     * through it is NaN or infinite. */
+    if (jsonfile_num_array(o, "feature", n, -HUGE_VAL, NULL, t->feature, e) != 0 ||
+        jsonfile_num_array(o, "threshold", n, -HUGE_VAL, t->threshold, NULL, e) != 0 ||
+        jsonfile_num_array(o, "left", n, -HUGE_VAL, NULL, t->left, e) != 0 ||
+        jsonfile_num_array(o, "right", n, -HUGE_VAL, NULL, t->right, e) != 0 ||
+        jsonfile_num_array(o, "value", n, -HUGE_VAL, t->value, NULL, e) != 0)
         return -1;
     return tree_check(t, nfeat, e);
 }
@@ -291,7 +269,7 @@ static int bag_load(const cJSON *root, int nfeat, learner *l, err *e)
         l->impute = malloc((size_t)nfeat * sizeof *l->impute);
         if (l->impute == NULL)
             return err_set(e, "out of memory for %d medians", nfeat);
-        if (read_array(root, "impute_median", nfeat, NULL, l->impute, e) != 0)
+        if (jsonfile_num_array(root, "impute_median", nfeat, -HUGE_VAL, l->impute, NULL, e) != 0)
             return -1;
     }
     int want = l->params.bagging.n_estimators;

@@ -36,8 +36,8 @@ static cJSON *cl_params_json(const learner_params *p)
     char seed[32];
     snprintf(seed, sizeof seed, "%" PRIu64, p->seed);
     cJSON *o = cJSON_CreateObject();
-    if (o == NULL || learner_put(o, "l2", numfmt_json(p->clogit.l2)) != 0 ||
-        learner_put(o, "seed", cJSON_CreateString(seed)) != 0) {
+    if (o == NULL || jsonbuild_put(o, "l2", numfmt_json(p->clogit.l2)) != 0 ||
+        jsonbuild_put(o, "seed", cJSON_CreateString(seed)) != 0) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -46,7 +46,7 @@ static cJSON *cl_params_json(const learner_params *p)
 
 static int cl_params_save(const learner_params *p, cJSON *root)
 {
-    return learner_put(root, "parameters", cl_params_json(p));
+    return jsonbuild_put(root, "parameters", cl_params_json(p));
 }
 
 static int cl_params_load(const cJSON *root, learner_params *p, err *e)
@@ -71,7 +71,7 @@ static int cl_params_load(const cJSON *root, learner_params *p, err *e)
 
 static int cl_save(const learner *l, cJSON *root)
 {
-    return learner_put(root, "clogit", clogit_to_json(&l->clogit));
+    return jsonbuild_put(root, "clogit", clogit_to_json(&l->clogit));
 }
 
 static int cl_load(const cJSON *root, int nfeat, learner *l, err *e)

@@ -5,6 +5,7 @@
 #ifndef F1_ML_LEARNER_IMPL_H
 #define F1_ML_LEARNER_IMPL_H
 
+#include "core/jsonbuild.h"
 #include "ml/learner.h"
 
 typedef struct {
@@ -23,7 +24,5 @@ typedef struct {
 extern const learner_ops learner_bagging_ops;
 extern const learner_ops learner_clogit_ops;
 
-/* Adds item under key to obj; -1 when item is NULL (out of memory). */
-int learner_put(cJSON *obj, const char *key, cJSON *item);
 
 #endif

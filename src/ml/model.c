@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/jsonbuild.h"
 #include "core/jsonfile.h"
 #include "core/version.h"
 #include "data/features_v2.h"
@@ -189,15 +190,6 @@ uint64_t model_seed(const model *m)
     return m->l.params.seed;
 }
 
-/* Adds item under key (item NULL = out of memory); returns 0 or -1. */
-static int put(cJSON *obj, const char *key, cJSON *item)
-{
-    if (item == NULL)
-        return -1;
-    cJSON_AddItemToObject(obj, key, item);
-    return 0;
-}
-
 static int format_version(const model *m)
 {
     return m->l.params.kind == LEARNER_BAGGING && m->set == FEATURE_SET_SPEC
@@ -210,15 +202,15 @@ static cJSON *model_json(const model *m)
     int seasons[2] = {m->train_first, m->train_last};
     int version = format_version(m);
     cJSON *root = cJSON_CreateObject();
-    if (root == NULL || put(root, "format", cJSON_CreateString(MODEL_FORMAT)) != 0 ||
-        put(root, "format_version", cJSON_CreateNumber(version)) != 0 ||
-        put(root, "tool_version", cJSON_CreateString(F1_VERSION)) != 0 ||
+    if (root == NULL || jsonbuild_put(root, "format", cJSON_CreateString(MODEL_FORMAT)) != 0 ||
+        jsonbuild_put(root, "format_version", cJSON_CreateNumber(version)) != 0 ||
+        jsonbuild_put(root, "tool_version", cJSON_CreateString(F1_VERSION)) != 0 ||
         (version != MODEL_FORMAT_VERSION_BAGGING_SPEC &&
-         (put(root, "learner", cJSON_CreateString(learner_names[m->l.params.kind])) != 0 ||
-          put(root, "feature_set", cJSON_CreateString(feature_set_names[m->set])) != 0)) ||
-        put(root, "features", cJSON_CreateStringArray((const char *const *)m->features, m->nfeat)) != 0 ||
+         (jsonbuild_put(root, "learner", cJSON_CreateString(learner_names[m->l.params.kind])) != 0 ||
+          jsonbuild_put(root, "feature_set", cJSON_CreateString(feature_set_names[m->set])) != 0)) ||
+        jsonbuild_put(root, "features", cJSON_CreateStringArray((const char *const *)m->features, m->nfeat)) != 0 ||
         learner_params_save(&m->l.params, root) != 0 ||
-        put(root, "train_seasons", cJSON_CreateIntArray(seasons, 2)) != 0 ||
+        jsonbuild_put(root, "train_seasons", cJSON_CreateIntArray(seasons, 2)) != 0 ||
         learner_save(&m->l, root) != 0) {
         cJSON_Delete(root);
         return NULL;

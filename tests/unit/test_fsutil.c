@@ -70,6 +70,31 @@ static void test_out(void)
         CHECK_STR(b.data, "new text\n");
         CHECK(access(tmp, F_OK) != 0);
     }
+    /* fs_out_put keeps text in the buf below a chunk, writes it at a
+     * chunk or when told it is the last piece, and empties the buf */
+    CHECK_INT(fs_out_open(&o, path, 0, &e), 0);
+    snprintf(tmp, sizeof tmp, "%s", o.tmp);
+    buf piece;
+    buf_init(&piece, 0);
+    CHECK_INT(buf_puts(&piece, "small", &e), 0);
+    CHECK_INT(fs_out_put(&o, &piece, 0, &e), 0);
+    struct stat st;
+    CHECK(stat(tmp, &st) == 0 && st.st_size == 0);
+    CHECK_INT(piece.len, 5);
+    int grown = 0;
+    while (grown == 0 && piece.len < FS_OUT_CHUNK)
+        grown = buf_puts(&piece, "0123456789abcdef", &e);
+    CHECK_INT(grown, 0);
+    size_t chunk = piece.len;
+    CHECK_INT(fs_out_put(&o, &piece, 0, &e), 0);
+    CHECK(stat(tmp, &st) == 0 && (size_t)st.st_size == chunk);
+    CHECK_INT(piece.len, 0);
+    CHECK_INT(buf_puts(&piece, "tail\n", &e), 0);
+    CHECK_INT(fs_out_put(&o, &piece, 1, &e), 0);
+    CHECK_INT(piece.len, 0);
+    CHECK_INT(fs_out_commit(&o, &e), 0);
+    CHECK(stat(path, &st) == 0 && (size_t)st.st_size == chunk + 5);
+    buf_release(&piece);
     /* a directory that does not exist: the error names the path */
     char missing[300];
     snprintf(missing, sizeof missing, "%s/no/such/t.csv", dir);
