@@ -1,12 +1,10 @@
 #include "ml/bagging.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/pool.h"
 #include "core/rng.h"
 
 int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int nfeat, err *e)
@@ -88,47 +86,53 @@ typedef struct {
     const int *presorted;  /* NULL when samples are small */
     int stride, lo;        /* the training rows are [lo, lo + nrows) */
     int nrows, nfeat;
-    atomic_int next;       /* the next tree to grow */
-    atomic_int failed;     /* set by the first failing worker: others stop */
 } job;
 
+/* A worker's scratch: its draws and tree buffers, reused tree after tree. */
 typedef struct {
-    job *j;
-    err e;
-    int rc;
+    bagging_draws d;
+    tree_work *tw;
 } worker;
 
-static void *work(void *arg)
+static void worker_done(void *state)
 {
-    worker *wk = arg;
-    job *j = wk->j;
-    bagging_draws d;
-    tree_work *tw = NULL;
-    wk->rc = -1;
-    if (bagging_draws_init(&d, j->p, j->nrows, j->nfeat, &wk->e) != 0)
-        goto out;
-    tw = tree_work_new(j->stride, d.m, d.k, &wk->e);
-    if (tw == NULL)
-        goto out;
-    for (;;) {
-        int t = atomic_fetch_add(&j->next, 1);
-        if (t >= j->p->n_estimators || atomic_load(&j->failed))
-            break;
-        bagging_draw(&d, j->p, t);
-        for (int k = 0; k < d.m; k++)
-            d.rows[k] += j->lo;
-        if (tree_fit(&j->b->trees[t], j->x, j->y, j->stride, d.rows, d.m, d.feats, d.k,
-                     j->presorted, j->p->max_depth, tw, &wk->e) != 0)
-            goto out;
-    }
-    wk->rc = 0;
-out:
-    if (wk->rc != 0)
-        atomic_store(&j->failed, 1);
-    tree_work_free(tw);
-    bagging_draws_release(&d);
-    return NULL;
+    worker *w = state;
+    if (w == NULL)
+        return;
+    tree_work_free(w->tw);
+    bagging_draws_release(&w->d);
+    free(w);
 }
+
+static void *worker_init(void *ctx, err *e)
+{
+    const job *j = ctx;
+    worker *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        err_set(e, "out of memory for a training thread");
+        return NULL;
+    }
+    if (bagging_draws_init(&w->d, j->p, j->nrows, j->nfeat, e) != 0 ||
+        (w->tw = tree_work_new(j->stride, w->d.m, w->d.k, e)) == NULL) {
+        worker_done(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Grows tree t: it depends only on (seed, t), never on the worker. */
+static int grow(void *ctx, void *state, int t, err *e)
+{
+    const job *j = ctx;
+    worker *w = state;
+    bagging_draw(&w->d, j->p, t);
+    for (int k = 0; k < w->d.m; k++)
+        w->d.rows[k] += j->lo;
+    return tree_fit(&j->b->trees[t], j->x, j->y, j->stride, w->d.rows, w->d.m, w->d.feats,
+                    w->d.k, j->presorted, j->p->max_depth, w->tw, e);
+}
+
+static const pool_fns grow_fns = {worker_init, grow, worker_done};
 
 static int check_finite(const double *v, size_t n, const char *what, err *e)
 {
@@ -146,46 +150,6 @@ static int check_rows(const double *x, const double *y, int stride, int lo, int 
         if (check_finite(x + (size_t)f * stride + lo, (size_t)n, "feature", e) != 0)
             return err_wrap(e, "column %d", f + 1);
     return check_finite(y + lo, (size_t)n, "target", e);
-}
-
-static int thread_count(int threads, int n_estimators)
-{
-    long t = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (t < 1)
-        t = 1;
-    return t > n_estimators ? n_estimators : (int)t;
-}
-
-/* Runs the workers: the calling thread is worker 0. */
-static int run_workers(job *j, int nthreads, err *e)
-{
-    if (nthreads < 1)
-        nthreads = 1;
-    worker *wk = calloc((size_t)nthreads, sizeof *wk);
-    pthread_t *tid = calloc((size_t)nthreads, sizeof *tid);
-    int started = 1, rc = -1;
-    if (wk == NULL || tid == NULL) {
-        err_set(e, "out of memory for %d training threads", nthreads);
-        goto out;
-    }
-    for (int i = 0; i < nthreads; i++)
-        wk[i].j = j;
-    for (; started < nthreads; started++)
-        if (pthread_create(&tid[started], NULL, work, &wk[started]) != 0)
-            break; /* fewer threads only cost time: the trees are the same */
-    work(&wk[0]);
-    for (int i = 1; i < started; i++)
-        pthread_join(tid[i], NULL);
-    rc = 0;
-    for (int i = 0; i < started && rc == 0; i++)
-        if (wk[i].rc != 0) {
-            *e = wk[i].e;
-            rc = -1;
-        }
-out:
-    free(wk);
-    free(tid);
-    return rc;
 }
 
 /* The presorted columns of the whole table (stride rows: rows outside the
@@ -224,8 +188,6 @@ int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const
         return -1;
     job j = {.b = b, .p = p, .x = x, .y = y, .stride = stride, .lo = lo, .nrows = nrows,
              .nfeat = nfeat};
-    atomic_init(&j.next, 0);
-    atomic_init(&j.failed, 0);
     int *presorted;
     if (presort_if_useful(p, x, stride, nrows, nfeat, &presorted, e) != 0)
         return -1;
@@ -237,7 +199,7 @@ int bagging_fit_rows(bagging *b, const bagging_params *p, const double *x, const
     } else {
         b->n_trees = p->n_estimators;
         b->nfeat = nfeat;
-        rc = run_workers(&j, thread_count(threads, p->n_estimators), e);
+        rc = pool_run(threads, p->n_estimators, &grow_fns, &j, e);
     }
     free(presorted);
     if (rc != 0)
