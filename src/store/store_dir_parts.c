@@ -1,6 +1,6 @@
 /* The embedded store's split listing (store_list_parts): the directory's
  * document files, in directory order, are cut into contiguous parts, and
- * each part is read, parsed, visited and freed on its own thread, one
+ * each part is read, parsed, visited and freed on its own thread (core/pool), one
  * document at a time.  A document is freed by the thread that parsed it,
  * and a thread's heap never holds more than one parsed document: batches
  * of parsed documents handed between threads made glibc's per-thread heaps
@@ -8,7 +8,6 @@
  * cJSON parses safely on several threads as long as nobody calls
  * cJSON_GetErrorPtr or cJSON_InitHooks (cJSON's README); f1-mlops calls
  * neither. */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/grow.h"
+#include "core/pool.h"
 #include "store/store_dir_io.h"
 
 #define MAX_PARTS 8
@@ -43,39 +43,42 @@ static int collect_name(const char *dir, const char *name, void *ctx, err *e)
     return 0;
 }
 
+/* The listing, shared by the parts: part k visits names
+ * [n_names * k / n, n_names * (k + 1) / n) with ctxs[k]. */
 typedef struct {
     const char *dir;
     char *const *names;
-    int lo, hi;           /* this part's names */
+    int n_names, n;
     store_visit_fn fn;
-    void *ctx;
-    atomic_int *stop;     /* set by the first part that fails */
-    int rc;
-    err e;
-} part;
+    void *const *ctxs;
+    atomic_int stop;      /* set by the first part that fails */
+} listing;
 
-static void *visit_part(void *arg)
+static int visit_part(void *arg, void *state, int k, err *e)
 {
-    part *p = arg;
+    (void)state;
+    listing *l = arg;
     file_buf fb = {NULL, 0};
-    p->rc = 0;
-    for (int i = p->lo; i < p->hi && p->rc == 0 && !atomic_load(p->stop); i++) {
+    int rc = 0, lo = (int)((long)l->n_names * k / l->n), hi = (int)((long)l->n_names * (k + 1) / l->n);
+    for (int i = lo; i < hi && rc == 0 && !atomic_load(&l->stop); i++) {
         char path[PATH_BUF];
         cJSON *doc = NULL;
-        if (snprintf(path, sizeof path, "%s/%s", p->dir, p->names[i]) >= (int)sizeof path)
-            p->rc = err_setk(&p->e, ERR_STORE, "store: path too long: '%s/%s'", p->dir,
-                             p->names[i]);
-        else if (dir_read_doc(path, &fb, &doc, &p->e) != 0)
-            p->rc = -1;
-        else if (p->fn(doc, p->ctx, &p->e) != 0)
-            p->rc = err_wrap(&p->e, "store document '%s'", path);
+        if (snprintf(path, sizeof path, "%s/%s", l->dir, l->names[i]) >= (int)sizeof path)
+            rc = err_setk(e, ERR_STORE, "store: path too long: '%s/%s'", l->dir, l->names[i]);
+        else if (dir_read_doc(path, &fb, &doc, e) != 0)
+            rc = -1;
+        else if (l->fn(doc, l->ctxs[k], e) != 0)
+            rc = err_wrap(e, "store document '%s'", path);
         cJSON_Delete(doc);
     }
-    if (p->rc != 0)
-        atomic_store(p->stop, 1);
+    /* the pool stops handing out parts; this stops the parts under way */
+    if (rc != 0)
+        atomic_store(&l->stop, 1);
     free(fb.data);
-    return NULL;
+    return rc;
 }
+
+static const pool_fns part_fns = {NULL, visit_part, NULL};
 
 static int part_count(int max_parts, int docs)
 {
@@ -99,29 +102,11 @@ int dir_list_parts(store *s, const char *coll, int max_parts, store_visit_fn fn,
     int n = 0;
     if (rc == 0) {
         n = part_count(max_parts, l.n);
-        atomic_int stop;
-        atomic_init(&stop, 0);
-        part parts[MAX_PARTS];
-        pthread_t tid[MAX_PARTS];
-        int started[MAX_PARTS] = {0};
-        for (int k = 0; k < n; k++)
-            parts[k] = (part){.dir = dir, .names = l.names, .lo = (int)((long)l.n * k / n),
-                              .hi = (int)((long)l.n * (k + 1) / n), .fn = fn, .ctx = ctxs[k],
-                              .stop = &stop};
-        for (int k = 1; k < n; k++)
-            started[k] = pthread_create(&tid[k], NULL, visit_part, &parts[k]) == 0;
-        visit_part(&parts[0]);
-        for (int k = 1; k < n; k++) {
-            if (started[k])
-                pthread_join(tid[k], NULL);
-            else
-                visit_part(&parts[k]); /* no thread: this one reads it */
-        }
-        for (int k = 0; k < n && rc == 0; k++)
-            if (parts[k].rc != 0) {
-                *e = parts[k].e;
-                rc = -1;
-            }
+        listing li = {.dir = dir, .names = l.names, .n_names = l.n, .n = n, .fn = fn,
+                      .ctxs = ctxs};
+        atomic_init(&li.stop, 0);
+        /* n parts on n threads: each part's ctx is used by one thread */
+        rc = pool_run(n, n, &part_fns, &li, e);
     }
     for (int i = 0; i < l.n; i++)
         free(l.names[i]);
