@@ -112,8 +112,12 @@ static void *worker_init(void *ctx, err *e)
         err_set(e, "out of memory for a training thread");
         return NULL;
     }
-    if (bagging_draws_init(&w->d, j->p, j->nrows, j->nfeat, e) != 0 ||
-        (w->tw = tree_work_new(j->stride, w->d.m, w->d.k, e)) == NULL) {
+    /* A failed init has released its draws already. */
+    if (bagging_draws_init(&w->d, j->p, j->nrows, j->nfeat, e) != 0) {
+        free(w);
+        return NULL;
+    }
+    if ((w->tw = tree_work_new(j->stride, w->d.m, w->d.k, e)) == NULL) {
         worker_done(w);
         return NULL;
     }

@@ -50,7 +50,8 @@ typedef struct {
 } bagging_draws;
 
 /* Sizes d for drawing from nrows rows and nfeat features under p.
- * Returns -1 when out of memory; release with bagging_draws_release. */
+ * Returns -1 when out of memory, with d already released; otherwise
+ * release with bagging_draws_release. */
 int bagging_draws_init(bagging_draws *d, const bagging_params *p, int nrows, int nfeat, err *e);
 /* Fills d->feats and then d->rows for tree `tree_index`. */
 void bagging_draw(bagging_draws *d, const bagging_params *p, int tree_index);
