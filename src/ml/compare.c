@@ -6,7 +6,8 @@
 #include "data/feature_table.h"
 
 int compare_score_seasons(const model *m, const prepared *p, const qualifying_table *q,
-                          const int *seasons, int n, uint64_t seed, score *out, err *e)
+                          const int *seasons, int n, uint64_t seed, score *out,
+                          probscore *probs, err *e)
 {
     feature_table t = {0};
     double *pred = NULL;
@@ -44,6 +45,7 @@ int compare_score_seasons(const model *m, const prepared *p, const qualifying_ta
             err_wrap(e, "scoring the baseline model on season %d", seasons[k]);
             goto out;
         }
+        probs[k] = probscore_season(p, seasons[k], pred + p->n);
     }
     rc = 0;
 out:

@@ -131,20 +131,35 @@ static int md_origin(buf *out, const cJSON *b, metrics_md_text_fn text, err *e)
     return buf_puts(out, ")", e);
 }
 
+/* "| model | baseline | delta " of one metric of a season row s. */
+static int md_compare_cells(buf *out, const cJSON *s, const char *key, const char *delta_key, err *e)
+{
+    char path[64], m[32], b[32], d[32];
+    snprintf(path, sizeof path, "model.%s", key);
+    double mv = jsonfile_num(s, path, NAN);
+    snprintf(path, sizeof path, "baseline.%s", key);
+    double bv = jsonfile_num(s, path, NAN);
+    return buf_printf(out, e, "| %s | %s | %s ", md_num(m, sizeof m, "%.3f", mv),
+                      md_num(b, sizeof b, "%.3f", bv),
+                      md_num(d, sizeof d, "%+.3f", jsonfile_num(s, delta_key, NAN)));
+}
+
 static int md_compare_row(buf *out, const cJSON *s, err *e)
 {
-    char a[32], b[32], c[32], d[32], f[32], g[32], h[32], i[32], j[32];
-    const cJSON *delta = jsonfile_get(s, "expected_precision_delta");
-    return buf_printf(out, e, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+    char a[32], b[32], c[32], f[32], i[32], j[32];
+    return buf_printf(out, e, "| %s | %s | %s | %s ",
                       md_num(a, sizeof a, "%.0f", jsonfile_num(s, "season", NAN)),
                       md_num(b, sizeof b, "%g", jsonfile_num(s, "model.races", NAN)),
                       md_num(c, sizeof c, "%.3f", jsonfile_num(s, "model.precision", NAN)),
-                      md_num(d, sizeof d, "%.3f", jsonfile_num(s, "model.expected_precision", NAN)),
-                      md_num(f, sizeof f, "%.3f", jsonfile_num(s, "baseline.precision", NAN)),
-                      md_num(g, sizeof g, "%.3f", jsonfile_num(s, "baseline.expected_precision", NAN)),
-                      md_num(h, sizeof h, "%+.3f", cJSON_IsNumber(delta) ? delta->valuedouble : NAN),
-                      md_num(i, sizeof i, "%.3f", jsonfile_num(s, "pole_precision", NAN)),
-                      md_num(j, sizeof j, "%.3f", jsonfile_num(s, "leader_precision", NAN)));
+                      md_num(f, sizeof f, "%.3f", jsonfile_num(s, "baseline.precision", NAN))) != 0 ||
+                   md_compare_cells(out, s, "expected_precision", "expected_precision_delta", e) != 0 ||
+                   md_compare_cells(out, s, "log_loss", "log_loss_delta", e) != 0 ||
+                   md_compare_cells(out, s, "brier", "brier_delta", e) != 0 ||
+                   buf_printf(out, e, "| %s | %s |\n",
+                              md_num(i, sizeof i, "%.3f", jsonfile_num(s, "pole_precision", NAN)),
+                              md_num(j, sizeof j, "%.3f", jsonfile_num(s, "leader_precision", NAN))) != 0
+               ? -1
+               : 0;
 }
 
 int metrics_md_compare(buf *out, const cJSON *metrics, metrics_md_text_fn text, err *e)
@@ -159,18 +174,27 @@ int metrics_md_compare(buf *out, const cJSON *metrics, metrics_md_text_fn text, 
         return buf_puts(out, "\n", e);
     }
     char cand[32], base[32], delta[32], first[32], last[32];
+    char lc[32], lb[32], ld[32], bc[32], bb[32], bd[32];
     int improved = cJSON_IsTrue(jsonfile_get(b, "improved"));
     if (buf_printf(out, e, "**%s** on test season %.0f: expected precision %s against the baseline's %s "
-                           "(%s).\n\nBaseline: ",
+                           "(%s); log-loss %s against %s (%s), Brier %s against %s (%s).\n\nBaseline: ",
                    improved ? "Improved" : "Not improved", jsonfile_num(metrics, "test_season", 0),
                    md_num(cand, sizeof cand, "%.3f", jsonfile_num(metrics, "model.expected_precision", NAN)),
                    md_num(base, sizeof base, "%.3f", jsonfile_num(b, "model.expected_precision", NAN)),
-                   md_num(delta, sizeof delta, "%+.3f", jsonfile_num(b, "precision_delta", NAN))) != 0 ||
+                   md_num(delta, sizeof delta, "%+.3f", jsonfile_num(b, "precision_delta", NAN)),
+                   md_num(lc, sizeof lc, "%.3f", jsonfile_num(metrics, "model.log_loss", NAN)),
+                   md_num(lb, sizeof lb, "%.3f", jsonfile_num(b, "model.log_loss", NAN)),
+                   md_num(ld, sizeof ld, "%+.3f", jsonfile_num(b, "log_loss_delta", NAN)),
+                   md_num(bc, sizeof bc, "%.3f", jsonfile_num(metrics, "model.brier", NAN)),
+                   md_num(bb, sizeof bb, "%.3f", jsonfile_num(b, "model.brier", NAN)),
+                   md_num(bd, sizeof bd, "%+.3f", jsonfile_num(b, "brier_delta", NAN))) != 0 ||
         md_origin(out, b, text, e) != 0 ||
         buf_printf(out, e, ", trained on seasons %s–%s.\n\n"
-                           "| season | races | model precision | model expected | baseline precision | "
-                           "baseline expected | Δ expected | pole precision | leader precision |\n"
-                           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+                           "| season | races | model precision | baseline precision | model expected | "
+                           "baseline expected | Δ expected | model log-loss | baseline log-loss | "
+                           "Δ log-loss | model Brier | baseline Brier | Δ Brier | pole precision | "
+                           "leader precision |\n"
+                           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
                    md_num(first, sizeof first, "%.0f", jsonfile_num(b, "train_seasons.0", NAN)),
                    md_num(last, sizeof last, "%.0f", jsonfile_num(b, "train_seasons.1", NAN))) != 0)
         return -1;
@@ -180,6 +204,7 @@ int metrics_md_compare(buf *out, const cJSON *metrics, metrics_md_text_fn text, 
         if (md_compare_row(out, s, e) != 0)
             return -1;
     }
-    return buf_puts(out, "\nΔ expected = model minus baseline expected precision; a dash where the "
+    return buf_puts(out, "\nΔ = model minus baseline (expected precision: higher is better; log-loss "
+                         "and Brier of the win probabilities: lower is better); a dash where the "
                          "baseline was trained on the season and is not scored.\n", e);
 }

@@ -33,8 +33,9 @@ typedef int (*metrics_md_text_fn)(buf *out, const char *s, err *e);
 
 /* The comparison with the baseline model (metrics.json's "baseline"
  * block): where the baseline came from, the verdict on the test season
- * and a table per season of model, baseline, the difference of expected
- * precision, pole and leader; the baseline's strings written with text.
+ * and a table per season of model and baseline precision, then expected
+ * precision, log-loss and Brier of each with their difference, then pole
+ * and leader; the baseline's strings written with text.
  * A skipped comparison renders its reason; appends nothing when metrics
  * has no "baseline" block. */
 int metrics_md_compare(buf *out, const cJSON *metrics, metrics_md_text_fn text, err *e);

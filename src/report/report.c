@@ -99,6 +99,10 @@ static void report_outputs(const report_file files[3], const cJSON *metrics, con
         {"baseline-precision", "baseline.model.precision"},
         {"baseline-expected-precision", "baseline.model.expected_precision"},
         {"precision-delta", "baseline.precision_delta"},
+        {"baseline-log-loss", "baseline.model.log_loss"},
+        {"baseline-brier", "baseline.model.brier"},
+        {"log-loss-delta", "baseline.log_loss_delta"},
+        {"brier-delta", "baseline.brier_delta"},
     };
     static const struct {
         const char *name, *key;

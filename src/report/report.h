@@ -10,7 +10,8 @@
  * with the name; empty when the file does not exist), precision,
  * expected-precision, hits, races, pole-precision, leader-precision,
  * and the comparison's baseline-precision, baseline-expected-precision,
- * precision-delta, improved (from metrics.json; empty without it or
+ * precision-delta, baseline-log-loss, baseline-brier, log-loss-delta,
+ * brier-delta, improved (from metrics.json; empty without it or
  * without a baseline), artifact-id, artifact-url,
  * artifact-digest (empty when not uploaded).  Every output is always set so
  * a workflow can test for "".  The stages' own outputs (predict's

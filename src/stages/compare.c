@@ -17,6 +17,30 @@ static double expected(const score *s)
     return s->expected_hits / s->n_races;
 }
 
+/* A mean over the races scored, NAN when none was. */
+static double mean(double sum, int races)
+{
+    return races > 0 ? sum / races : NAN;
+}
+
+/* Candidate minus baseline, or null when either is missing. */
+static cJSON *delta_json(double cand, double base)
+{
+    return isnan(cand) || isnan(base) ? cJSON_CreateNull() : cJSON_CreateNumber(cand - base);
+}
+
+/* The three differences of a season: expected precision, log-loss and
+ * Brier (candidate c, baseline b), under the keys given. */
+static void add_deltas(cJSON *o, const char *precision_key, const score *cs, const probscore *cp,
+                       const score *bs, const probscore *bp, int *oom)
+{
+    jsonbuild_add(o, precision_key, cJSON_CreateNumber(expected(cs) - expected(bs)), oom);
+    jsonbuild_add(o, "log_loss_delta",
+                  delta_json(mean(cp->log_loss, cp->races), mean(bp->log_loss, bp->races)), oom);
+    jsonbuild_add(o, "brier_delta", delta_json(mean(cp->brier, cp->races), mean(bp->brier, bp->races)),
+                  oom);
+}
+
 static cJSON *artifact_json(const baseline_origin *o, int *oom)
 {
     if (!o->from_artifact)
@@ -32,24 +56,28 @@ static cJSON *artifact_json(const baseline_origin *o, int *oom)
     return j;
 }
 
-/* The per-season rows: cand[i] with base[i] when the baseline was
- * scored on that season (scored[i]). */
-static cJSON *seasons_json(const compare_season *cand, const score *base, const int *scored, int n,
-                           compare_block_fn block, int *oom)
+/* The per-season rows: cand[i] with base[i] and bps[i] when the
+ * baseline was scored on that season (scored[i]). */
+static cJSON *seasons_json(const compare_season *cand, const score *base, const probscore *bps,
+                           const int *scored, int n, compare_block_fn block, int *oom)
 {
     cJSON *arr = cJSON_CreateArray();
     for (int i = 0; i < n; i++) {
         const score *c = cand[i].sc;
         cJSON *o = jsonbuild_add(arr, NULL, cJSON_CreateObject(), oom);
         jsonbuild_add(o, "season", cJSON_CreateNumber(cand[i].season), oom);
-        jsonbuild_add(o, "model", block(c, oom), oom);
-        jsonbuild_add(o, "baseline", scored[i] ? block(&base[i], oom) : cJSON_CreateNull(), oom);
+        jsonbuild_add(o, "model", block(c, cand[i].ps, oom), oom);
+        jsonbuild_add(o, "baseline", scored[i] ? block(&base[i], &bps[i], oom) : cJSON_CreateNull(),
+                      oom);
         jsonbuild_add(o, "pole_precision", cJSON_CreateNumber(c->pole_hits / c->n_races), oom);
         jsonbuild_add(o, "leader_precision", cJSON_CreateNumber(c->leader_hits / c->n_races), oom);
-        jsonbuild_add(o, "expected_precision_delta",
-                      scored[i] ? cJSON_CreateNumber(expected(c) - expected(&base[i]))
-                                : cJSON_CreateNull(),
-                      oom);
+        if (scored[i]) {
+            add_deltas(o, "expected_precision_delta", c, cand[i].ps, &base[i], &bps[i], oom);
+        } else {
+            jsonbuild_add(o, "expected_precision_delta", cJSON_CreateNull(), oom);
+            jsonbuild_add(o, "log_loss_delta", cJSON_CreateNull(), oom);
+            jsonbuild_add(o, "brier_delta", cJSON_CreateNull(), oom);
+        }
     }
     return arr;
 }
@@ -101,11 +129,12 @@ static int compare_with(stage_ctx *ctx, const model *m, const baseline_origin *o
 {
     prepared p = {0};
     score *base = calloc((size_t)n, sizeof *base);
+    probscore *bps = calloc((size_t)n, sizeof *bps);
     int *scored = calloc((size_t)n, sizeof *scored);
     int *seasons = calloc((size_t)n, sizeof *seasons);
     int k = 0, rc = -1;
     char path[CFG_STR_MAX + 64];
-    if (base == NULL || scored == NULL || seasons == NULL) {
+    if (base == NULL || bps == NULL || scored == NULL || seasons == NULL) {
         err_set(e, "out of memory comparing with the baseline");
         goto out;
     }
@@ -119,7 +148,10 @@ static int compare_with(stage_ctx *ctx, const model *m, const baseline_origin *o
         }
     stage_path(ctx, FILE_PREPARED, path, sizeof path);
     score *packed = calloc((size_t)k, sizeof *packed);
-    if (packed == NULL) {
+    probscore *packed_ps = calloc((size_t)k, sizeof *packed_ps);
+    if (packed == NULL || packed_ps == NULL) {
+        free(packed);
+        free(packed_ps);
         err_set(e, "out of memory comparing with the baseline");
         goto out;
     }
@@ -129,17 +161,22 @@ static int compare_with(stage_ctx *ctx, const model *m, const baseline_origin *o
     if (rc == 0 && m->set == FEATURE_SET_V2)
         rc = stage_read_qualifying(ctx, &q, &have_q, e);
     if (rc == 0)
-        rc = compare_score_seasons(m, &p, have_q ? &q : NULL, seasons, k, seed, packed, e);
+        rc = compare_score_seasons(m, &p, have_q ? &q : NULL, seasons, k, seed, packed, packed_ps,
+                                   e);
     qualifying_release(&q);
     /* Spread the k scores back to the candidate's n seasons. */
     for (int i = 0, j = 0; i < n; i++)
-        if (scored[i])
+        if (scored[i]) {
+            bps[i] = packed_ps[j];
             base[i] = packed[j++];
+        }
     free(packed);
+    free(packed_ps);
     if (rc != 0)
         goto out;
     rc = -1;
     const score *bt = &base[n - 1], *ct = cand[n - 1].sc;
+    const probscore *bp = &bps[n - 1], *cp = cand[n - 1].ps;
     double delta = expected(ct) - expected(bt);
     int oom = 0;
     int span[2] = {m->train_first, m->train_last};
@@ -148,21 +185,23 @@ static int compare_with(stage_ctx *ctx, const model *m, const baseline_origin *o
     jsonbuild_add(b, "artifact", artifact_json(origin, &oom), &oom);
     jsonbuild_add(b, "train_seasons", cJSON_CreateIntArray(span, 2), &oom);
     jsonbuild_add(b, "parameters", learner_params_json(&m->l.params), &oom);
-    jsonbuild_add(b, "model", block(bt, &oom), &oom);
-    jsonbuild_add(b, "precision_delta", cJSON_CreateNumber(delta), &oom);
+    jsonbuild_add(b, "model", block(bt, bp, &oom), &oom);
+    add_deltas(b, "precision_delta", ct, cp, bt, bp, &oom);
     jsonbuild_add(b, "improved", cJSON_CreateBool(delta > COMPARE_EPS), &oom);
-    jsonbuild_add(b, "seasons", seasons_json(cand, base, scored, n, block, &oom), &oom);
+    jsonbuild_add(b, "seasons", seasons_json(cand, base, bps, scored, n, block, &oom), &oom);
     if (add_block(metrics, b, oom, e) != 0)
         goto out;
     log_info("baseline (trained on %d-%d): expected precision %.3f against the model's %.3f on "
-             "season %d: delta %+.3f, %s",
+             "season %d: delta %+.3f, %s; log-loss %.3f against %.3f, Brier %.3f against %.3f",
              m->train_first, m->train_last, expected(bt), expected(ct), cand[n - 1].season, delta,
-             delta > COMPARE_EPS ? "improved" : "not improved");
+             delta > COMPARE_EPS ? "improved" : "not improved", mean(bp->log_loss, bp->races),
+             mean(cp->log_loss, cp->races), mean(bp->brier, bp->races), mean(cp->brier, cp->races));
     rc = 0;
 out:
     for (int i = 0; base != NULL && i < n; i++)
         score_release(&base[i]);
     free(base);
+    free(bps);
     free(scored);
     free(seasons);
     prepared_release(&p);

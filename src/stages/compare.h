@@ -10,11 +10,18 @@
  *   "baseline": {"source": the input, "artifact": {...} or null,
  *     "train_seasons": [a, b], "parameters": {...},
  *     "model": the baseline's scores on the test races (the candidate's
- *              block shape), "precision_delta": candidate minus baseline
- *     expected precision, "improved": delta > COMPARE_EPS,
+ *              block shape: picks, and the mean log-loss of the winner and
+ *              Brier score of its win probabilities),
+ *     "precision_delta", "log_loss_delta", "brier_delta": candidate minus
+ *     baseline (expected precision, log-loss, Brier; a delta is null
+ *     where either side scored no race), "improved": precision_delta >
+ *     COMPARE_EPS (the gate and `improved` judge the picks; the
+ *     probabilities' scores are shown beside them),
  *     "seasons": [{"season", "model", "baseline" (or null where it is not
  *                  scored), "pole_precision", "leader_precision",
- *                  "expected_precision_delta" (or null)}, ...]}
+ *                  "expected_precision_delta", "log_loss_delta",
+ *                  "brier_delta" (each null where the baseline is not
+ *                  scored)}, ...]}
  * or, when `artifact:NAME` finds no artifact yet, {"source", "skipped":
  * the reason} (a warning; nothing to compare with).  No state. */
 #ifndef F1_STAGES_COMPARE_H
@@ -25,6 +32,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/err.h"
+#include "ml/probscore.h"
 #include "ml/score.h"
 #include "stages/stage.h"
 
@@ -32,15 +40,16 @@
  * sums taken in another order), so the same model is never "improved". */
 #define COMPARE_EPS 1e-12
 
-/* One season the candidate was scored on. */
+/* One season the candidate was scored on: its picks and probabilities. */
 typedef struct {
     int season;
     const score *sc;
+    const probscore *ps;
 } compare_season;
 
 /* The JSON block of a season's scores (the candidate's shape, so both
  * show the same metrics); NULL or *oom set when out of memory. */
-typedef cJSON *(*compare_block_fn)(const score *s, int *oom);
+typedef cJSON *(*compare_block_fn)(const score *s, const probscore *ps, int *oom);
 
 /* Compares with ctx->cfg->baseline_model (nothing to do when empty):
  * seasons[0..n) are the candidate's, in order, the test season last;

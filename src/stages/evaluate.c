@@ -212,13 +212,6 @@ static cJSON *model_block(const score *s, const probscore *ps, int *oom)
     return o;
 }
 
-/* The picks' block alone: what the comparison with baseline-model shows
- * for both models (stages/compare.h). */
-static cJSON *picks_block(const score *s, int *oom)
-{
-    return model_block(s, NULL, oom);
-}
-
 static cJSON *baseline_block(double hits, int races, int *oom)
 {
     cJSON *o = cJSON_CreateObject();
@@ -497,8 +490,8 @@ static int compare(stage_ctx *ctx, const season_eval *ev, int n, uint64_t seed, 
     if (cs == NULL)
         return err_set(e, "out of memory comparing with the baseline");
     for (int i = 0; i < n; i++)
-        cs[i] = (compare_season){.season = ev[i].season, .sc = &ev[i].sc};
-    int rc = compare_baseline(ctx, cs, n, seed, picks_block, metrics, e);
+        cs[i] = (compare_season){.season = ev[i].season, .sc = &ev[i].sc, .ps = &ev[i].ps};
+    int rc = compare_baseline(ctx, cs, n, seed, model_block, metrics, e);
     free(cs);
     return rc;
 }

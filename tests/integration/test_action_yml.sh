@@ -63,6 +63,7 @@ check(stage_list is not None and stage_list in str((inputs.get("stages") or {}).
 spec7 = ["model-path", "zip-path", "metrics-path", "precision", "expected-precision", "hits",
          "races", "pole-precision", "leader-precision", "artifact-id", "artifact-url",
          "artifact-digest", "baseline-precision", "baseline-expected-precision", "precision-delta",
+         "baseline-log-loss", "baseline-brier", "log-loss-delta", "brier-delta",
          "improved", "comment-url"]
 for name in spec7:
     check(name in outputs and bool(str(outputs[name].get("description", "")).strip()),

@@ -59,11 +59,25 @@ check_eq "same model: baseline expected precision = the model's" \
     "$(output same baseline-expected-precision)" "$(output same expected-precision)"
 check_eq "same model: baseline precision = the model's" "$(output same baseline-precision)" "$(output same precision)"
 check "same model: the summary has the comparison" grep -q '^## Model vs the baseline model' "$WORK/same.summary"
+check_eq "same model: log-loss-delta 0" "$(output same log-loss-delta)" 0
+check_eq "same model: brier-delta 0" "$(output same brier-delta)" 0
+check_eq "same model: baseline log-loss = the model's" "$(output same baseline-log-loss)" "$(output same log-loss)"
+check_eq "same model: baseline Brier = the model's" "$(output same baseline-brier)" "$(output same brier)"
+check "same model: a log-loss is reported" test -n "$(output same baseline-log-loss)"
+check_eq "same model: metrics.json log_loss_delta 0" "$(json "$D/metrics.json" baseline.log_loss_delta)" 0.0
+check_eq "same model: metrics.json brier_delta 0" "$(json "$D/metrics.json" baseline.brier_delta)" 0.0
+check_eq "same model: the test season's row has log_loss_delta 0" \
+    "$(json "$D/metrics.json" baseline.seasons.0.log_loss_delta)" 0.0
+check "same model: the summary's table has the log-loss and Brier columns" \
+    grep -q '| Δ log-loss | model Brier | baseline Brier | Δ Brier |' "$WORK/same.summary"
 run samezip -- --data-dir "$D" --stages evaluate --baseline-model "$WORK/good.zip"
 check_eq "same model from its zip: precision-delta 0" "$(output samezip precision-delta)" 0
 check_eq "same model from its zip: improved=false" "$(output samezip improved)" false
+check_eq "same model from its zip: log-loss-delta 0" "$(output samezip log-loss-delta)" 0
+check_eq "same model from its zip: brier-delta 0" "$(output samezip brier-delta)" 0
 run nobase -- --data-dir "$D" --stages evaluate
 check_eq "no baseline-model: improved is empty" "$(output nobase improved)" ""
+check_eq "no baseline-model: log-loss-delta is empty" "$(output nobase log-loss-delta)" ""
 check_eq "no baseline-model: no baseline block" "$(json "$D/metrics.json" baseline)" null
 
 # --- a clearly worse candidate, gated --------------------------------------
@@ -155,6 +169,8 @@ check "PR run 1: the comment links the run" grep -qF "(https://github.com/octo/f
 check "PR run 1: the comment links the artifact" grep -qF "[Artifact f1&#45;model]($(output pr1 artifact-url))" "$WORK/comment.md"
 check "PR run 1: the comment has the comparison" grep -q '^### Against the baseline model' "$WORK/comment.md"
 check "PR run 1: the comment has the chart" grep -q '^xychart-beta' "$WORK/comment.md"
+check "PR run 1: the comment's table has log-loss and Brier with their deltas" \
+    grep -q '| Δ expected | model log-loss | baseline log-loss | Δ log-loss | model Brier | baseline Brier | Δ Brier |' "$WORK/comment.md"
 check "PR run 1: the comment has the parameters" grep -q '^| n&#45;estimators | 30 |' "$WORK/comment.md"
 
 # shellcheck disable=SC2046

@@ -2,7 +2,10 @@
  * seeded PRNG vs the tie-aware 1/k, a race without a grid-1 car, the
  * leader baseline in round 1 and with tied leaders, a shared car's two
  * winners), then the train and evaluate stages end to end on a small
- * synthetic data-dir (files, backtest, stale model). */
+ * synthetic data-dir (files, backtest, stale model, and the comparison
+ * with baseline-model: the same model gives the log-loss and Brier
+ * worked out here from predictions.csv and deltas of 0; an older model's
+ * deltas are the differences of the two sides). */
 #include "check.h"
 
 #include <math.h>
@@ -308,6 +311,114 @@ static void check_predictions_csv(void)
     CHECK(sums_ok);
 }
 
+/* The mean log-loss of the winner and Brier score of predictions.csv's
+ * probabilities (one winner per race in synthetic()), worked out here
+ * independently of ml/probscore. */
+static void scores_from_predictions(double *log_loss, double *brier)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", dir, FILE_PREDICTIONS);
+    buf text;
+    buf_init(&text, 0);
+    err e;
+    CHECK_INT(fs_read_file(path, &text, &e), 0);
+    csv_reader r;
+    csv_reader_init(&r, text.data ? text.data : "", text.len);
+    double ll = 0.0, br = 0.0;
+    int races = 0, rows = 0;
+    while (csv_next(&r, &e) == 1) {
+        if (rows++ == 0)
+            continue;
+        double prob = strtod(r.fields[7], NULL);
+        int won = atoi(r.fields[6]) == 1;
+        races += atoi(r.fields[5]) == 1;
+        if (won)
+            ll -= log(prob);
+        br += (prob - won) * (prob - won);
+    }
+    csv_reader_release(&r);
+    buf_release(&text);
+    *log_loss = races ? ll / races : NAN;
+    *brier = races ? br / races : NAN;
+}
+
+static void write_features(int first, int last)
+{
+    prepared p = {0};
+    feature_table t = {0};
+    err e;
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", dir, FILE_PREPARED);
+    CHECK_INT(prepared_read(path, &p, &e), 0);
+    CHECK_INT(feature_table_build(&p, first, last, &t, &e), 0);
+    snprintf(path, sizeof path, "%s/%s", dir, FILE_FEATURES);
+    CHECK_INT(feature_table_write(&t, path, &e), 0);
+    feature_table_release(&t);
+    prepared_release(&p);
+}
+
+/* evaluate with --baseline-model: the same model, then one trained for
+ * test season 2002 (on 2000-2001), each with a 2002-2003 backtest. */
+static void test_compare(void)
+{
+    err e;
+    char same[300], old[300], cmd[700];
+    snprintf(same, sizeof same, "%s/same.json", dir);
+    snprintf(old, sizeof old, "%s/old.json", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s'", dir, FILE_MODEL, same);
+    CHECK_INT(system(cmd), 0);
+    const char *with_same[] = {"--seasons", "2000-2003", "--backtest", "2002-2003", "--stages",
+                               "evaluate", "--baseline-model", same};
+    CHECK_MSG(run_stages(with_same, 8, &e) == 0, "%s", e.msg);
+    cJSON *m = load(FILE_METRICS);
+    double ll, br;
+    scores_from_predictions(&ll, &br);
+    CHECK(ll > 0.0 && br > 0.0);
+    CHECK_NEAR(jsonfile_num(m, "baseline.model.log_loss", -1), ll, 1e-9);
+    CHECK_NEAR(jsonfile_num(m, "baseline.model.brier", -1), br, 1e-9);
+    CHECK(jsonfile_num(m, "baseline.log_loss_delta", -1) == 0.0);
+    CHECK(jsonfile_num(m, "baseline.brier_delta", -1) == 0.0);
+    CHECK(jsonfile_num(m, "baseline.precision_delta", -1) == 0.0);
+    const cJSON *s0 = cJSON_GetArrayItem(jsonfile_get(m, "baseline.seasons"), 0);
+    const cJSON *s1 = cJSON_GetArrayItem(jsonfile_get(m, "baseline.seasons"), 1);
+    /* 2002 is one of its training seasons: not scored. */
+    CHECK(cJSON_IsNull(jsonfile_get(s0, "baseline")) && cJSON_IsNull(jsonfile_get(s0, "log_loss_delta")) &&
+          cJSON_IsNull(jsonfile_get(s0, "brier_delta")));
+    CHECK(jsonfile_num(s1, "log_loss_delta", -1) == 0.0 && jsonfile_num(s1, "brier_delta", -1) == 0.0);
+    CHECK_NEAR(jsonfile_num(s1, "baseline.log_loss", -1), ll, 1e-9);
+    cJSON_Delete(m);
+
+    /* An older model: trained for 2002 on features of 2000-2001. */
+    write_features(2000, 2001);
+    const char *train_old[] = {"--seasons", "2000-2002", "--stages", "train,evaluate"};
+    CHECK_MSG(run_stages(train_old, 4, &e) == 0, "%s", e.msg);
+    cJSON *m2002 = load(FILE_METRICS);
+    snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s'", dir, FILE_MODEL, old);
+    CHECK_INT(system(cmd), 0);
+    write_features(2000, 2002);
+    const char *with_old[] = {"--seasons", "2000-2003", "--backtest", "2002-2003", "--stages",
+                              "train,evaluate", "--baseline-model", old};
+    CHECK_MSG(run_stages(with_old, 8, &e) == 0, "%s", e.msg);
+    m = load(FILE_METRICS);
+    double cl = jsonfile_num(m, "model.log_loss", NAN), bl = jsonfile_num(m, "baseline.model.log_loss", NAN);
+    double cb = jsonfile_num(m, "model.brier", NAN), bb = jsonfile_num(m, "baseline.model.brier", NAN);
+    CHECK(cl > 0.0 && bl > 0.0 && cb > 0.0 && bb > 0.0);
+    CHECK(bl != cl && bb != cb); /* another model, other probabilities */
+    CHECK_NEAR(jsonfile_num(m, "baseline.log_loss_delta", NAN), cl - bl, 1e-12);
+    CHECK_NEAR(jsonfile_num(m, "baseline.brier_delta", NAN), cb - bb, 1e-12);
+    s0 = cJSON_GetArrayItem(jsonfile_get(m, "baseline.seasons"), 0);
+    s1 = cJSON_GetArrayItem(jsonfile_get(m, "baseline.seasons"), 1);
+    /* On 2002 the baseline is the model that scored 2002 above. */
+    CHECK_NEAR(jsonfile_num(s0, "baseline.log_loss", NAN), jsonfile_num(m2002, "model.log_loss", -1), 1e-12);
+    CHECK_NEAR(jsonfile_num(s0, "baseline.brier", NAN), jsonfile_num(m2002, "model.brier", -1), 1e-12);
+    CHECK_NEAR(jsonfile_num(s0, "log_loss_delta", NAN),
+               jsonfile_num(s0, "model.log_loss", NAN) - jsonfile_num(s0, "baseline.log_loss", NAN), 1e-12);
+    CHECK(jsonfile_num(s1, "log_loss_delta", NAN) == jsonfile_num(m, "baseline.log_loss_delta", -1));
+    CHECK(jsonfile_num(s1, "brier_delta", NAN) == jsonfile_num(m, "baseline.brier_delta", -1));
+    cJSON_Delete(m);
+    cJSON_Delete(m2002);
+}
+
 static void test_stages(void)
 {
     CHECK(mkdtemp(dir) != NULL);
@@ -382,6 +493,8 @@ static void test_stages(void)
     CHECK(plain_model && after && cJSON_Compare(plain_model, after, 1));
     cJSON_Delete(plain_model);
     cJSON_Delete(after);
+
+    test_compare();
 
     /* A model trained for 2003 does not evaluate 2002. */
     const char *stale[] = {"--seasons", "2000-2003", "--test-season", "2002", "--stages", "evaluate"};

@@ -1,6 +1,7 @@
 /* pr_comment and metrics_md_compare: the pull-request report rendered
  * from metrics.json with a baseline block: marker first, the comparison
- * per season with the difference, the chart's series, the parameters,
+ * per season with the differences (expected precision, log-loss, Brier;
+ * hand-worked below), the chart's series, the parameters,
  * links only for plain URLs, and hostile strings (artifact names from the
  * API, parameter values) unable to break the Markdown or inject HTML. */
 #include <stdlib.h>
@@ -14,7 +15,8 @@
 
 static const char *const METRICS =
     "{\"test_season\": 2021,"
-    " \"model\": {\"precision\": 0.5, \"expected_precision\": 0.5, \"top3_hit_rate\": 0.8, \"races\": 20, \"hits\": 10},"
+    " \"model\": {\"precision\": 0.5, \"expected_precision\": 0.5, \"top3_hit_rate\": 0.8, \"races\": 20, \"hits\": 10,"
+    "            \"log_loss\": 0.9, \"brier\": 0.6},"
     " \"baselines\": {\"pole\": {\"precision\": 0.4, \"races\": 20, \"hits\": 8},"
     "                 \"leader\": {\"precision\": 0.3, \"races\": 20, \"hits\": 6}},"
     " \"parameters\": {\"n-estimators\": 30, \"max-samples\": \"0.3|<b>\", \"bootstrap\": true},"
@@ -22,17 +24,25 @@ static const char *const METRICS =
     "   \"artifact\": {\"name\": \"f1|<img src=x>\", \"id\": 11, \"run_id\": 7011, \"head_branch\": \"main\","
     "                  \"head_sha\": \"abc\", \"created_at\": \"2024-06-01T00:00:00Z\"},"
     "   \"train_seasons\": [2014, 2019],"
-    "   \"model\": {\"precision\": 0.45, \"expected_precision\": 0.4, \"races\": 20, \"hits\": 9},"
-    "   \"precision_delta\": 0.1, \"improved\": true,"
-    "   \"seasons\": [{\"season\": 2019, \"model\": {\"precision\": 0.6, \"expected_precision\": 0.6, \"races\": 21},"
+    "   \"model\": {\"precision\": 0.45, \"expected_precision\": 0.4, \"races\": 20, \"hits\": 9,"
+    "              \"log_loss\": 1.1, \"brier\": 0.7},"
+    "   \"precision_delta\": 0.1, \"log_loss_delta\": -0.2, \"brier_delta\": -0.1, \"improved\": true,"
+    "   \"seasons\": [{\"season\": 2019, \"model\": {\"precision\": 0.6, \"expected_precision\": 0.6, \"races\": 21,"
+    "                                           \"log_loss\": 0.8, \"brier\": 0.5},"
     "                  \"baseline\": null, \"pole_precision\": 0.35, \"leader_precision\": 0.3,"
-    "                  \"expected_precision_delta\": null},"
-    "                 {\"season\": 2020, \"model\": {\"precision\": 0.25, \"expected_precision\": 0.25, \"races\": 17},"
-    "                  \"baseline\": {\"precision\": 0.3, \"expected_precision\": 0.3, \"races\": 17},"
-    "                  \"pole_precision\": 0.55, \"leader_precision\": 0.5, \"expected_precision_delta\": -0.05},"
-    "                 {\"season\": 2021, \"model\": {\"precision\": 0.5, \"expected_precision\": 0.5, \"races\": 20},"
-    "                  \"baseline\": {\"precision\": 0.45, \"expected_precision\": 0.4, \"races\": 20},"
-    "                  \"pole_precision\": 0.4, \"leader_precision\": 0.3, \"expected_precision_delta\": 0.1}]}}";
+    "                  \"expected_precision_delta\": null, \"log_loss_delta\": null, \"brier_delta\": null},"
+    "                 {\"season\": 2020, \"model\": {\"precision\": 0.25, \"expected_precision\": 0.25, \"races\": 17,"
+    "                                           \"log_loss\": 1.4, \"brier\": 0.8},"
+    "                  \"baseline\": {\"precision\": 0.3, \"expected_precision\": 0.3, \"races\": 17,"
+    "                               \"log_loss\": 1.25, \"brier\": 0.75},"
+    "                  \"pole_precision\": 0.55, \"leader_precision\": 0.5, \"expected_precision_delta\": -0.05,"
+    "                  \"log_loss_delta\": 0.15, \"brier_delta\": 0.05},"
+    "                 {\"season\": 2021, \"model\": {\"precision\": 0.5, \"expected_precision\": 0.5, \"races\": 20,"
+    "                                           \"log_loss\": 0.9, \"brier\": 0.6},"
+    "                  \"baseline\": {\"precision\": 0.45, \"expected_precision\": 0.4, \"races\": 20,"
+    "                               \"log_loss\": 1.1, \"brier\": 0.7},"
+    "                  \"pole_precision\": 0.4, \"leader_precision\": 0.3, \"expected_precision_delta\": 0.1,"
+    "                  \"log_loss_delta\": -0.2, \"brier_delta\": -0.1}]}}";
 
 static char *render(const cJSON *m, const char *name, const char *artifact_url, const char *run_url)
 {
@@ -65,11 +75,20 @@ static void test_comparison(void)
     }
     CHECK(strncmp(out, "<!-- f1-mlops:report:x -->\n", 27) == 0);
     CHECK(strstr(out, "**Improved** on test season 2021: expected precision 0.500 against the baseline's "
-                      "0.400 (+0.100).") != NULL);
-    /* A season the baseline was trained on: dashes; the others: the difference. */
-    CHECK(strstr(out, "| 2019 | 21 | 0.600 | 0.600 | – | – | – | 0.350 | 0.300 |") != NULL);
-    CHECK(strstr(out, "| 2020 | 17 | 0.250 | 0.250 | 0.300 | 0.300 | -0.050 | 0.550 | 0.500 |") != NULL);
-    CHECK(strstr(out, "| 2021 | 20 | 0.500 | 0.500 | 0.450 | 0.400 | +0.100 | 0.400 | 0.300 |") != NULL);
+                      "0.400 (+0.100); log-loss 0.900 against 1.100 (-0.200), Brier 0.600 against "
+                      "0.700 (-0.100).") != NULL);
+    CHECK(strstr(out, "| season | races | model precision | baseline precision | model expected | "
+                      "baseline expected | Δ expected | model log-loss | baseline log-loss | Δ log-loss | "
+                      "model Brier | baseline Brier | Δ Brier | pole precision | leader precision |\n"
+                      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n") != NULL);
+    /* A season the baseline was trained on: dashes; the others: the
+     * differences, model minus baseline. */
+    CHECK(strstr(out, "| 2019 | 21 | 0.600 | – | 0.600 | – | – | 0.800 | – | – | 0.500 | – | – | 0.350 | "
+                      "0.300 |\n") != NULL);
+    CHECK(strstr(out, "| 2020 | 17 | 0.250 | 0.300 | 0.250 | 0.300 | -0.050 | 1.400 | 1.250 | +0.150 | "
+                      "0.800 | 0.750 | +0.050 | 0.550 | 0.500 |\n") != NULL);
+    CHECK(strstr(out, "| 2021 | 20 | 0.500 | 0.450 | 0.500 | 0.400 | +0.100 | 0.900 | 1.100 | -0.200 | "
+                      "0.600 | 0.700 | -0.100 | 0.400 | 0.300 |\n") != NULL);
     /* The chart: the seasons the baseline was scored on. */
     CHECK(strstr(out, "    x-axis [\"2020\", \"2021\"]\n    y-axis \"precision\" 0 --> 1\n"
                       "    bar [0.250, 0.500]\n    line [0.300, 0.450]\n    line [0.550, 0.400]\n") != NULL);
@@ -91,7 +110,8 @@ static void test_comparison(void)
     buf b;
     buf_init(&b, 0);
     CHECK_INT(metrics_md_compare(&b, m, metrics_md_cell, &e), 0);
-    CHECK(b.data != NULL && strstr(b.data, "| 2020 | 17 | 0.250 | 0.250 | 0.300 | 0.300 | -0.050 |") != NULL);
+    CHECK(b.data != NULL && strstr(b.data, "| 2020 | 17 | 0.250 | 0.300 | 0.250 | 0.300 | -0.050 | 1.400 | "
+                                           "1.250 | +0.150 | 0.800 | 0.750 | +0.050 |") != NULL);
     CHECK(b.data != NULL && strstr(b.data, "f1\\|\\<img src\\=x\\>") != NULL); /* inert (core/mdesc) */
     buf_release(&b);
     cJSON_Delete(m);
