@@ -24,9 +24,16 @@ int github_comment_marker(buf *out, const char *name, err *e)
 
 typedef struct {
     const char *marker;
-    const char *author;
+    const github_author *author;
     long long id;
 } find_ctx;
+
+/* The string member key of object o, or "" (never NULL). */
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
 
 static long long comment_id(const cJSON *c)
 {
@@ -44,12 +51,11 @@ static int find_item(const cJSON *item, void *vctx, err *e)
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(item, "body");
     if (!cJSON_IsString(body) || strncmp(body->valuestring, c->marker, strlen(c->marker)) != 0)
         return 0;
-    if (c->author != NULL) {
-        const cJSON *login = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "user"),
-                                                              "login");
-        if (!cJSON_IsString(login) || strcmp(login->valuestring, c->author) != 0)
-            return 0;
-    }
+    /* Someone else's copy of the marker is not ours to edit. */
+    const cJSON *user = cJSON_GetObjectItemCaseSensitive(item, "user");
+    if (strcmp(str_of(user, "login"), c->author->login) != 0 ||
+        strcmp(str_of(user, "type"), c->author->type) != 0)
+        return 0;
     c->id = comment_id(item);
     return c->id > 0; /* the oldest one is ours; later copies are left alone */
 }
@@ -84,8 +90,37 @@ static int comment_error(const github_client *g, long long issue, err *e)
     return github_explain(g, &comment_hints, e, INPUT ": pull request #%lld", issue);
 }
 
+int github_comment_author(github_client *g, github_author *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    char url[2048];
+    snprintf(url, sizeof url, "%s/user", github_api_url(g));
+    long status = 0;
+    cJSON *json = NULL;
+    if (github_call(g, "GET", url, NULL, &status, &json, e) != 0) {
+        if (github_last_failure(g) != GITHUB_FORBIDDEN)
+            return github_explain(g, &comment_hints, e, INPUT ": who is the token (GET /user)");
+        /* An installation token: the workflow's own, writing as the bot. */
+        snprintf(out->login, sizeof out->login, "%s", GITHUB_ACTIONS_BOT);
+        snprintf(out->type, sizeof out->type, "Bot");
+        return 0;
+    }
+    const char *login = str_of(json, "login"), *type = str_of(json, "type");
+    int ok = login[0] != '\0' && type[0] != '\0' && strlen(login) < sizeof out->login &&
+             strlen(type) < sizeof out->type;
+    if (ok) {
+        strcpy(out->login, login);
+        strcpy(out->type, type);
+    }
+    cJSON_Delete(json);
+    if (!ok)
+        return err_setk(e, ERR_NETWORK, INPUT ": GET %s: the answer is not a user with a login and "
+                                        "a type", url);
+    return 0;
+}
+
 int github_comment_upsert(github_client *g, long long issue, const char *marker, const char *body,
-                          const char *author, github_comment *out, err *e)
+                          const github_author *author, github_comment *out, err *e)
 {
     memset(out, 0, sizeof *out);
     if (issue <= 0 || marker[0] == '\0' || strncmp(body, marker, strlen(marker)) != 0)

@@ -6,7 +6,10 @@
  * On a pull_request or pull_request_target event it creates or updates
  * the one comment of this pull request and artifact-name (found by
  * github_comment_marker's hidden marker), holding pack/pr_comment.h's
- * report, and sets output comment-url.  Anywhere else it does nothing.  A
+ * report, and sets output comment-url; only a comment written by the
+ * token's own identity (github_comment_author: github-actions[bot] for the
+ * workflow's token) is ever updated, never someone else's copy of the
+ * marker.  Anywhere else it does nothing.  A
  * token that may not write (pull requests from forks get a read-only
  * one) only warns: the job summary holds the same report. */
 #include <stdlib.h>
@@ -79,7 +82,10 @@ static int post(stage_ctx *ctx, long long pr, const char *marker, const char *bo
     if (g == NULL)
         return err_wrap(e, "input 'pr-comment'");
     github_comment c;
-    int rc = github_comment_upsert(g, pr, marker, body, NULL, &c, e);
+    github_author me;
+    int rc = github_comment_author(g, &me, e);
+    if (rc == 0)
+        rc = github_comment_upsert(g, pr, marker, body, &me, &c, e);
     if (rc != 0 && github_last_failure(g) == GITHUB_FORBIDDEN) {
         log_warn("%s; the report is in the job summary only", e->msg);
         rc = 0;

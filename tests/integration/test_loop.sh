@@ -11,7 +11,10 @@
 #     from another branch, not an expired one), the token never on the
 #     blob host; none yet: a warning and no comparison;
 #   - two runs on one pull request with 150 other comments: one comment,
-#     updated in place; a read-only token warns and passes;
+#     updated in place, and a person's comment carrying the marker left
+#     untouched; a read-only token warns and passes;
+#   - the same model: log-loss-delta and brier-delta 0, the baseline's
+#     log-loss and Brier the model's;
 #   - the token only in ::add-mask:: lines inside Actions, nowhere on the
 #     plain command line.
 . "$(dirname "$0")/lib.sh"
@@ -64,10 +67,10 @@ check_eq "same model: brier-delta 0" "$(output same brier-delta)" 0
 check_eq "same model: baseline log-loss = the model's" "$(output same baseline-log-loss)" "$(output same log-loss)"
 check_eq "same model: baseline Brier = the model's" "$(output same baseline-brier)" "$(output same brier)"
 check "same model: a log-loss is reported" test -n "$(output same baseline-log-loss)"
-check_eq "same model: metrics.json log_loss_delta 0" "$(json "$D/metrics.json" baseline.log_loss_delta)" 0.0
-check_eq "same model: metrics.json brier_delta 0" "$(json "$D/metrics.json" baseline.brier_delta)" 0.0
+check_eq "same model: metrics.json log_loss_delta 0" "$(json "$D/metrics.json" baseline.log_loss_delta)" 0
+check_eq "same model: metrics.json brier_delta 0" "$(json "$D/metrics.json" baseline.brier_delta)" 0
 check_eq "same model: the test season's row has log_loss_delta 0" \
-    "$(json "$D/metrics.json" baseline.seasons.0.log_loss_delta)" 0.0
+    "$(json "$D/metrics.json" baseline.seasons.0.log_loss_delta)" 0
 check "same model: the summary's table has the log-loss and Brier columns" \
     grep -q '| Δ log-loss | model Brier | baseline Brier | Δ Brier |' "$WORK/same.summary"
 run samezip -- --data-dir "$D" --stages evaluate --baseline-model "$WORK/good.zip"
@@ -120,6 +123,8 @@ def art(i, created, branch, zip_path, expired=False):
     return {"id": i, "name": "f1-model", "created_at": created, "head_branch": branch,
             "expired": expired, "zip_path": zip_path, "run_id": 7000 + i}
 others = [{"id": 1000 + i, "body": "comment %d" % i, "login": "octocat"} for i in range(150)]
+# A person's comment carrying the report's marker: never ours to edit.
+others[20]["body"] = "<!-- f1-mlops:report:f1-model -->\nplanted by a person"
 print(json.dumps({"repos": {"octo/f1": {
     "default_branch": "main",
     "artifacts": [art(10, "2024-01-01T00:00:00Z", "main", w + "/w/f1-model.zip"),
@@ -143,7 +148,8 @@ in_actions() { # run number: the environment of a pull_request run inside Action
 marked() { # the comments of pull request 7 carrying the marker: "count id body-file"
     gh_get "/_comments?repo=octo/f1&issue=7" | python3 -c 'import json, sys
 cs = json.load(sys.stdin)
-ours = [c for c in cs if c["body"].startswith("<!-- f1-mlops:report:f1-model -->")]
+ours = [c for c in cs if c["body"].startswith("<!-- f1-mlops:report:f1-model -->")
+        and c["user"]["login"] == "github-actions[bot]" and c["user"]["type"] == "Bot"]
 open(sys.argv[1], "w").write(ours[0]["body"] if ours else "")
 print(len(cs), len(ours), ours[0]["id"] if ours else 0, ours[0]["html_url"] if ours else "")' "$WORK/comment.md"
 }
@@ -183,6 +189,11 @@ check_eq "PR run 2: the same comment, updated in place" "$id2" "$id1"
 check "PR run 2: the comment now links run 102" grep -qF "/actions/runs/102)" "$WORK/comment.md"
 check "PR run 2: and no longer run 101" bash -c "! grep -qF '/actions/runs/101)' '$WORK/comment.md'"
 check_eq "PR run 2: comment-url output" "$(output pr2 comment-url)" "$url1"
+check_eq "the person's comment with the marker is untouched" \
+    "$(gh_get "/_comments?repo=octo/f1&issue=7" | python3 -c 'import json, sys
+c = [c for c in json.load(sys.stdin) if c["id"] == 1020][0]
+print(c["body"].split("\n")[1], c["user"]["login"], c["updated_at"] == c["created_at"])')" \
+    "planted by a person octocat True"
 
 for r in pr1 pr2; do
     check_eq "$r: the token only in ::add-mask:: lines" \

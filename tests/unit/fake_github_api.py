@@ -17,7 +17,15 @@ Strict the way GitHub is, and stricter where a test needs it to be:
   - no Authorization: 401 "Requires authentication"; an unknown token: 401
     "Bad credentials"; tokens are "ghs_write" (github-actions[bot], may
     write) and "ghs_read" (read-only, as pull requests from forks get:
-    writes answer 403 "Resource not accessible by integration");
+    writes answer 403 "Resource not accessible by integration"), both
+    installation tokens, and "ghp_dev" (a personal access token of the
+    user octo-dev, type User, that may write);
+  - GET /user: the token's user (login, id, type) for a personal access
+    token; 403 "Resource not accessible by integration" for an
+    installation token, as GitHub answers the workflow's GITHUB_TOKEN;
+  - comments carry the author as GitHub does: user.login, user.type
+    ("User", "Bot", "Organization"); a seeded comment gives them as
+    "login" and "user_type" (default octocat, User);
   - every API answer carries x-ratelimit-* headers; a repository seeded
     with "rate_limited": N answers its first N requests 403 with
     x-ratelimit-remaining: 0 and a reset one second ahead, one seeded with
@@ -55,6 +63,7 @@ API_VERSION = "2022-11-28"
 TOKENS = {
     "ghs_write": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot", "write": True},
     "ghs_read": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot", "write": False},
+    "ghp_dev": {"login": "octo-dev", "id": 7001, "type": "User", "write": True, "user_token": True},
 }
 DOCS = "https://docs.github.com/rest"
 SIG = "sv=2023-11-03&se=2030-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=c2lnbmVk%2Bc2ln%3D"
@@ -67,7 +76,7 @@ def seed(doc):
     """Each repository: {"default_branch", "id", "artifacts": [{"id", "name",
     "created_at", "expired", "head_branch", "head_sha", "run_id", "zip_path",
     "location", "archive_download_url", "size_in_bytes"}], "issues": {"N":
-    [{"id", "body", "login"}]}, "no_link", "rate_limited", "secondary_limited",
+    [{"id", "body", "login", "user_type", "user_id"}]}, "no_link", "rate_limited", "secondary_limited",
     "link_host"}.
     "location" replaces the 302's Location and "link_host" the host of
     paging links (to test hostile redirects and links)."""
@@ -178,6 +187,10 @@ class Api(Base):
             return self.reply(401, {"message": "Bad credentials", "documentation_url": DOCS,
                                     "status": "401"})
         parts = path.strip("/").split("/")
+        if parts == ["user"] and self.command == "GET":
+            if not who.get("user_token"):
+                return self.read_only("/users/users#get-the-authenticated-user")
+            return self.send(200, user_json(who["login"], who["id"], who["type"]))
         full, rest = self.locate(parts)
         if full is None:
             return self.not_found()

@@ -5,7 +5,9 @@
  * host, bad tokens and missing artifacts named after the input, hostile
  * redirects and links, size caps, rate limits), model.json out of the
  * archive (flat or nested), the sticky pull-request comment (one comment
- * updated in place among more than a page of others, the read-only token's
+ * updated in place among more than a page of others, only ever the
+ * token's own: the identity from GET /user or the workflow bot, planted
+ * marker comments by others left untouched; the read-only token's
  * distinct failure), Link parsing, markers and the event payload. */
 #include <signal.h>
 #include <stdio.h>
@@ -693,9 +695,14 @@ static void test_rate_limit_waits(void)
 
 static const char *MARKER = "<!-- f1-mlops:report:f1-model -->";
 
+/* The identity of the workflow's token, as github_comment_author finds it. */
+static const github_author BOT = {"github-actions[bot]", "Bot"};
+
 /* Issue 7 with n comments by people, a few of them traps: one quoting the
  * marker in a reply, one with another artifact's marker, one by a person
- * that starts with the marker. */
+ * that starts with the marker (id 5060), one by another app's bot (5070)
+ * and one claiming the bot's login as a user (5075), both starting with
+ * it. */
 static cJSON *busy_pr(int n)
 {
     cJSON *repo = cJSON_CreateObject();
@@ -709,12 +716,18 @@ static cJSON *busy_pr(int n)
             snprintf(body, sizeof body, "<!-- f1-mlops:report:f1-model-old -->\nother report");
         else if (i == 60)
             snprintf(body, sizeof body, "%s\nfake report by a person", MARKER);
+        else if (i == 70 || i == 75)
+            snprintf(body, sizeof body, "%s\nplanted report %d", MARKER, i);
         else
             snprintf(body, sizeof body, "comment %d", i);
         cJSON *c = cJSON_CreateObject();
         cJSON_AddNumberToObject(c, "id", 5000 + i);
         cJSON_AddStringToObject(c, "body", body);
-        cJSON_AddStringToObject(c, "login", i % 2 ? "octocat" : "hubot");
+        cJSON_AddStringToObject(c, "login", i == 70   ? "other-app[bot]"
+                                            : i == 75 ? "github-actions[bot]"
+                                            : i % 2   ? "octocat"
+                                                      : "hubot");
+        cJSON_AddStringToObject(c, "user_type", i == 70 ? "Bot" : "User");
         cJSON_AddItemToArray(cs, c);
     }
     cJSON_AddItemToObject(issues, "8", cJSON_CreateArray());
@@ -734,21 +747,29 @@ static char *report_body(const char *text)
     return buf_detach(&b);
 }
 
-/* The stored comments of issue 7 by github-actions[bot] starting with the marker. */
-static int ours(const cJSON *comments, const cJSON **which)
+/* The stored comments of issue 7 by who starting with the marker. */
+static int written_by(const cJSON *comments, const github_author *who, const cJSON **which)
 {
     int n = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, comments)
     {
         const char *body = cJSON_GetObjectItem(c, "body")->valuestring;
-        const char *login = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "user"), "login")->valuestring;
-        if (strncmp(body, MARKER, strlen(MARKER)) == 0 && strcmp(login, "github-actions[bot]") == 0) {
+        const cJSON *user = cJSON_GetObjectItem(c, "user");
+        if (strncmp(body, MARKER, strlen(MARKER)) == 0 &&
+            strcmp(cJSON_GetObjectItem(user, "login")->valuestring, who->login) == 0 &&
+            strcmp(cJSON_GetObjectItem(user, "type")->valuestring, who->type) == 0) {
             n++;
             *which = c;
         }
     }
     return n;
+}
+
+/* Those by the workflow's token. */
+static int ours(const cJSON *comments, const cJSON **which)
+{
+    return written_by(comments, &BOT, which);
 }
 
 static void test_comment_two_runs(void)
@@ -760,10 +781,10 @@ static void test_comment_two_runs(void)
     err e;
     char *first = report_body("| run | precision |\n|---|---|\n| 1 | 0.50 |\n");
     char *second = report_body("| run | precision |\n|---|---|\n| 2 | 0.61 |\n");
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, first, "github-actions[bot]", &c1, &e), 0);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, first, &BOT, &c1, &e), 0);
     CHECK_INT(c1.created, 1);
     CHECK(strstr(c1.html_url, "https://github.com/octo/f1/pull/7#issuecomment-") == c1.html_url);
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, second, "github-actions[bot]", &c2, &e), 0);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, second, &BOT, &c2, &e), 0);
     CHECK_INT(c2.created, 0);
     CHECK_INT(c2.id, c1.id);
     CHECK_STR(c2.html_url, c1.html_url);
@@ -804,21 +825,94 @@ static void test_comment_two_runs(void)
     github_free(g);
 }
 
-static void test_comment_any_author(void)
+/* The marker comments in busy_pr() that are not ours: their bodies. */
+static void check_planted(const cJSON *stored)
+{
+    static const int planted[3] = {60, 70, 75};
+    static const char *const text[3] = {"fake report by a person", "planted report 70", "planted report 75"};
+    for (int k = 0; k < 3; k++) {
+        const cJSON *c = cJSON_GetArrayItem(stored, planted[k]);
+        const char *body = c ? cJSON_GetObjectItem(c, "body")->valuestring : "";
+        CHECK_MSG(strstr(body, text[k]) != NULL && cJSON_GetObjectItem(c, "updated_at") != NULL &&
+                      strcmp(cJSON_GetObjectItem(c, "updated_at")->valuestring,
+                             cJSON_GetObjectItem(c, "created_at")->valuestring) == 0,
+                  "comment %d was edited: %s", 5000 + planted[k], body);
+    }
+}
+
+/* Who the token is decides which comment is ours: the workflow's token
+ * (GET /user refused: github-actions[bot], Bot) and a person's token
+ * (GET /user: octo-dev, User) each create their own and update it; the
+ * marker comments of a person, of another app's bot and of a user named
+ * like the bot are never edited. */
+static void test_comment_identity(void)
 {
     fake_reset();
     fake_seed("octo/f1", busy_pr(80));
     github_client *g = client_for("octo/f1", "ghs_write");
-    github_comment c;
+    github_author me;
+    github_comment c1, c2, d1, d2;
     err e;
     char *body = report_body("report");
-    /* With no author filter the oldest comment starting with the marker
-     * (the person's, id 5060) is the one: never the quoted reply. */
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, NULL, &c, &e), 0);
-    CHECK_INT(c.created, 0);
-    CHECK_INT(c.id, 5060);
-    free(body);
+    CHECK_MSG(github_comment_author(g, &me, &e) == 0, "%s", e.msg);
+    CHECK_STR(me.login, "github-actions[bot]");
+    CHECK_STR(me.type, "Bot");
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, &me, &c1, &e), 0);
+    CHECK_INT(c1.created, 1);
+    CHECK(c1.id > 5079);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, &me, &c2, &e), 0);
+    CHECK_INT(c2.created, 0);
+    CHECK_INT(c2.id, c1.id);
     github_free(g);
+
+    g = client_for("octo/f1", "ghp_dev");
+    CHECK_MSG(github_comment_author(g, &me, &e) == 0, "%s", e.msg);
+    CHECK_STR(me.login, "octo-dev");
+    CHECK_STR(me.type, "User");
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, &me, &d1, &e), 0);
+    CHECK_INT(d1.created, 1);
+    CHECK(d1.id != c1.id);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, &me, &d2, &e), 0);
+    CHECK_INT(d2.created, 0);
+    CHECK_INT(d2.id, d1.id);
+    github_free(g);
+
+    cJSON *stored = fake_comments("octo/f1", 7);
+    CHECK_INT(cJSON_GetArraySize(stored), 82);
+    const cJSON *mine = NULL;
+    CHECK_INT(ours(stored, &mine), 1);
+    github_author dev = {"octo-dev", "User"};
+    CHECK_INT(written_by(stored, &dev, &mine), 1);
+    check_planted(stored);
+    cJSON_Delete(stored);
+    /* The only edits were of the two comments made here. */
+    cJSON *log = fake_log("api", NULL);
+    int patches = 0, users = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, log)
+    {
+        const char *m = cJSON_GetObjectItem(r, "method")->valuestring;
+        const char *path = cJSON_GetObjectItem(r, "path")->valuestring;
+        users += strcmp(m, "GET") == 0 && strcmp(path, "/user") == 0;
+        if (strcmp(m, "PATCH") == 0) {
+            char a[64], b[64];
+            snprintf(a, sizeof a, "/repos/octo/f1/issues/comments/%lld", c1.id);
+            snprintf(b, sizeof b, "/repos/octo/f1/issues/comments/%lld", d1.id);
+            patches++;
+            CHECK_MSG(strcmp(path, a) == 0 || strcmp(path, b) == 0, "PATCH %s", path);
+        }
+    }
+    CHECK_INT(patches, 2);
+    CHECK_INT(users, 2);
+    cJSON_Delete(log);
+
+    /* A token GitHub refuses: no identity, and nothing written. */
+    g = client_for("octo/f1", "ghs_bad");
+    CHECK_INT(github_comment_author(g, &me, &e), -1);
+    CHECK_INT(github_last_failure(g), GITHUB_UNAUTHORIZED);
+    CHECK_MSG(strstr(e.msg, "GET /user") != NULL && strstr(e.msg, "github-token") != NULL, "%s", e.msg);
+    github_free(g);
+    free(body);
 }
 
 static void test_comment_read_only(void)
@@ -830,7 +924,7 @@ static void test_comment_read_only(void)
     err e;
     char *body = report_body("report");
     /* Create: 403 Resource not accessible by integration. */
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, "github-actions[bot]", &c, &e), -1);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, &BOT, &c, &e), -1);
     CHECK_INT(github_last_failure(g), GITHUB_FORBIDDEN);
     CHECK_MSG(strstr(e.msg, "input 'pr-comment': pull request #7") != NULL &&
                   strstr(e.msg, "HTTP 403: Resource not accessible by integration") != NULL &&
@@ -839,10 +933,10 @@ static void test_comment_read_only(void)
     github_free(g);
     /* Update: the same. */
     g = client_for("octo/f1", "ghs_write");
-    CHECK_INT(github_comment_upsert(g, 8, MARKER, body, "github-actions[bot]", &c, &e), 0);
+    CHECK_INT(github_comment_upsert(g, 8, MARKER, body, &BOT, &c, &e), 0);
     github_free(g);
     g = client_for("octo/f1", "ghs_read");
-    CHECK_INT(github_comment_upsert(g, 8, MARKER, body, "github-actions[bot]", &c, &e), -1);
+    CHECK_INT(github_comment_upsert(g, 8, MARKER, body, &BOT, &c, &e), -1);
     CHECK_INT(github_last_failure(g), GITHUB_FORBIDDEN);
     cJSON *stored = fake_comments("octo/f1", 7);
     CHECK_INT(cJSON_GetArraySize(stored), 3);
@@ -851,12 +945,12 @@ static void test_comment_read_only(void)
 
     /* Other failures are not "forbidden". */
     g = client_for("octo/f1", "ghs_bad");
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, NULL, &c, &e), -1);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, body, &BOT, &c, &e), -1);
     CHECK_INT(github_last_failure(g), GITHUB_UNAUTHORIZED);
     CHECK(strstr(e.msg, "github-token") != NULL);
     github_free(g);
     g = client_for("octo/f1", "ghs_write");
-    CHECK_INT(github_comment_upsert(g, 99, MARKER, body, NULL, &c, &e), -1);
+    CHECK_INT(github_comment_upsert(g, 99, MARKER, body, &BOT, &c, &e), -1);
     CHECK_INT(github_last_failure(g), GITHUB_NOT_FOUND);
     free(body);
     github_free(g);
@@ -869,21 +963,21 @@ static void test_comment_contract(void)
     github_client *g = client_for("octo/f1", "ghs_write");
     github_comment c;
     err e;
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, "no marker first", NULL, &c, &e), -1);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, "no marker first", &BOT, &c, &e), -1);
     CHECK(strstr(e.msg, "must start with its marker") != NULL);
     buf big;
     buf_init(&big, 0);
     buf_puts(&big, MARKER, &e);
     while (big.len <= MARKDOWN_COMMENT_MAX)
         buf_puts(&big, "\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &e);
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, big.data, NULL, &c, &e), -1);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, big.data, &BOT, &c, &e), -1);
     CHECK(strstr(e.msg, "markdown_cap") != NULL);
     cJSON *log = fake_log("api", NULL);
     CHECK_INT(cJSON_GetArraySize(log), 0);
     cJSON_Delete(log);
     /* Capped, GitHub (the fake checks the 65,536-character limit) takes it. */
     CHECK_INT(markdown_cap(&big, MARKDOWN_COMMENT_MAX, &e), 0);
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, big.data, NULL, &c, &e), 0);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, big.data, &BOT, &c, &e), 0);
     buf_release(&big);
     github_free(g);
 }
@@ -910,7 +1004,7 @@ static void test_comment_hostile_names(void)
     CHECK(b.len > MARKDOWN_COMMENT_MAX);
     CHECK_INT(markdown_cap(&b, MARKDOWN_COMMENT_MAX, &e), 0);
     github_comment c;
-    CHECK_INT(github_comment_upsert(g, 7, MARKER, b.data, NULL, &c, &e), 0);
+    CHECK_INT(github_comment_upsert(g, 7, MARKER, b.data, &BOT, &c, &e), 0);
     cJSON *stored = fake_comments("octo/f1", 7);
     const cJSON *mine = NULL;
     CHECK_INT(ours(stored, &mine), 1);
@@ -959,7 +1053,7 @@ int main(void)
     test_foreign_link_refused();
     test_rate_limit_waits();
     test_comment_two_runs();
-    test_comment_any_author();
+    test_comment_identity();
     test_comment_read_only();
     test_comment_contract();
     test_comment_hostile_names();
