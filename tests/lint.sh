@@ -5,7 +5,8 @@
 #   - layers      includes follow src/LAYERS (tests/tools/check_layers.py)
 #   - duplicates  no copied code in src/ beyond tests/lint/duplicates-accepted.txt
 #   - shellcheck  every shell script of the repository (.shellcheckrc)
-#   - actionlint  the workflows: .github/workflows/*.yml and examples/*.yml
+#   - actionlint  the workflows: .github/workflows/*.yml, examples/*.yml and
+#                 tests/integration/workflows/*.yml
 #   - analyze     clang's static analyser on src/ (make analyze)
 # tests/integration/test_lint.sh runs each as a counted test of `make test`.
 # The shellcheck and actionlint commands come from tests/install-deps.sh.
@@ -52,8 +53,10 @@ check_actionlint() {
         echo "$bin is not actionlint $ACTIONLINT_VERSION (bash tests/install-deps.sh)"
         return 1
     fi
-    # examples/ are workflows too: named, since actionlint looks only in .github/workflows
-    "$bin" .github/workflows/*.yml examples/*.yml && echo "actionlint: workflows clean"
+    # examples/ and the workflows the act tests run are workflows too: named,
+    # since actionlint looks only in .github/workflows
+    "$bin" .github/workflows/*.yml examples/*.yml tests/integration/workflows/*.yml &&
+        echo "actionlint: workflows clean"
 }
 check_analyze() { make -s analyze 2>&1 && echo "analyze: no findings in src/"; }
 
