@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "data/feature_set.h"
 #include "data/prepared.h"
 #include "ml/search.h"
 #include "stages/tune.h"
@@ -17,11 +18,12 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Scores configurations [from, to) of pl on p into r. */
-static int score_slice(const stage_ctx *ctx, const tune_plan *pl, const prepared *p, int from,
-                       int to, search_result *r, err *e)
+/* Scores configurations [from, to) of pl on p (q: qualifying times for
+ * v2, or NULL) into r. */
+static int score_slice(const stage_ctx *ctx, const tune_plan *pl, const prepared *p,
+                       const qualifying_table *q, int from, int to, search_result *r, err *e)
 {
-    bagging_params *configs = malloc((size_t)(to - from) * sizeof *configs);
+    space_config *configs = malloc((size_t)(to - from) * sizeof *configs);
     if (configs == NULL)
         return err_set(e, "out of memory for %d configurations", to - from);
     for (int c = from; c < to; c++)
@@ -32,12 +34,20 @@ static int score_slice(const stage_ctx *ctx, const tune_plan *pl, const prepared
     while (end < p->n && p->rows[end].season <= last)
         end++;
     prepared view = {.n = end, .alloc = end, .rows = p->rows};
-    search_job j = {.p = &view, .first = pl->first, .seasons = pl->seasons,
-                    .n_seasons = pl->n_seasons, .configs = configs, .n_configs = to - from,
-                    .threads = ctx->cfg->threads};
+    search_job j = {.p = &view, .q = q, .seasons = pl->seasons, .n_seasons = pl->n_seasons,
+                    .configs = configs, .n_configs = to - from, .threads = ctx->cfg->threads};
     int rc = search_run(&j, r, e);
     free(configs);
     return rc;
+}
+
+/* 1 when a configuration of [from, to) reads the v2 features. */
+static int uses_v2(const tune_plan *pl, int from, int to)
+{
+    for (int c = from; c < to; c++)
+        if (tune_plan_params(pl, c).set == FEATURE_SET_V2)
+            return 1;
+    return 0;
 }
 
 int stage_tune(stage_ctx *ctx, err *e)
@@ -45,6 +55,7 @@ int stage_tune(stage_ctx *ctx, err *e)
     const config *c = ctx->cfg;
     tune_plan pl;
     prepared p = {0};
+    qualifying_table q = {0};
     search_result r = {0};
     char path[CFG_STR_MAX + 64], digest[SHA256_HEX_SIZE];
     int rc = -1;
@@ -59,15 +70,23 @@ int stage_tune(stage_ctx *ctx, err *e)
         goto out;
     int sharded = c->tune_shards > 0;
     int i = sharded ? c->tune_shard : 1, n = sharded ? c->tune_shards : 1;
-    int from, to;
+    int from, to, have_q = 0;
     tune_plan_slice(&pl, i, n, &from, &to);
+    if (uses_v2(&pl, from, to)) {
+        if (stage_read_qualifying(ctx, &q, &have_q, e) != 0)
+            goto out;
+        if (!have_q)
+            log_warn("tune: no %s in data-dir (run the prepare stage): the qualifying features "
+                     "are missing for every race",
+                     FILE_QUALIFYING);
+    }
     log_info("tune: %s search of %d configurations; scoring %d-%d%s on validation seasons %d-%d "
-             "(%d per test season, test seasons %d-%d), training from %d",
+             "(%d per test season, test seasons %d-%d)",
              pl.method == SPACE_GRID ? "grid" : "random", pl.n, from + 1, to,
              sharded ? " (this shard)" : "", pl.seasons[0], pl.seasons[pl.n_seasons - 1], pl.k,
-             pl.test_first, pl.test_last, pl.first);
+             pl.test_first, pl.test_last);
     double t0 = now();
-    if (to > from && score_slice(ctx, &pl, &p, from, to, &r, e) != 0)
+    if (to > from && score_slice(ctx, &pl, &p, have_q ? &q : NULL, from, to, &r, e) != 0)
         goto out;
     double secs = now() - t0;
     log_info("tune: scored %d configurations x %d validation seasons in %.2f s: %.1f "
@@ -79,6 +98,7 @@ int stage_tune(stage_ctx *ctx, err *e)
                  : tune_write(ctx, &pl, &sc, digest, 1, secs, e);
 out:
     search_result_release(&r);
+    qualifying_release(&q);
     prepared_release(&p);
     tune_plan_release(&pl);
     return rc;
@@ -92,15 +112,16 @@ int stage_tune_merge(stage_ctx *ctx, err *e)
     int ns = pl.n_seasons, shards, rc = -1;
     double seconds;
     char digest[SHA256_HEX_SIZE];
-    double *expected = malloc((size_t)pl.n * (size_t)ns * sizeof *expected);
-    int *ref = malloc(2 * (size_t)ns * sizeof *ref);
+    size_t cells = (size_t)pl.n * (size_t)ns;
+    double *expected = malloc(cells * sizeof *expected);
+    int *ref = malloc(2 * cells * sizeof *ref);
     if (expected == NULL || ref == NULL) {
         err_set(e, "out of memory merging %d configurations", pl.n);
         goto out;
     }
-    if (tune_shard_collect(ctx, &pl, expected, ref, ref + ns, &shards, &seconds, digest, e) != 0)
+    if (tune_shard_collect(ctx, &pl, expected, ref, ref + cells, &shards, &seconds, digest, e) != 0)
         goto out;
-    tune_scores sc = {expected, ref, ref + ns};
+    tune_scores sc = {expected, ref, ref + cells};
     rc = tune_write(ctx, &pl, &sc, digest, shards, seconds, e);
 out:
     free(expected);
