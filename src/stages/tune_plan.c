@@ -8,7 +8,6 @@
 #include "core/jsonbuild.h"
 #include "config/tune_space.h"
 #include "ml/model.h"
-#include "ml/numfmt.h"
 #include "stages/tune.h"
 
 /* Every train-from the plan uses must leave the first validation season
@@ -126,7 +125,7 @@ cJSON *tune_plan_json(const tune_plan *pl)
         jsonbuild_put(o, "learner", cJSON_CreateString(learner_names[pl->base.learner.kind])) != 0 ||
         jsonbuild_put(o, "feature_set", cJSON_CreateString(feature_set_names[pl->base.set])) != 0 ||
         jsonbuild_put(o, "parameters", learner_params_json(&bag)) != 0 ||
-        jsonbuild_put(o, "l2", numfmt_json(pl->base.learner.clogit.l2)) != 0 ||
+        jsonbuild_put(o, "l2", cJSON_CreateNumber(pl->base.learner.clogit.l2)) != 0 ||
         jsonbuild_put(o, "test_seasons", cJSON_CreateIntArray(tests, 2)) != 0 ||
         jsonbuild_put(o, "validation", cJSON_CreateNumber(pl->k)) != 0) {
         cJSON_Delete(o);
