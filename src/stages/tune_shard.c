@@ -219,7 +219,7 @@ static int take_matrix(const cJSON *doc, const char *key, int from, int to, int 
                 return -1;
             if (d != NULL)
                 d[(size_t)c * ns + s] = x->valuedouble;
-            else
+            if (v != NULL)
                 v[(size_t)c * ns + s] = (int)x->valuedouble;
         }
         c++;
