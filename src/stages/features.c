@@ -44,14 +44,8 @@ int stage_features(stage_ctx *ctx, err *e)
     feature_set set = ch.set;
     qualifying_table q = {0};
     int have_q = 0;
-    if (set == FEATURE_SET_V2) {
-        if (stage_read_qualifying(ctx, &q, &have_q, e) != 0)
-            goto out;
-        if (!have_q)
-            log_warn("features: no %s in data-dir (run the prepare stage): the qualifying "
-                     "features are missing for every race",
-                     FILE_QUALIFYING);
-    }
+    if (set == FEATURE_SET_V2 && stage_read_qualifying_for_v2(ctx, "features", &q, &have_q, e) != 0)
+        goto out;
     if (feature_set_build(set, &p, have_q ? &q : NULL, first, test - 1, &t, e) != 0 ||
         feature_table_write(&t, out, e) != 0)
         goto out;

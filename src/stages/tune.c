@@ -72,14 +72,8 @@ int stage_tune(stage_ctx *ctx, err *e)
     int i = sharded ? c->tune_shard : 1, n = sharded ? c->tune_shards : 1;
     int from, to, have_q = 0;
     tune_plan_slice(&pl, i, n, &from, &to);
-    if (uses_v2(&pl, from, to)) {
-        if (stage_read_qualifying(ctx, &q, &have_q, e) != 0)
-            goto out;
-        if (!have_q)
-            log_warn("tune: no %s in data-dir (run the prepare stage): the qualifying features "
-                     "are missing for every race",
-                     FILE_QUALIFYING);
-    }
+    if (uses_v2(&pl, from, to) && stage_read_qualifying_for_v2(ctx, "tune", &q, &have_q, e) != 0)
+        goto out;
     log_info("tune: %s search of %d configurations; scoring %d-%d%s on validation seasons %d-%d "
              "(%d per test season, test seasons %d-%d)",
              pl.method == SPACE_GRID ? "grid" : "random", pl.n, from + 1, to,

@@ -86,6 +86,12 @@ void tune_config_json(cJSON *o, const space_config *c, int *oom);
 /* The plan as the "search" object (inputs only); NULL when out of memory. */
 cJSON *tune_plan_json(const tune_plan *pl);
 
+/* A new tune.json or shard document (format names which) with the keys
+ * both start with: "format", "format_version", "search", "data_sha256",
+ * "seconds" and "validation_seasons"; *oom set when out of memory. */
+cJSON *tune_doc_new(const tune_plan *pl, const char *format, const char *data_sha256,
+                    double seconds, int *oom);
+
 /* The configurations shard i of n scores: [*from, *to). */
 void tune_plan_slice(const tune_plan *pl, int i, int n, int *from, int *to);
 

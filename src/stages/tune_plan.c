@@ -134,6 +134,19 @@ cJSON *tune_plan_json(const tune_plan *pl)
     return o;
 }
 
+cJSON *tune_doc_new(const tune_plan *pl, const char *format, const char *data_sha256,
+                    double seconds, int *oom)
+{
+    cJSON *o = cJSON_CreateObject();
+    jsonbuild_add(o, "format", cJSON_CreateString(format), oom);
+    jsonbuild_add(o, "format_version", cJSON_CreateNumber(TUNE_FORMAT_VERSION), oom);
+    jsonbuild_add(o, "search", tune_plan_json(pl), oom);
+    jsonbuild_add(o, "data_sha256", cJSON_CreateString(data_sha256), oom);
+    jsonbuild_add(o, "seconds", cJSON_CreateNumber(seconds), oom);
+    jsonbuild_add(o, "validation_seasons", cJSON_CreateIntArray(pl->seasons, pl->n_seasons), oom);
+    return o;
+}
+
 void tune_plan_slice(const tune_plan *pl, int i, int n, int *from, int *to)
 {
     *from = (int)((int64_t)(i - 1) * pl->n / n);

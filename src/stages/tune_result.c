@@ -87,14 +87,8 @@ int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
                const char *data_sha256, int shards, double seconds, err *e)
 {
     int oom = 0, ns = pl->n_seasons, rc = -1;
-    cJSON *root = cJSON_CreateObject();
-    jsonbuild_add(root, "format", cJSON_CreateString(TUNE_FORMAT), &oom);
-    jsonbuild_add(root, "format_version", cJSON_CreateNumber(TUNE_FORMAT_VERSION), &oom);
-    jsonbuild_add(root, "search", tune_plan_json(pl), &oom);
-    jsonbuild_add(root, "data_sha256", cJSON_CreateString(data_sha256), &oom);
+    cJSON *root = tune_doc_new(pl, TUNE_FORMAT, data_sha256, seconds, &oom);
     jsonbuild_add(root, "shards", cJSON_CreateNumber(shards), &oom);
-    jsonbuild_add(root, "seconds", cJSON_CreateNumber(seconds), &oom);
-    jsonbuild_add(root, "validation_seasons", cJSON_CreateIntArray(pl->seasons, ns), &oom);
     cJSON *configs = jsonbuild_add(root, "configurations", cJSON_CreateArray(), &oom);
     for (int c = 0; c < pl->n && !oom; c++) {
         size_t at = (size_t)c * ns;

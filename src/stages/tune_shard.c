@@ -3,8 +3,8 @@
  *
  * A shard document:
  *   {"format": "f1-mlops-tune-shard", "format_version": 2, "search": {...},
- *    "data_sha256": "...", "shard": i, "shards": n, "from": a, "to": b,
- *    "seconds": t, "validation_seasons": [...], "expected_precision",
+ *    "data_sha256": "...", "seconds": t, "validation_seasons": [...],
+ *    "shard": i, "shards": n, "from": a, "to": b, "expected_precision",
  *    "train_rows", "features": [[per season] per configuration a..b-1]}
  * goes to data-dir/tune-shard-I-of-N.json, or with mongodb-uri to the
  * `meta` document {"name": "tune-shard-I-of-N", "kind": "tune-shard",
@@ -53,17 +53,11 @@ static cJSON *shard_json(const tune_plan *pl, int i, int n, int from, int to,
                         const char *data_sha256, double seconds)
 {
     int ns = pl->n_seasons, oom = 0;
-    cJSON *o = cJSON_CreateObject();
-    jsonbuild_add(o, "format", cJSON_CreateString(SHARD_FORMAT), &oom);
-    jsonbuild_add(o, "format_version", cJSON_CreateNumber(TUNE_FORMAT_VERSION), &oom);
-    jsonbuild_add(o, "search", tune_plan_json(pl), &oom);
-    jsonbuild_add(o, "data_sha256", cJSON_CreateString(data_sha256), &oom);
+    cJSON *o = tune_doc_new(pl, SHARD_FORMAT, data_sha256, seconds, &oom);
     jsonbuild_add(o, "shard", cJSON_CreateNumber(i), &oom);
     jsonbuild_add(o, "shards", cJSON_CreateNumber(n), &oom);
     jsonbuild_add(o, "from", cJSON_CreateNumber(from), &oom);
     jsonbuild_add(o, "to", cJSON_CreateNumber(to), &oom);
-    jsonbuild_add(o, "seconds", cJSON_CreateNumber(seconds), &oom);
-    jsonbuild_add(o, "validation_seasons", cJSON_CreateIntArray(pl->seasons, ns), &oom);
     jsonbuild_add(o, "expected_precision", matrix_json(expected, NULL, to - from, ns), &oom);
     jsonbuild_add(o, "train_rows", matrix_json(NULL, train_rows, to - from, ns), &oom);
     jsonbuild_add(o, "features", matrix_json(NULL, nfeat, to - from, ns), &oom);
