@@ -56,10 +56,11 @@ int stage_train(stage_ctx *ctx, err *e)
     feature_set set = feature_set_of(t.names, t.nfeat);
     if (set != ch.set) {
         err_setk(e, ERR_DATA,
-                 "%s holds the %s features but %s asks for %s (rerun the features stage "
+                 "%s holds the %s features but %s %s (rerun the features stage "
                  "with the same inputs)",
                  FILE_FEATURES, feature_set_names[set],
-                 c->tune ? "the tuned model" : "input 'features'", feature_set_names[ch.set]);
+                 c->tune ? "the model tune.json chose reads" : "input 'features' is",
+                 feature_set_names[ch.set]);
         goto out;
     }
     int first = ch.train_from, last = test - 1;
