@@ -1,6 +1,7 @@
-/* Two phases, each a parallel loop over tasks (core/pool.h): first the
- * tables of each (group, validation season), then the families, largest
- * first, and the configurations trained one by one. */
+/* Group by group (so only one group's tables are held at a time), two
+ * phases, each a parallel loop over tasks (core/pool.h): first the group's
+ * table for each validation season, then its families, largest first, and
+ * its configurations trained one by one. */
 #include "ml/search.h"
 
 #include <limits.h>
@@ -54,6 +55,7 @@ typedef struct {
     search_result *r;
     int n_groups;
     int *group;         /* per config: its group */
+    int g;              /* the group being scored */
     vseason *vs;        /* [g * n_seasons + s] */
     family *fam;
     int n_fam;
@@ -127,9 +129,7 @@ static int prepare_season(void *ctx, void *scratch, int task, err *e)
 {
     (void)scratch;
     search_ctx *c = ctx;
-    vseason *v = &c->vs[task];
-    if (!v->families && !v->generic)
-        return 0; /* a group of no configuration (cannot happen) */
+    vseason *v = &c->vs[(size_t)c->g * c->j->n_seasons + task];
     if (feature_set_build(v->set, &v->view, c->j->q, v->first, v->season - 1, &v->t, e) != 0)
         return err_wrap(e, "validation season %d", v->season);
     if (v->t.nrows != v->view.n)
@@ -302,14 +302,14 @@ static int cost_cmp(const void *pa, const void *pb)
     return (a->v > b->v) - (a->v < b->v);
 }
 
-/* Groups each vseason's family configurations into families (members,
- * depth_of and lims point into block, 3 ints per family configuration
- * and season). */
+/* Groups the family configurations of group c->g into families on each
+ * season (members, depth_of and lims point into block, 3 ints per family
+ * configuration and season). */
 static void make_families(search_ctx *c, int *block, keyed *order)
 {
     const search_job *j = c->j;
     c->n_fam = 0;
-    for (int vi = 0; vi < c->n_groups * j->n_seasons; vi++) {
+    for (int vi = c->g * j->n_seasons; vi < (c->g + 1) * j->n_seasons; vi++) {
         const vseason *v = &c->vs[vi];
         int nc = 0;
         for (int k = 0; k < j->n_configs; k++)
@@ -462,16 +462,19 @@ static int run_task(void *ctx, void *scratch, int task, err *e)
 
 /* ---- the search ---- */
 
-static void release_seasons(vseason *vs, int n)
+/* Frees what n vseasons hold (each freed pointer reset: a group's tables
+ * are released when it is done, and every group again at the end). */
+static void release_tables(vseason *vs, int n)
 {
     for (int s = 0; vs != NULL && s < n; s++) {
         free(vs[s].x);
         free(vs[s].y);
         free(vs[s].xv);
         free(vs[s].presorted);
+        vs[s].x = vs[s].y = vs[s].xv = NULL;
+        vs[s].presorted = NULL;
         feature_table_release(&vs[s].t);
     }
-    free(vs);
 }
 
 int search_run(const search_job *j, search_result *r, err *e)
@@ -507,18 +510,24 @@ int search_run(const search_job *j, search_result *r, err *e)
         goto out;
     }
     pool_fns prep = {.run = prepare_season}, score = {scratch_new, run_task, free};
-    if (slice_seasons(&c, e) != 0 || pool_run(j->threads, c.n_groups * ns, &prep, &c, e) != 0)
+    if (slice_seasons(&c, e) != 0)
         goto out;
-    make_families(&c, block, order);
-    c.n_generic = 0;
-    for (int k = 0; k < nc; k++)
-        if (!in_family(&j->configs[k]))
-            c.generic[c.n_generic++] = k;
-    if (pool_run(j->threads, c.n_fam + c.n_generic * ns, &score, &c, e) != 0)
-        goto out;
+    for (c.g = 0; c.g < c.n_groups; c.g++) {
+        if (pool_run(j->threads, ns, &prep, &c, e) != 0)
+            goto out;
+        make_families(&c, block, order);
+        c.n_generic = 0;
+        for (int k = 0; k < nc; k++)
+            if (c.group[k] == c.g && !in_family(&j->configs[k]))
+                c.generic[c.n_generic++] = k;
+        if (pool_run(j->threads, c.n_fam + c.n_generic * ns, &score, &c, e) != 0)
+            goto out;
+        release_tables(c.vs + (size_t)c.g * ns, ns);
+    }
     rc = 0;
 out:
-    release_seasons(c.vs, c.n_groups * ns);
+    release_tables(c.vs, c.n_groups * ns);
+    free(c.vs);
     free(c.group);
     free(rep);
     free(c.generic);
