@@ -50,6 +50,26 @@ static int uses_v2(const tune_plan *pl, int from, int to)
     return 0;
 }
 
+/* Warns about lists of tune-space no configuration reads: each learner
+ * takes only its own parameters (ml/space.h), so a clogit-only search
+ * ignores the bagging lists and a bagging-only one l2. */
+static void warn_unused(const tune_plan *pl)
+{
+    const space *sp = &pl->sp;
+    int has[LEARNER_COUNT] = {0}, bagging_keys = 0;
+    for (int k = 0; k < (sp->n[SPACE_MODEL] > 0 ? sp->n[SPACE_MODEL] : 1); k++)
+        has[sp->n[SPACE_MODEL] > 0 ? (int)sp->v[SPACE_MODEL][k].value : (int)pl->base.learner.kind] = 1;
+    for (int i = SPACE_BAGGING_FIRST; i < SPACE_NPARAMS; i++)
+        bagging_keys += sp->n[i] > 0;
+    if (bagging_keys > 0 && !has[LEARNER_BAGGING])
+        log_warn("tune: tune-space lists bagging parameters, but no configuration is bagging "
+                 "(list model=bagging in tune-space, or set input model: bagging): they are "
+                 "not searched");
+    if (sp->n[SPACE_L2] > 0 && !has[LEARNER_CLOGIT])
+        log_warn("tune: tune-space lists l2, but no configuration is clogit (list model=clogit "
+                 "in tune-space, or set input model: clogit): it is not searched");
+}
+
 int stage_tune(stage_ctx *ctx, err *e)
 {
     const config *c = ctx->cfg;
@@ -61,6 +81,7 @@ int stage_tune(stage_ctx *ctx, err *e)
     int rc = -1;
     if (tune_plan_make(ctx, &pl, e) != 0)
         return -1;
+    warn_unused(&pl);
     stage_path(ctx, FILE_PREPARED, path, sizeof path);
     if (prepared_read(path, &p, e) != 0) {
         err_wrap(e, "reading %s (run the prepare stage first)", path);

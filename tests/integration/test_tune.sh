@@ -218,11 +218,13 @@ done
 
 # A logit-only space: the chosen l2 is the one train fits (model.json).
 fresh logit
-"$BIN" --data-dir "$WORK/logit" --seasons 2000-2012 --tune grid --tune-space "l2=0.5,15,1000" \
+"$BIN" --data-dir "$WORK/logit" --seasons 2000-2012 --tune grid --tune-space "l2=0.5,15,1000;n-estimators=5,20" \
     --tune-validation 3 --stages tune,features,train,evaluate >"$WORK/logit.log" 2>&1
 check "logit-only tune exits 0" test $? -eq 0
-check_eq "logit-only: 3 configurations (the bagging default keys are not a logit's)" \
+check_eq "logit-only: 3 configurations (n-estimators is not a logit's)" \
     "$(j "$WORK/logit/tune.json" 'len(d["configurations"])')" 3
+check "... and the log says the bagging lists are not searched" \
+    grep -q "tune-space lists bagging parameters, but no configuration is bagging" "$WORK/logit.log"
 check_eq "model.json records the chosen l2" "$(j "$WORK/logit/model.json" 'd["parameters"]["l2"]')" \
     "$(j "$WORK/logit/tune.json" 'd["chosen"][0]["parameters"]["l2"]')"
 check_eq "... a logit" "$(j "$WORK/logit/model.json" 'd["learner"]')" clogit
