@@ -18,6 +18,17 @@ static uint64_t count(const space *s, int param)
     return s->n[param] > 0 ? (uint64_t)s->n[param] : 1;
 }
 
+/* a x b and a + b, at most SPACE_SIZE_CAP (a, b <= the cap: no overflow). */
+static uint64_t mul_cap(uint64_t a, uint64_t b)
+{
+    return a != 0 && b > SPACE_SIZE_CAP / a ? SPACE_SIZE_CAP : a * b;
+}
+
+static uint64_t add_cap(uint64_t a, uint64_t b)
+{
+    return a + b > SPACE_SIZE_CAP ? SPACE_SIZE_CAP : a + b;
+}
+
 /* The size of learner kind's sub-grid. */
 static uint64_t sub_size(const space *s, int kind)
 {
@@ -25,7 +36,7 @@ static uint64_t sub_size(const space *s, int kind)
         return count(s, SPACE_L2);
     uint64_t n = 1;
     for (int i = SPACE_BAGGING_FIRST; i < SPACE_NPARAMS; i++)
-        n *= count(s, i);
+        n = mul_cap(n, count(s, i));
     return n;
 }
 
@@ -40,14 +51,14 @@ static uint64_t models_size(const space *s, int model)
 {
     uint64_t n = 0;
     for (int k = 0; k < (int)count(s, SPACE_MODEL); k++)
-        n += sub_size(s, model_at(s, k, model));
+        n = add_cap(n, sub_size(s, model_at(s, k, model)));
     return n;
 }
 
 uint64_t space_size(const space *s, learner_kind model)
 {
-    /* At most 2 x 1e5 x (1e5 + 1e5^3 x 1001 x 2 x 2) (the inputs' ranges): no overflow. */
-    return count(s, SPACE_FEATURES) * count(s, SPACE_TRAIN_FROM) * models_size(s, (int)model);
+    return mul_cap(mul_cap(count(s, SPACE_FEATURES), count(s, SPACE_TRAIN_FROM)),
+                   models_size(s, (int)model));
 }
 
 static void bagging_at(const space *s, uint64_t index, bagging_params *p)
@@ -141,6 +152,11 @@ int space_configs(const space *s, learner_kind model, space_method method, int t
     uint64_t want = size;
     if (method == SPACE_RANDOM && trials >= 1 && (uint64_t)trials < size)
         want = (uint64_t)trials;
+    if (size == SPACE_SIZE_CAP)
+        return err_setk(e, ERR_INPUT,
+                        "input '%s': the space has 2^62 configurations or more (list fewer "
+                        "values)",
+                        input);
     if (want > SPACE_MAX_CONFIGS)
         return err_setk(e, ERR_INPUT,
                         "input '%s': the grid has %llu configurations, more than %d (list fewer "

@@ -78,9 +78,13 @@ typedef struct {
 
 typedef enum { SPACE_GRID = 1, SPACE_RANDOM = 2 } space_method;
 
+/* Spaces this large or larger are refused (space_configs): sizes and
+ * random draws stay far from overflow. */
+#define SPACE_SIZE_CAP (UINT64_C(1) << 62)
+
 /* The number of configurations of the grid (see above), with learner
- * `model` when the space lists none; below 2^63, as every list is bounded
- * by its input's range. */
+ * `model` when the space lists none; SPACE_SIZE_CAP when it is that or
+ * more. */
 uint64_t space_size(const space *s, learner_kind model);
 
 /* Configuration `index` (< space_size): base with the searched
@@ -88,7 +92,8 @@ uint64_t space_size(const space *s, learner_kind model);
 space_config space_params(const space *s, uint64_t index, const space_base *base);
 
 /* The configurations a search scores, ascending: every index of the grid
- * (SPACE_GRID; more than SPACE_MAX_CONFIGS is an ERR_INPUT naming `input`),
+ * (SPACE_GRID; more than SPACE_MAX_CONFIGS, or a space of SPACE_SIZE_CAP
+ * configurations with either method, is an ERR_INPUT naming `input`),
  * or min(trials, size) distinct indices drawn uniformly with the seeded
  * stream rng_stream(seed, SPACE_RNG_STREAM) (SPACE_RANDOM).  On success
  * *out is a new array of *n indices (caller frees). */

@@ -140,6 +140,15 @@ static void test_random(void)
     CHECK_MSG(ok, "random draws stay within the ranges");
     free(a);
     space_release(&s);
+    /* A space beyond any count: refused, not overflowed. */
+    CHECK_INT(tune_space_parse("train-from=1950..2100;features=v2,spec;n-estimators=1..100000;"
+                               "max-depth=0..1000;max-samples=1..100000;max-features=1..100000",
+                               "tune-space", &s, &e), 0);
+    CHECK(space_size(&s, LEARNER_BAGGING) == SPACE_SIZE_CAP);
+    CHECK_INT(space_configs(&s, LEARNER_BAGGING, SPACE_RANDOM, 5, 9, "tune-space", &a, &na, &e), -1);
+    CHECK(strstr(e.msg, "input 'tune-space': the space has 2^62 configurations or more") != NULL);
+    CHECK_INT(space_size(&s, LEARNER_CLOGIT), 2 * 151); /* one logit per set and season */
+    space_release(&s);
 }
 
 static void bad(const char *text, const char *want)
