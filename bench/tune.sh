@@ -51,7 +51,7 @@ fi
 echo "bench-tune: grid $SPACE"
 start=$(date +%s%N)
 "$BIN" --stages tune --tune grid --tune-space "$SPACE" --tune-validation 5 --seasons 1950-2024 \
-    --test-season 2024 --threads "$THREADS" --data-dir "$DIR" >"$LOG/tune.log" 2>&1 ||
+    --model bagging --features spec --test-season 2024 --threads "$THREADS" --data-dir "$DIR" >"$LOG/tune.log" 2>&1 ||
     die "tune failed: $(tail -n 5 "$LOG/tune.log")"
 end=$(date +%s%N)
 wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')

@@ -559,7 +559,7 @@ static int validate_tune(const config *c, err *e)
         return -1;
     uint64_t *configs = NULL;
     int n = 0;
-    int rc = space_configs(&s, (space_method)c->tune, c->tune_trials, c->seed, "tune-space", &configs, &n, e);
+    int rc = space_configs(&s, (learner_kind)c->model, (space_method)c->tune, c->tune_trials, c->seed, "tune-space", &configs, &n, e);
     free(configs);
     space_release(&s);
     if (rc == 0 && c->tune_shards > n)
@@ -602,11 +602,6 @@ static int validate(const config *c, err *e)
         return err_setk(e, ERR_INPUT,
                         "input 'fail-if-worse': true, but input 'baseline-model' is empty (expected a "
                         "baseline to compare with, or fail-if-worse: false)");
-    if (c->tune != 0 && (c->model != LEARNER_BAGGING || c->features != FEATURE_SET_SPEC))
-        return err_setk(e, ERR_INPUT,
-                        "input 'tune': the search covers the bagging parameters on the spec "
-                        "features (expected model: bagging and features: spec with tune grid or "
-                        "random, or tune off)");
     int first_test = c->backtest_first != 0 ? c->backtest_first : c->test_season;
     if (c->train_from != 0 && (c->train_from < c->season_first ||
                                (first_test != 0 && c->train_from >= first_test) ||

@@ -7,17 +7,20 @@
 
 #include "config/config.h"
 
-#define NAMES_ALLOWED \
-    "n-estimators, max-samples, max-features, max-depth, bootstrap, bootstrap-features"
+#define NAMES_ALLOWED                                                                          \
+    "model, features, l2, train-from, n-estimators, max-samples, max-features, max-depth, "    \
+    "bootstrap, bootstrap-features"
 
 static int is_amount(int param)
 {
     return param == SPACE_MAX_FEATURES || param == SPACE_MAX_SAMPLES;
 }
 
-static int is_bool(int param)
+/* Parameters whose values are names, flags or real numbers: no range. */
+static int is_listed_only(int param)
 {
-    return param == SPACE_BOOTSTRAP || param == SPACE_BOOTSTRAP_FEATURES;
+    return param == SPACE_BOOTSTRAP || param == SPACE_BOOTSTRAP_FEATURES ||
+           param == SPACE_MODEL || param == SPACE_FEATURES || param == SPACE_L2;
 }
 
 static char *trim(char *s)
@@ -37,8 +40,10 @@ static int parse_value(int param, const char *tok, const char *input, amount *ou
     err inner;
     err_clear(&inner);
     int iv = 0;
-    int rc = is_amount(param) ? config_parse_value(space_names[param], tok, out, &inner)
-                              : config_parse_value(space_names[param], tok, &iv, &inner);
+    double dv = 0.0;
+    int rc = is_amount(param)      ? config_parse_value(space_names[param], tok, out, &inner)
+             : param == SPACE_L2   ? config_parse_value(space_names[param], tok, &dv, &inner)
+                                   : config_parse_value(space_names[param], tok, &iv, &inner);
     if (rc != 0) {
         const char *msg = inner.msg;
         const char *cut = strstr(msg, "': ");
@@ -46,8 +51,11 @@ static int parse_value(int param, const char *tok, const char *input, amount *ou
             msg = cut + 3;
         return err_setk(e, ERR_INPUT, "input '%s': %s: %s", input, space_names[param], msg);
     }
+    if (param == SPACE_TRAIN_FROM && iv == 0) /* the input's "empty = default" */
+        return err_setk(e, ERR_INPUT, "input '%s': train-from: empty value (expected seasons)",
+                        input);
     if (!is_amount(param))
-        *out = (amount){0, (double)iv};
+        *out = (amount){0, param == SPACE_L2 ? dv : (double)iv};
     return 0;
 }
 
@@ -75,8 +83,8 @@ static int append(space *s, int param, amount v, const char *input, err *e)
 static int parse_range(space *s, int param, char *tok, char *dots, const char *input, err *e)
 {
     const char *allowed = "A..B or A..B/S with whole numbers A <= B and a step S >= 1";
-    if (is_bool(param))
-        return err_setk(e, ERR_INPUT, "input '%s': %s takes true or false, not a range '%s'",
+    if (is_listed_only(param))
+        return err_setk(e, ERR_INPUT, "input '%s': %s takes a list of values, not a range '%s'",
                         input, space_names[param], tok);
     *dots = '\0';
     char *hi = dots + 2, *slash = strchr(hi, '/');

@@ -3,13 +3,18 @@
  * Text: `name=value,value,...` entries separated by `;`, spaces allowed
  * around every token, e.g.
  *   n-estimators=50,200,800; max-samples=10,100,0.1,0.5; max-depth=0..8/4
- * Names are the inputs n-estimators, max-samples, max-features, max-depth,
- * bootstrap and bootstrap-features, each at most once; every value is
- * checked as that input checks it (config_parse_value), which is why the
- * parser lives in the config layer and the space itself (ml) knows nothing
- * of inputs.  `A..B` lists the whole numbers A to B and `A..B/S` every
- * S-th of them (n-estimators, max-depth, and counts of max-samples /
- * max-features).  A value listed twice is an error (counts would lie). */
+ *   model=clogit,bagging; features=v2,spec; l2=5,15,50; train-from=2000,2005
+ * Names are the inputs model, features, l2, train-from, n-estimators,
+ * max-samples, max-features, max-depth, bootstrap and bootstrap-features,
+ * each at most once; every value is checked as that input checks it
+ * (config_parse_value: model clogit or bagging, features v2 or spec, l2 a
+ * number in (0, 1e6], train-from a season), which is why the parser lives
+ * in the config layer and the space itself (ml) knows nothing of inputs.
+ * `A..B` lists the whole numbers A to B and `A..B/S` every S-th of them
+ * (n-estimators, max-depth, train-from, and counts of max-samples /
+ * max-features).  A value listed twice is an error (counts would lie).
+ * Whether a train-from season leaves each validation season a training
+ * season is the tune plan's check (stages/tune.h): it needs the seasons. */
 #ifndef F1_CONFIG_TUNE_SPACE_H
 #define F1_CONFIG_TUNE_SPACE_H
 

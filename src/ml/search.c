@@ -1,40 +1,47 @@
-/* Two phases, each a parallel loop over tasks: first the validation
- * seasons (features, training matrix, presorted columns), then the
- * families, largest first. */
+/* Group by group (so only one group's tables are held at a time), two
+ * phases, each a parallel loop over tasks (core/pool.h): first the group's
+ * table for each validation season, then its families, largest first, and
+ * its configurations trained one by one. */
 #include "ml/search.h"
 
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/pool.h"
+#include "data/feature_set.h"
 #include "data/feature_table.h"
+#include "ml/model.h"
 #include "ml/score.h"
 #include "ml/tree.h"
 
-/* One validation season's data: its training rows as their own
- * column-major table (as model_train builds it) and its rows to score. */
+/* One group's table for one validation season, and for the families its
+ * training rows as their own column-major table (as model_train builds
+ * it) and its rows to score. */
 typedef struct {
-    int season;
+    int season, g;   /* the season, its group */
+    feature_set set;
+    int first;       /* the group's first training season */
+    int families;    /* 1 when a family is scored on it */
+    int generic;     /* 1 when a configuration is trained on t */
     prepared view;   /* p's rows of seasons <= season (borrowed rows) */
+    feature_table t; /* the table of view (kept when generic) */
     int n_train, nfeat;
-    double *x, *y;   /* n_train x nfeat, n_train */
+    double *x, *y;   /* n_train x nfeat, n_train (families) */
     int *presorted;  /* tree_presort of x, or NULL when no family needs it */
     int val_first;   /* the season's rows are view rows [val_first, +n_val) */
     int n_val;
-    double *xv;      /* n_val x nfeat */
+    double *xv;      /* n_val x nfeat (families) */
     /* Just the season's rows, for scoring: expected precision depends on
      * nothing else, and the baselines score_season also computes would
      * cost a pass over every earlier row. */
     prepared scored;
 } vseason;
 
-/* Configurations of one season that draw the same trees. */
+/* Configurations of one vseason that draw the same trees. */
 typedef struct {
-    int s;              /* season index */
+    int v;              /* vseason index */
     int *members;       /* config indices, by n-estimators */
     int n_members;
     int *depth_of;      /* per member: its index in lims */
@@ -46,98 +53,43 @@ typedef struct {
 typedef struct {
     const search_job *j;
     search_result *r;
-    vseason *vs;
+    int n_groups;
+    int *group;         /* per config: its group */
+    int g;              /* the group being scored */
+    vseason *vs;        /* [g * n_seasons + s] */
     family *fam;
     int n_fam;
+    int *generic;       /* configs trained one by one */
+    int n_generic;
     int max_val;        /* most rows of a validation season (prediction buffer) */
 } search_ctx;
 
-/* ---- a parallel loop ---- */
-
-typedef int (*task_fn)(search_ctx *c, int task, double *scratch, err *e);
-
-typedef struct {
-    search_ctx *c;
-    task_fn fn;
-    int n_tasks;
-    atomic_int next;
-    atomic_int failed;
-} loop;
-
-typedef struct {
-    loop *l;
-    err e;
-    int rc;
-} loop_worker;
-
-static void *loop_work(void *arg)
+/* Bagging on the spec features runs in families; every other
+ * configuration through model_train. */
+static int in_family(const space_config *c)
 {
-    loop_worker *w = arg;
-    loop *l = w->l;
-    w->rc = 0;
-    double *scratch = malloc((size_t)(l->c->max_val > 0 ? l->c->max_val : 1) * sizeof *scratch);
-    if (scratch == NULL) {
-        w->rc = err_set(&w->e, "out of memory for search scratch");
-        atomic_store(&l->failed, 1);
-        return NULL;
-    }
-    for (;;) {
-        int t = atomic_fetch_add(&l->next, 1);
-        if (t >= l->n_tasks || atomic_load(&l->failed))
-            break;
-        if (l->fn(l->c, t, scratch, &w->e) != 0) {
-            w->rc = -1;
-            atomic_store(&l->failed, 1);
-            break;
-        }
-    }
-    free(scratch);
-    return NULL;
+    return c->learner.kind == LEARNER_BAGGING && c->set == FEATURE_SET_SPEC;
 }
 
-/* Runs fn on tasks 0..n-1 over the job's threads (the caller is one). */
-static int parallel(search_ctx *c, task_fn fn, int n, err *e)
+/* A worker's prediction buffer. */
+static void *scratch_new(void *ctx, err *e)
 {
-    long nt = c->j->threads > 0 ? c->j->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nt > n)
-        nt = n;
-    if (nt < 1)
-        nt = 1;
-    loop l = {.c = c, .fn = fn, .n_tasks = n};
-    atomic_init(&l.next, 0);
-    atomic_init(&l.failed, 0);
-    loop_worker *w = calloc((size_t)nt, sizeof *w);
-    pthread_t *tid = calloc((size_t)nt, sizeof *tid);
-    int started = 1, rc = 0;
-    if (w == NULL || tid == NULL) {
-        rc = err_set(e, "out of memory for %ld search threads", nt);
-        goto out;
-    }
-    for (long i = 0; i < nt; i++)
-        w[i].l = &l;
-    for (; started < nt; started++)
-        if (pthread_create(&tid[started], NULL, loop_work, &w[started]) != 0)
-            break; /* fewer threads only cost time */
-    loop_work(&w[0]);
-    for (int i = 1; i < started; i++)
-        pthread_join(tid[i], NULL);
-    for (int i = 0; i < started && rc == 0; i++)
-        if (w[i].rc != 0) {
-            *e = w[i].e;
-            rc = -1;
-        }
-out:
-    free(w);
-    free(tid);
-    return rc;
+    const search_ctx *c = ctx;
+    void *s = malloc((size_t)(c->max_val > 0 ? c->max_val : 1) * sizeof(double));
+    if (s == NULL)
+        err_set(e, "out of memory for search scratch");
+    return s;
 }
 
-/* ---- phase 1: the validation seasons ---- */
+/* ---- phase 1: the tables ---- */
 
-static int needs_presort(const search_job *j, int n_train)
+static int needs_presort(const search_ctx *c, int g, int n_train)
 {
-    for (int c = 0; c < j->n_configs; c++)
-        if (tree_presort_pays(amount_resolve(j->configs[c].max_samples, n_train), n_train))
+    const search_job *j = c->j;
+    for (int k = 0; k < j->n_configs; k++)
+        if (c->group[k] == g && in_family(&j->configs[k]) &&
+            tree_presort_pays(amount_resolve(j->configs[k].learner.bagging.max_samples, n_train),
+                              n_train))
             return 1;
     return 0;
 }
@@ -153,75 +105,120 @@ static double *columns(const feature_table *t, int from, int n)
     return x;
 }
 
-static int prepare_season(search_ctx *c, int s, double *scratch, err *e)
+/* The family's matrices from v's spec table (training rows [lo, val_first)). */
+static int family_matrices(search_ctx *c, vseason *v, int lo, err *e)
+{
+    const feature_table *t = &v->t;
+    v->x = columns(t, lo, v->n_train);
+    v->xv = columns(t, v->val_first, v->n_val);
+    v->y = malloc((size_t)v->n_train * sizeof *v->y);
+    if (v->x == NULL || v->xv == NULL || v->y == NULL)
+        return err_set(e, "out of memory for validation season %d", v->season);
+    memcpy(v->y, t->won + lo, (size_t)v->n_train * sizeof *v->y);
+    if (needs_presort(c, v->g, v->n_train)) {
+        v->presorted = malloc((size_t)v->n_train * (size_t)v->nfeat * sizeof *v->presorted);
+        if (v->presorted == NULL)
+            return err_set(e, "out of memory presorting validation season %d", v->season);
+        if (tree_presort(v->x, v->n_train, v->nfeat, v->presorted, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int prepare_season(void *ctx, void *scratch, int task, err *e)
 {
     (void)scratch;
-    const search_job *j = c->j;
-    vseason *v = &c->vs[s];
-    feature_table t = {0};
-    int rc = -1;
-    if (feature_table_build(&v->view, j->first, v->season - 1, &t, e) != 0)
-        goto out;
-    /* The view ends with the season's rows; training rows are those of
-     * [first, season-1] (rows before `first` would be skipped, as
-     * model_train skips them, but must then not sit between them). */
-    int lo = 0;
-    while (lo < t.nrows && t.season[lo] < j->first)
-        lo++;
+    search_ctx *c = ctx;
+    vseason *v = &c->vs[(size_t)c->g * c->j->n_seasons + task];
+    if (feature_set_build(v->set, &v->view, c->j->q, v->first, v->season - 1, &v->t, e) != 0)
+        return err_wrap(e, "validation season %d", v->season);
+    if (v->t.nrows != v->view.n)
+        return err_setk(e, ERR_INTERNAL, "the features of season %d lost rows", v->season);
+    const char *const *names;
+    int races;
+    feature_set_features(v->set, &v->t, &names, &v->nfeat);
+    model_season_counts(&v->t, v->first, v->season - 1, &v->n_train, &races);
     v->val_first = v->view.n - v->n_val;
     v->scored = (prepared){.n = v->n_val, .alloc = v->n_val, .rows = v->view.rows + v->val_first};
-    v->n_train = v->val_first - lo;
-    v->nfeat = t.nfeat;
-    if (v->n_train < 1) {
-        err_setk(e, ERR_DATA, "validation season %d has no training rows from %d", v->season,
-                 j->first);
-        goto out;
+    if (v->n_train < 1)
+        return err_setk(e, ERR_DATA, "validation season %d has no training rows from %d",
+                        v->season, v->first);
+    if (v->families) {
+        /* The view ends with the season's rows; training rows are those of
+         * [first, season-1] (rows before `first` would be skipped, as
+         * model_train skips them, but must then not sit between them). */
+        int lo = 0;
+        while (lo < v->t.nrows && v->t.season[lo] < v->first)
+            lo++;
+        if (v->val_first - lo != v->n_train)
+            return err_setk(e, ERR_DATA, "prepared rows are not in season order");
+        if (family_matrices(c, v, lo, e) != 0)
+            return -1;
     }
-    v->x = columns(&t, lo, v->n_train);
-    v->xv = columns(&t, v->val_first, v->n_val);
-    v->y = malloc((size_t)v->n_train * sizeof *v->y);
-    if (v->x == NULL || v->xv == NULL || v->y == NULL) {
-        err_set(e, "out of memory for validation season %d", v->season);
-        goto out;
+    if (!v->generic)
+        feature_table_release(&v->t);
+    return 0;
+}
+
+/* Groups the configurations by (feature set, train_from), numbered by
+ * first appearance (a plan's configurations come group by group, so the
+ * previous configuration's group is tried first); rep holds each group's
+ * first configuration. */
+static void make_groups(search_ctx *c, int *rep)
+{
+    const search_job *j = c->j;
+    c->n_groups = 0;
+    for (int k = 0; k < j->n_configs; k++) {
+        const space_config *x = &j->configs[k];
+        int g = k > 0 ? c->group[k - 1] : -1;
+        if (g < 0 || j->configs[rep[g]].set != x->set ||
+            j->configs[rep[g]].train_from != x->train_from)
+            for (g = 0; g < c->n_groups; g++)
+                if (j->configs[rep[g]].set == x->set && j->configs[rep[g]].train_from == x->train_from)
+                    break;
+        if (g == c->n_groups)
+            rep[c->n_groups++] = k;
+        c->group[k] = g;
     }
-    memcpy(v->y, t.won + lo, (size_t)v->n_train * sizeof *v->y);
-    if (needs_presort(j, v->n_train)) {
-        v->presorted = malloc((size_t)v->n_train * (size_t)v->nfeat * sizeof *v->presorted);
-        if (v->presorted == NULL) {
-            err_set(e, "out of memory presorting validation season %d", v->season);
-            goto out;
-        }
-        if (tree_presort(v->x, v->n_train, v->nfeat, v->presorted, e) != 0)
-            goto out;
-    }
-    rc = 0;
-out:
-    feature_table_release(&t);
-    return rc;
 }
 
 /* Finds each season's prefix of p and its row count; checks the order. */
-static int slice_seasons(const search_job *j, vseason *vs, int *max_val, err *e)
+static int slice_seasons(search_ctx *c, err *e)
 {
+    const search_job *j = c->j;
     const prepared *p = j->p;
     for (int i = 1; i < p->n; i++)
         if (p->rows[i].season < p->rows[i - 1].season)
             return err_setk(e, ERR_DATA, "prepared rows are not in season order");
-    *max_val = 0;
-    for (int s = 0; s < j->n_seasons; s++) {
-        int season = j->seasons[s], end = 0, n_val = 0;
-        if (season <= j->first)
-            return err_setk(e, ERR_INPUT, "validation season %d leaves no training season from %d",
-                            season, j->first);
-        while (end < p->n && p->rows[end].season <= season) {
-            n_val += p->rows[end].season == season;
-            end++;
+    c->max_val = 0;
+    for (int k = 0; k < j->n_configs; k++) {
+        vseason *row = &c->vs[(size_t)c->group[k] * j->n_seasons];
+        row->families |= in_family(&j->configs[k]);
+        row->generic |= !in_family(&j->configs[k]);
+        row->set = j->configs[k].set;
+        row->first = j->configs[k].train_from;
+    }
+    for (int g = 0; g < c->n_groups; g++) {
+        const vseason *g0 = &c->vs[(size_t)g * j->n_seasons];
+        for (int s = 0; s < j->n_seasons; s++) {
+            int season = j->seasons[s], end = 0, n_val = 0;
+            if (season <= g0->first)
+                return err_setk(e, ERR_INPUT,
+                                "validation season %d leaves no training season from %d", season,
+                                g0->first);
+            while (end < p->n && p->rows[end].season <= season) {
+                n_val += p->rows[end].season == season;
+                end++;
+            }
+            if (n_val == 0)
+                return err_setk(e, ERR_DATA, "no rows of validation season %d", season);
+            vseason *v = &c->vs[(size_t)g * j->n_seasons + s];
+            *v = (vseason){.season = season, .g = g, .set = g0->set, .first = g0->first,
+                           .families = g0->families, .generic = g0->generic,
+                           .view = {.n = end, .alloc = end, .rows = p->rows}, .n_val = n_val};
+            if (n_val > c->max_val)
+                c->max_val = n_val;
         }
-        if (n_val == 0)
-            return err_setk(e, ERR_DATA, "no rows of validation season %d", season);
-        vs[s] = (vseason){.season = season, .view = {.n = end, .alloc = end, .rows = p->rows}, .n_val = n_val};
-        if (n_val > *max_val)
-            *max_val = n_val;
     }
     return 0;
 }
@@ -252,11 +249,16 @@ static int draw_key_cmp(const bagging_params *a, const bagging_params *b, const 
     return 0;
 }
 
+static const bagging_params *bag(const search_job *j, int c)
+{
+    return &j->configs[c].learner.bagging;
+}
+
 /* qsort has no context argument: sort (context, index) records. */
 static int keyed_cmp(const void *pa, const void *pb)
 {
     const keyed *a = pa, *b = pb;
-    const bagging_params *x = &a->j->configs[a->idx], *y = &b->j->configs[b->idx];
+    const bagging_params *x = bag(a->j, a->idx), *y = bag(b->j, b->idx);
     int c = draw_key_cmp(x, y, a->v);
     if (c == 0)
         c = (x->n_estimators > y->n_estimators) - (x->n_estimators < y->n_estimators);
@@ -275,7 +277,7 @@ static void family_depths(family *f, const search_job *j)
 {
     f->n_lims = 0;
     for (int m = 0; m < f->n_members; m++) {
-        int d = depth_lim(j->configs[f->members[m]].max_depth), k = 0;
+        int d = depth_lim(bag(j, f->members[m])->max_depth), k = 0;
         while (k < f->n_lims && f->lims[k] < d)
             k++;
         if (k < f->n_lims && f->lims[k] == d)
@@ -285,7 +287,7 @@ static void family_depths(family *f, const search_job *j)
         f->n_lims++;
     }
     for (int m = 0; m < f->n_members; m++) {
-        int d = depth_lim(j->configs[f->members[m]].max_depth), k = 0;
+        int d = depth_lim(bag(j, f->members[m])->max_depth), k = 0;
         while (f->lims[k] != d)
             k++;
         f->depth_of[m] = k;
@@ -297,36 +299,41 @@ static int cost_cmp(const void *pa, const void *pb)
     const family *a = pa, *b = pb;
     if (a->cost != b->cost)
         return a->cost > b->cost ? -1 : 1;
-    return (a->s > b->s) - (a->s < b->s);
+    return (a->v > b->v) - (a->v < b->v);
 }
 
-/* Groups each season's configurations into families (members, depth_of
- * and lims point into one block of 3 x seasons x configs ints). */
+/* Groups the family configurations of group c->g into families on each
+ * season (members, depth_of and lims point into block, 3 ints per family
+ * configuration and season). */
 static void make_families(search_ctx *c, int *block, keyed *order)
 {
     const search_job *j = c->j;
-    int nc = j->n_configs;
     c->n_fam = 0;
-    for (int s = 0; s < j->n_seasons; s++) {
-        int *members = block + (size_t)s * 3 * nc, *depth_of = members + nc, *lims = depth_of + nc;
-        for (int i = 0; i < nc; i++)
-            order[i] = (keyed){j, &c->vs[s], i};
+    for (int vi = c->g * j->n_seasons; vi < (c->g + 1) * j->n_seasons; vi++) {
+        const vseason *v = &c->vs[vi];
+        int nc = 0;
+        for (int k = 0; k < j->n_configs; k++)
+            if (c->group[k] == v->g && in_family(&j->configs[k]))
+                order[nc++] = (keyed){j, v, k};
+        if (nc == 0)
+            continue;
+        int *members = block, *depth_of = members + nc, *lims = depth_of + nc;
+        block += 3 * nc;
         qsort(order, (size_t)nc, sizeof *order, keyed_cmp);
         for (int i = 0; i < nc; i++)
             members[i] = order[i].idx;
         for (int a = 0; a < nc;) {
             int b = a + 1;
-            while (b < nc && draw_key_cmp(&j->configs[members[a]], &j->configs[members[b]],
-                                          &c->vs[s]) == 0)
+            while (b < nc && draw_key_cmp(bag(j, members[a]), bag(j, members[b]), v) == 0)
                 b++;
             family *f = &c->fam[c->n_fam++];
-            *f = (family){.s = s, .members = members + a, .n_members = b - a,
+            *f = (family){.v = vi, .members = members + a, .n_members = b - a,
                           .depth_of = depth_of + a, .lims = lims + a};
             family_depths(f, j);
-            const bagging_params *p = &j->configs[members[b - 1]];
-            double m = amount_resolve(p->max_samples, c->vs[s].n_train);
+            const bagging_params *p = bag(j, members[b - 1]);
+            double m = amount_resolve(p->max_samples, v->n_train);
             f->cost = (double)p->n_estimators * m * log2(m + 2.0) *
-                      amount_resolve(p->max_features, c->vs[s].nfeat);
+                      amount_resolve(p->max_features, v->nfeat);
             a = b;
         }
     }
@@ -354,29 +361,37 @@ static void predict_depths(const tree *t, const double *x, int nrows, int row, c
     }
 }
 
-/* Scores member m of f from the sums of its first n trees. */
-static int score_member(search_ctx *c, const family *f, int m, const double *sums, double *pred,
-                        err *e)
+/* Records configuration k's score on vseason v from its predictions. */
+static int record(search_ctx *c, int k, const vseason *v, const double *pred, uint64_t seed,
+                  err *e)
 {
-    const vseason *v = &c->vs[f->s];
-    const bagging_params *p = &c->j->configs[f->members[m]];
-    const double *sum = sums + (size_t)f->depth_of[m] * v->n_val;
-    for (int r = 0; r < v->n_val; r++)
-        pred[r] = sum[r] / p->n_estimators;
     score sc;
-    if (score_season(&sc, &v->scored, v->season, pred, p->seed, e) != 0)
+    if (score_season(&sc, &v->scored, v->season, pred, seed, e) != 0)
         return -1;
-    c->r->expected[(size_t)f->members[m] * c->j->n_seasons + f->s] =
-        sc.expected_hits / sc.n_races;
+    size_t at = (size_t)k * c->j->n_seasons + (size_t)(v - c->vs) % (size_t)c->j->n_seasons;
+    c->r->expected[at] = sc.expected_hits / sc.n_races;
+    c->r->train_rows[at] = v->n_train;
+    c->r->nfeat[at] = v->nfeat;
     score_release(&sc);
     return 0;
 }
 
-static int run_family(search_ctx *c, int task, double *pred, err *e)
+/* Scores member m of f from the sums of its first n trees. */
+static int score_member(search_ctx *c, const family *f, int m, const double *sums, double *pred,
+                        err *e)
 {
-    const family *f = &c->fam[task];
-    const vseason *v = &c->vs[f->s];
-    bagging_params gp = c->j->configs[f->members[f->n_members - 1]];
+    const vseason *v = &c->vs[f->v];
+    const bagging_params *p = bag(c->j, f->members[m]);
+    const double *sum = sums + (size_t)f->depth_of[m] * v->n_val;
+    for (int r = 0; r < v->n_val; r++)
+        pred[r] = sum[r] / p->n_estimators;
+    return record(c, f->members[m], v, pred, p->seed, e);
+}
+
+static int run_family(search_ctx *c, const family *f, double *pred, err *e)
+{
+    const vseason *v = &c->vs[f->v];
+    bagging_params gp = *bag(c->j, f->members[f->n_members - 1]);
     gp.max_depth = f->lims[f->n_lims - 1] == INT_MAX ? 0 : f->lims[f->n_lims - 1];
     bagging_draws d;
     tree_work *tw = NULL;
@@ -405,7 +420,7 @@ static int run_family(search_ctx *c, int task, double *pred, err *e)
                 sums[(size_t)k * v->n_val + r] += vals[k];
         }
         tree_release(&tr);
-        for (; m < f->n_members && c->j->configs[f->members[m]].n_estimators == t + 1; m++)
+        for (; m < f->n_members && bag(c->j, f->members[m])->n_estimators == t + 1; m++)
             if (score_member(c, f, m, sums, pred, e) != 0)
                 goto out;
     }
@@ -417,17 +432,49 @@ out:
     return rc;
 }
 
+/* Configuration k on vseason v as train and evaluate run it: model_train
+ * on the group's table, model_score on the season's rows (one thread: a
+ * task is already one of many). */
+static int run_one(search_ctx *c, int k, const vseason *v, double *pred, err *e)
+{
+    const space_config *x = &c->j->configs[k];
+    model m = {0};
+    int rc = model_train(&m, &v->t, x->set, NULL, 0, v->first, v->season - 1, &x->learner, 1, e);
+    if (rc == 0)
+        rc = model_score(&m, &v->t, v->val_first, v->n_val, pred, NULL, e);
+    if (rc == 0)
+        rc = record(c, k, v, pred, model_seed(&m), e);
+    model_release(&m);
+    return rc == 0 ? 0 : err_wrap(e, "validation season %d", v->season);
+}
+
+/* Tasks: the families, largest first, then each other configuration on
+ * each season. */
+static int run_task(void *ctx, void *scratch, int task, err *e)
+{
+    search_ctx *c = ctx;
+    if (task < c->n_fam)
+        return run_family(c, &c->fam[task], scratch, e);
+    task -= c->n_fam;
+    int ns = c->j->n_seasons, k = c->generic[task / ns];
+    return run_one(c, k, &c->vs[(size_t)c->group[k] * ns + task % ns], scratch, e);
+}
+
 /* ---- the search ---- */
 
-static void release_seasons(vseason *vs, int n)
+/* Frees what n vseasons hold (each freed pointer reset: a group's tables
+ * are released when it is done, and every group again at the end). */
+static void release_tables(vseason *vs, int n)
 {
     for (int s = 0; vs != NULL && s < n; s++) {
         free(vs[s].x);
         free(vs[s].y);
         free(vs[s].xv);
         free(vs[s].presorted);
+        vs[s].x = vs[s].y = vs[s].xv = NULL;
+        vs[s].presorted = NULL;
+        feature_table_release(&vs[s].t);
     }
-    free(vs);
 }
 
 int search_run(const search_job *j, search_result *r, err *e)
@@ -437,34 +484,53 @@ int search_run(const search_job *j, search_result *r, err *e)
     if (ns < 1 || nc < 1)
         return err_setk(e, ERR_INPUT, "a search needs a validation season and a configuration");
     search_ctx c = {.j = j, .r = r};
-    int *block = NULL;
+    int *block = NULL, *rep = NULL;
     keyed *order = NULL;
-    c.vs = calloc((size_t)ns, sizeof *c.vs);
-    c.fam = calloc((size_t)ns * (size_t)nc, sizeof *c.fam);
-    block = malloc((size_t)ns * 3 * (size_t)nc * sizeof *block);
+    size_t cells = (size_t)ns * (size_t)nc;
+    c.group = malloc((size_t)nc * sizeof *c.group);
+    rep = malloc((size_t)nc * sizeof *rep);
+    c.generic = malloc((size_t)nc * sizeof *c.generic);
+    c.fam = calloc(cells, sizeof *c.fam);
+    block = malloc(3 * cells * sizeof *block);
     order = malloc((size_t)nc * sizeof *order);
     r->n_configs = nc;
     r->n_seasons = ns;
-    r->expected = calloc((size_t)ns * (size_t)nc, sizeof *r->expected);
-    r->train_rows = calloc((size_t)ns, sizeof *r->train_rows);
-    r->nfeat = calloc((size_t)ns, sizeof *r->nfeat);
-    if (!c.vs || !c.fam || !block || !order || !r->expected || !r->train_rows || !r->nfeat) {
+    r->expected = calloc(cells, sizeof *r->expected);
+    r->train_rows = calloc(cells, sizeof *r->train_rows);
+    r->nfeat = calloc(cells, sizeof *r->nfeat);
+    if (!c.group || !rep || !c.generic || !c.fam || !block || !order || !r->expected ||
+        !r->train_rows || !r->nfeat) {
         err_set(e, "out of memory for a search of %d configurations", nc);
         goto out;
     }
-    if (slice_seasons(j, c.vs, &c.max_val, e) != 0 ||
-        parallel(&c, prepare_season, ns, e) != 0)
+    make_groups(&c, rep);
+    c.vs = calloc((size_t)c.n_groups * (size_t)ns, sizeof *c.vs);
+    if (c.vs == NULL) {
+        err_set(e, "out of memory for a search of %d configurations", nc);
         goto out;
-    make_families(&c, block, order);
-    if (parallel(&c, run_family, c.n_fam, e) != 0)
+    }
+    pool_fns prep = {.run = prepare_season}, score = {scratch_new, run_task, free};
+    if (slice_seasons(&c, e) != 0)
         goto out;
-    for (int s = 0; s < ns; s++) {
-        r->train_rows[s] = c.vs[s].n_train;
-        r->nfeat[s] = c.vs[s].nfeat;
+    for (c.g = 0; c.g < c.n_groups; c.g++) {
+        if (pool_run(j->threads, ns, &prep, &c, e) != 0)
+            goto out;
+        make_families(&c, block, order);
+        c.n_generic = 0;
+        for (int k = 0; k < nc; k++)
+            if (c.group[k] == c.g && !in_family(&j->configs[k]))
+                c.generic[c.n_generic++] = k;
+        if (pool_run(j->threads, c.n_fam + c.n_generic * ns, &score, &c, e) != 0)
+            goto out;
+        release_tables(c.vs + (size_t)c.g * ns, ns);
     }
     rc = 0;
 out:
-    release_seasons(c.vs, ns);
+    release_tables(c.vs, c.n_groups * ns);
+    free(c.vs);
+    free(c.group);
+    free(rep);
+    free(c.generic);
     free(c.fam);
     free(block);
     free(order);

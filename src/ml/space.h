@@ -2,14 +2,21 @@
  * lists, and the order that says which of two equally good configurations
  * is simpler.  The lists come from input `tune-space`, parsed in the
  * config layer (config/tune_space.h).  A parameter the space does not
- * list keeps the run's own value; the seed is never searched.
+ * list keeps the run's own value (space_base); the seed is never searched.
  *
- * Configurations are numbered in mixed radix, the first varying slowest:
- * bootstrap-features, bootstrap, max-features, max-samples, max-depth,
- * n-estimators, each list in the order written.  Configurations that draw
- * the same rows and features (they differ only in n-estimators and
- * max-depth) are thus neighbours, which a search exploits and a shard's
- * contiguous slice keeps together.
+ * Configurations.  The learners the space lists (`model`, or the run's
+ * own) each have their own sub-grid: clogit's the `l2` list, bagging's
+ * the six bagging lists.  A parameter is searched only by the learner it
+ * belongs to, so every configuration is a distinct model (a clogit one
+ * ignores n-estimators, a bagging one l2).  The grid is
+ *   features x train-from x (the sub-grids of the listed learners, in
+ * the order `model` lists them), numbered in mixed radix with features
+ * varying slowest.  Configurations of one (feature set, train-from) pair,
+ * which share their feature tables, are thus contiguous, as are, within
+ * bagging (radix: bootstrap-features, bootstrap, max-features,
+ * max-samples, max-depth, n-estimators), those that draw the same rows
+ * and features (they differ only in n-estimators and max-depth): a search
+ * exploits both, and a shard's contiguous slice keeps them together.
  *
  * A space owns its value lists (space_release; zeroed struct or NULL: no-op). */
 #ifndef F1_ML_SPACE_H
@@ -18,7 +25,9 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "data/feature_set.h"
 #include "ml/bagging.h"
+#include "ml/learner.h"
 
 /* Most configurations a search scores (a grid's size, or trials). */
 #define SPACE_MAX_CONFIGS 100000
@@ -26,7 +35,11 @@
 #define SPACE_MAX_VALUES 100000
 
 enum {
-    SPACE_BOOTSTRAP_FEATURES,
+    SPACE_FEATURES,   /* values: feature_set */
+    SPACE_TRAIN_FROM, /* seasons */
+    SPACE_MODEL,      /* values: learner_kind */
+    SPACE_L2,         /* clogit's */
+    SPACE_BOOTSTRAP_FEATURES, /* bagging's, to SPACE_N_ESTIMATORS */
     SPACE_BOOTSTRAP,
     SPACE_MAX_FEATURES,
     SPACE_MAX_SAMPLES,
@@ -34,6 +47,9 @@ enum {
     SPACE_N_ESTIMATORS,
     SPACE_NPARAMS
 };
+
+/* The first of bagging's parameters (they run to SPACE_NPARAMS - 1). */
+#define SPACE_BAGGING_FIRST SPACE_BOOTSTRAP_FEATURES
 
 /* The input names of the parameters, in radix order. */
 extern const char *const space_names[SPACE_NPARAMS];
@@ -43,22 +59,45 @@ typedef struct {
     amount *v[SPACE_NPARAMS];       /* whole-number parameters: is_fraction 0 */
 } space;
 
+/* One configuration: a learner with its parameters, the feature set it
+ * reads and its first training season. */
+typedef struct {
+    learner_params learner;  /* kind, the run's seed, the kind's parameters */
+    feature_set set;
+    int train_from;
+} space_config;
+
+/* What the space leaves alone: the run's learner (kind and both
+ * learners' parameters, learner.bagging.seed = learner.seed), feature
+ * set, and first training season for each learner. */
+typedef struct {
+    learner_params learner;
+    feature_set set;
+    int train_from[LEARNER_COUNT];
+} space_base;
+
 typedef enum { SPACE_GRID = 1, SPACE_RANDOM = 2 } space_method;
 
-/* The number of configurations of the grid: the product of the list
- * lengths (below 2^63, as every list is bounded by its input's range). */
-uint64_t space_size(const space *s);
+/* Spaces this large or larger are refused (space_configs): sizes and
+ * random draws stay far from overflow. */
+#define SPACE_SIZE_CAP (UINT64_C(1) << 62)
 
-/* The parameters of configuration `index` (< space_size): base with the
- * searched parameters replaced. */
-bagging_params space_params(const space *s, uint64_t index, const bagging_params *base);
+/* The number of configurations of the grid (see above), with learner
+ * `model` when the space lists none; SPACE_SIZE_CAP when it is that or
+ * more. */
+uint64_t space_size(const space *s, learner_kind model);
+
+/* Configuration `index` (< space_size): base with the searched
+ * parameters replaced. */
+space_config space_params(const space *s, uint64_t index, const space_base *base);
 
 /* The configurations a search scores, ascending: every index of the grid
- * (SPACE_GRID; more than SPACE_MAX_CONFIGS is an ERR_INPUT naming `input`),
+ * (SPACE_GRID; more than SPACE_MAX_CONFIGS, or a space of SPACE_SIZE_CAP
+ * configurations with either method, is an ERR_INPUT naming `input`),
  * or min(trials, size) distinct indices drawn uniformly with the seeded
  * stream rng_stream(seed, SPACE_RNG_STREAM) (SPACE_RANDOM).  On success
  * *out is a new array of *n indices (caller frees). */
-int space_configs(const space *s, space_method method, int trials, uint64_t seed,
+int space_configs(const space *s, learner_kind model, space_method method, int trials, uint64_t seed,
                   const char *input, uint64_t **out, int *n, err *e);
 
 /* The rng stream of random search: far above any tree index (rng.h). */
@@ -72,6 +111,19 @@ int space_configs(const space *s, space_method method, int trials, uint64_t seed
  * with replacement (the default, fewer distinct rows); drawing features
  * with replacement. */
 int space_simpler(const bagging_params *a, const bagging_params *b, int rows, int feats);
+
+/* The same across configurations, a total order up to equal models: a
+ * conditional logit is simpler than bagged trees (a linear score with one
+ * coefficient per feature against trees of many nodes each); then the v2
+ * features (21) than the spec features (68), fewer inputs; then a later
+ * train-from, fewer training seasons (as fewer rows per tree is simpler
+ * above: a model of less data is the more conservative claim); then,
+ * between two logits, the larger l2 (stronger shrinkage, smaller
+ * coefficients), and between two baggings space_simpler, with `rows` and
+ * `feats` those of their (equal) feature set and training seasons.  What
+ * a model is comes before what it sees and how much, which comes before
+ * its knobs: the knobs' comparison is then made on one training set. */
+int space_config_simpler(const space_config *a, const space_config *b, int rows, int feats);
 
 /* Frees what *s owns; *s itself stays the caller's (a zeroed struct or NULL: no-op). */
 void space_release(space *s);

@@ -3,11 +3,13 @@
  *
  * The test season is scored with the model train wrote.  When
  * backtesting, every earlier backtest season T is scored with a model
- * trained here, in memory, on the seasons [first, T-1] (first = the saved
- * model's first training season) with the saved model's learner and
- * parameters: spec features are rebuilt from prepared.csv for that
- * training range (so prepared.csv must reach the last backtest season);
- * v2 features do not depend on it, so features.csv's serve every season.
+ * trained here, in memory, on the seasons [first, T-1] with the saved
+ * model's learner, parameters, feature set and first training season, or
+ * with input tune those the tune stage chose for T: spec features are
+ * rebuilt from prepared.csv for that training range (so prepared.csv must
+ * reach the last backtest season); v2 features do not depend on it, so
+ * features.csv's serve every season when they are v2, else they are built
+ * from prepared.csv and qualifying.csv.
  * Predictions and win probabilities are kept per prepared row; picking
  * the winner is scored by score.h, the probabilities by probscore.h.
  *
@@ -158,23 +160,25 @@ static int evaluate_with(season_eval *ev, const model *m, const feature_table *t
     return 0;
 }
 
-/* A backtest season before the test season: a fresh model with the given
- * learner and parameters, on features for its own training seasons (spec:
- * rebuilt from p; v2: all, the table of every season). */
-static int backtest_season(season_eval *ev, const model *saved, const learner_params *params,
-                           const feature_table *all, const prepared *p, int season, int threads,
+/* A backtest season before the test season: a fresh model of ch (learner,
+ * parameters, feature set, first training season), on features for its
+ * own training seasons (spec: rebuilt from p; v2: all when it is v2, else
+ * built from p and q). */
+static int backtest_season(season_eval *ev, const space_config *ch, const feature_table *all,
+                           const prepared *p, const qualifying_table *q, int season, int threads,
                            row_values *rv, err *e)
 {
     feature_table built = {0};
     const feature_table *t = all;
     model m = {0};
     int rc = -1;
-    if (saved->set == FEATURE_SET_SPEC) {
-        if (feature_table_build(p, saved->train_first, season - 1, &built, e) != 0)
+    int reuse = ch->set == FEATURE_SET_V2 && feature_set_of(all->names, all->nfeat) == FEATURE_SET_V2;
+    if (!reuse) {
+        if (feature_set_build(ch->set, p, q, ch->train_from, season - 1, &built, e) != 0)
             goto out;
         t = &built;
     }
-    if (model_train(&m, t, saved->set, NULL, 0, saved->train_first, season - 1, params, threads,
+    if (model_train(&m, t, ch->set, NULL, 0, ch->train_from, season - 1, &ch->learner, threads,
                     e) != 0 ||
         evaluate_with(ev, &m, t, p, season, NULL, rv, e) != 0)
         goto out;
@@ -460,23 +464,30 @@ static int evaluate_seasons(stage_ctx *ctx, const model *m, const feature_table 
                             season_eval *ev, int n, row_values *rv, err *e)
 {
     feature_table grid = {0};
+    qualifying_table q = {0};
+    int have_q = 0;
     learner_params gp = {.kind = LEARNER_CLOGIT, .seed = model_seed(m),
                          .clogit = clogit_params_default()};
     gp.clogit.l2 = m->l.params.kind == LEARNER_CLOGIT ? m->l.params.clogit.l2 : ctx->cfg->l2;
     int rc = feature_set_build(FEATURE_SET_V2, p, NULL, 0, 0, &grid, e);
+    /* A tuned backtest season may need v2 features features.csv lacks. */
+    if (rc == 0 && n > 1 && ctx->cfg->tune != 0)
+        rc = stage_read_qualifying(ctx, &q, &have_q, e);
     for (int i = 0; rc == 0 && i < n; i++) {
         int season = test - (n - 1) + i;
-        /* The saved model's parameters, or what tuning chose for the season. */
-        learner_params lp = m->l.params;
-        if (season != test && ctx->cfg->tune != 0 && tune_params(ctx, season, &lp, e) != 0)
+        /* The saved model's, or what tuning chose for the season. */
+        space_config ch = {.learner = m->l.params, .set = m->set, .train_from = m->train_first};
+        if (season != test && ctx->cfg->tune != 0 && tune_params(ctx, season, &ch, e) != 0)
             rc = -1;
         else if (season == test)
             rc = evaluate_with(&ev[i], m, t, p, season, train, rv, e);
         else
-            rc = backtest_season(&ev[i], m, &lp, t, p, season, ctx->cfg->threads, rv, e);
+            rc = backtest_season(&ev[i], &ch, t, p, have_q ? &q : NULL, season,
+                                 ctx->cfg->threads, rv, e);
         if (rc == 0)
-            rc = grid_season(&ev[i], &grid, p, season, m->train_first, &gp, rv, e);
+            rc = grid_season(&ev[i], &grid, p, season, ev[i].train_first, &gp, rv, e);
     }
+    qualifying_release(&q);
     feature_table_release(&grid);
     return rc;
 }

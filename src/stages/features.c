@@ -1,8 +1,12 @@
 /* The `features` stage: prepared.csv -> features.csv, the set input
- * `features` names (data/feature_set.h).
+ * `features` names (data/feature_set.h), or with input tune the set the
+ * tune stage chose for the test season: tune and tune-merge run before
+ * features (stages/registry.h) so that features.csv is the table of the
+ * model train trains.
  *
  * spec (docs/pipeline.md §3): one-hot columns are chosen on the training seasons,
- * [first training season (config_train_first), test season - 1]; when
+ * [first training season (tune_params: config_train_first, or the tuned
+ * train-from), test season - 1]; when
  * backtesting that is the last backtest season's training range, the one
  * features.csv is written for (train and evaluate rebuild the table per
  * backtest season from prepared.csv).
@@ -18,10 +22,10 @@
 #include "data/feature_table.h"
 #include "data/prepared.h"
 #include "stages/stage.h"
+#include "stages/tune.h"
 
 int stage_features(stage_ctx *ctx, err *e)
 {
-    const config *c = ctx->cfg;
     char in[CFG_STR_MAX + 64], out[CFG_STR_MAX + 64];
     stage_path(ctx, FILE_PREPARED, in, sizeof in);
     stage_path(ctx, FILE_FEATURES, out, sizeof out);
@@ -31,20 +35,17 @@ int stage_features(stage_ctx *ctx, err *e)
     prepared p;
     feature_table t;
     memset(&t, 0, sizeof t);
+    space_config ch;
+    if (tune_params(ctx, test, &ch, e) != 0)
+        return -1;
     if (prepared_read(in, &p, e) != 0)
         return err_wrap(e, "reading %s (run the prepare stage first)", in);
-    int rc = -1, first = config_train_first(c, c->model, stage_first_test(ctx, test));
-    feature_set set = (feature_set)c->features;
+    int rc = -1, first = ch.train_from;
+    feature_set set = ch.set;
     qualifying_table q = {0};
     int have_q = 0;
-    if (set == FEATURE_SET_V2) {
-        if (stage_read_qualifying(ctx, &q, &have_q, e) != 0)
-            goto out;
-        if (!have_q)
-            log_warn("features: no %s in data-dir (run the prepare stage): the qualifying "
-                     "features are missing for every race",
-                     FILE_QUALIFYING);
-    }
+    if (set == FEATURE_SET_V2 && stage_read_qualifying_for_v2(ctx, "features", &q, &have_q, e) != 0)
+        goto out;
     if (feature_set_build(set, &p, have_q ? &q : NULL, first, test - 1, &t, e) != 0 ||
         feature_table_write(&t, out, e) != 0)
         goto out;

@@ -70,11 +70,12 @@ static int check_tune(const config *c, unsigned s, err *e)
                         "search in one job, or 'tune' with tune-shard I/N in N jobs and "
                         "'tune-merge' in a later one)");
     if (c->tune_shards > 0 &&
-        (s & (STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD | STAGE_TUNE_MERGE)))
+        (s & (STAGE_FEATURES | STAGE_TRAIN | STAGE_EVALUATE | STAGE_PACKAGE | STAGE_UPLOAD |
+              STAGE_TUNE_MERGE)))
         return err_setk(e, ERR_INPUT,
                         "input 'tune-shard': a shard job scores only its slice (expected stages "
-                        "ending with tune, e.g. 'source,prepare,tune'; train in the job that "
-                        "runs tune-merge)");
+                        "ending with tune, e.g. 'source,prepare,tune'; features and train in the "
+                        "job that runs tune-merge)");
     return 0;
 }
 

@@ -17,6 +17,10 @@
  * when the stage opens a ::group:: per entity itself; groups cannot nest,
  * so the runner opens none around it).
  *
+ * tune and tune-merge come before features: with input tune, features
+ * builds the feature set (and spec's one-hot columns for the training
+ * seasons) of the model tune chose, which train then trains.
+ *
  * The config layer sits below the stages and knows nothing of them: it
  * keeps the `stages` input as text, and stage_select() turns it into a
  * set of rows here. */
@@ -31,9 +35,9 @@
     /* id          name          function          store         all        groups */ \
     X(SOURCE,      "source",     stage_source,     STORE_ALWAYS, ALL_YES,     1)   \
     X(PREPARE,     "prepare",    stage_prepare,    STORE_ALWAYS, ALL_YES,     0)   \
-    X(FEATURES,    "features",   stage_features,   STORE_NEVER,  ALL_YES,     0)   \
     X(TUNE,        "tune",       stage_tune,       STORE_SHARDS, ALL_IF_TUNE, 0)   \
     X(TUNE_MERGE,  "tune-merge", stage_tune_merge, STORE_SHARDS, ALL_NO,      0)   \
+    X(FEATURES,    "features",   stage_features,   STORE_NEVER,  ALL_YES,     0)   \
     X(TRAIN,       "train",      stage_train,      STORE_NEVER,  ALL_YES,     0)   \
     X(EVALUATE,    "evaluate",   stage_evaluate,   STORE_NEVER,  ALL_YES,     0)   \
     X(PACKAGE,     "package",    stage_package,    STORE_NEVER,  ALL_YES,     0)   \

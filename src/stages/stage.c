@@ -172,3 +172,15 @@ int stage_read_qualifying(const stage_ctx *ctx, qualifying_table *q, int *found,
     *found = fs_exists(path);
     return *found ? qualifying_csv_read(path, q, e) : 0;
 }
+
+int stage_read_qualifying_for_v2(const stage_ctx *ctx, const char *who, qualifying_table *q,
+                                 int *found, err *e)
+{
+    if (stage_read_qualifying(ctx, q, found, e) != 0)
+        return -1;
+    if (!*found)
+        log_warn("%s: no %s in data-dir (run the prepare stage): the qualifying features are "
+                 "missing for every race",
+                 who, FILE_QUALIFYING);
+    return 0;
+}

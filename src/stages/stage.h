@@ -100,6 +100,12 @@ int stage_test_last(stage_ctx *ctx, int *out, err *e);
  * *found = 0.  The caller frees *q (qualifying_release). */
 int stage_read_qualifying(const stage_ctx *ctx, qualifying_table *q, int *found, err *e);
 
+/* The same for a stage building v2 features, which warns (naming stage
+ * `who`) when there is no qualifying.csv: every qualifying feature is then
+ * missing. */
+int stage_read_qualifying_for_v2(const stage_ctx *ctx, const char *who, qualifying_table *q,
+                                 int *found, err *e);
+
 /* The first test season of the run whose last is `test`: the first
  * backtest season when backtesting, else test. */
 int stage_first_test(const stage_ctx *ctx, int test);

@@ -1,9 +1,11 @@
-/* The train stage (docs/pipeline.md §4): features.csv -> model.json.  The learner
- * (input `model`, or what the tune stage chose) is trained on the seasons
- * from the first training season (config_train_first: input `train-from`
- * or the learner's default) to the one before the test season (the last
- * backtest season when backtesting: stage_test_last), on the features of
- * features.csv, which must be the set input `features` asks for. */
+/* The train stage (docs/pipeline.md §4): features.csv -> model.json.  The
+ * model (tune_params: input `model` with its parameters, `features` and
+ * the first training season config_train_first, from input `train-from` or
+ * the learner's default; or all four as the tune stage chose them) is
+ * trained on the seasons from that first training season to the one
+ * before the test season (the last backtest season when backtesting:
+ * stage_test_last), on the features of features.csv, which must be that
+ * feature set (the features stage, which runs after tune, builds it). */
 #include <time.h>
 
 #include "core/fsutil.h"
@@ -47,18 +49,21 @@ int stage_train(stage_ctx *ctx, err *e)
     }
     if (feature_table_read(in, &t, e) != 0)
         goto out;
+    space_config ch; /* the inputs', or what the tune stage chose */
+    if (tune_params(ctx, test, &ch, e) != 0)
+        goto out;
+    const learner_params p = ch.learner;
     feature_set set = feature_set_of(t.names, t.nfeat);
-    if ((int)set != c->features) {
+    if (set != ch.set) {
         err_setk(e, ERR_DATA,
-                 "%s holds the %s features but input 'features' is %s (rerun the features stage "
+                 "%s holds the %s features but %s %s (rerun the features stage "
                  "with the same inputs)",
-                 FILE_FEATURES, feature_set_names[set], feature_set_names[c->features]);
+                 FILE_FEATURES, feature_set_names[set],
+                 c->tune ? "the model tune.json chose reads" : "input 'features' is",
+                 feature_set_names[ch.set]);
         goto out;
     }
-    learner_params p; /* the inputs', or what the tune stage chose */
-    if (tune_params(ctx, test, &p, e) != 0)
-        goto out;
-    int first = config_train_first(c, p.kind, stage_first_test(ctx, test)), last = test - 1;
+    int first = ch.train_from, last = test - 1;
     if (last < first) {
         err_setk(e, ERR_INPUT, "test season %d leaves no training season from %d", test, first);
         goto out;

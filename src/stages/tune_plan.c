@@ -5,9 +5,38 @@
 #include <string.h>
 
 #include "core/fsutil.h"
+#include "core/jsonbuild.h"
 #include "config/tune_space.h"
 #include "ml/model.h"
 #include "stages/tune.h"
+
+/* Every train-from the plan uses must leave the first validation season
+ * a training season before it (and lie within `seasons`). */
+static int check_train_from(const config *c, tune_plan *pl, err *e)
+{
+    int v0 = pl->test_first - pl->k;
+    const space *sp = &pl->sp;
+    for (int i = 0; i < sp->n[SPACE_TRAIN_FROM]; i++) {
+        int f = (int)sp->v[SPACE_TRAIN_FROM][i].value;
+        if (f < c->season_first || f >= v0)
+            return err_setk(e, ERR_INPUT,
+                            "input 'tune-space': train-from %d is outside seasons %d-%d (expected "
+                            "seasons from the first of 'seasons' to the one before the first "
+                            "validation season)",
+                            f, c->season_first, v0 - 1);
+    }
+    for (int i = 0; i < pl->n; i++) {
+        int f = tune_plan_params(pl, i).train_from;
+        if (f >= v0)
+            return err_setk(e, ERR_INPUT,
+                            "input 'tune-validation': invalid value '%d' (expected at most %d: "
+                            "validation seasons %d-%d before test season %d need a training "
+                            "season from %d before them)",
+                            pl->k, pl->test_first - f - 1, v0, pl->test_first - 1,
+                            pl->test_first, f);
+    }
+    return 0;
+}
 
 int tune_plan_make(stage_ctx *ctx, tune_plan *pl, err *e)
 {
@@ -22,21 +51,19 @@ int tune_plan_make(stage_ctx *ctx, tune_plan *pl, err *e)
     pl->text = c->tune_space;
     pl->method = (space_method)c->tune;
     pl->trials = pl->method == SPACE_RANDOM ? c->tune_trials : 0;
-    pl->base = config_bagging_params(c);
-    pl->first = c->season_first;
     pl->test_last = test;
     pl->test_first = c->backtest_first != 0 ? c->backtest_first : test;
     pl->k = c->tune_validation;
-    if (pl->test_first - pl->k <= pl->first) {
-        err_setk(e, ERR_INPUT,
-                 "input 'tune-validation': invalid value '%d' (expected at most %d: validation "
-                 "seasons %d-%d before test season %d need a training season from %d before them)",
-                 pl->k, pl->test_first - pl->first - 1, pl->test_first - pl->k,
-                 pl->test_first - 1, pl->test_first, pl->first);
-        goto fail;
-    }
-    if (space_configs(&pl->sp, pl->method, c->tune_trials, c->seed, "tune-space",
-                      &pl->index, &pl->n, e) != 0)
+    /* What the space leaves alone: the inputs, and each learner's default
+     * first training season for the seasons the search trains on (those
+     * before the first validation season). */
+    pl->base = (space_base){.learner = config_learner_params(c),
+                            .set = (feature_set)c->features};
+    for (int k = 0; k < LEARNER_COUNT; k++)
+        pl->base.train_from[k] = config_train_first(c, k, pl->test_first - pl->k);
+    if (space_configs(&pl->sp, pl->base.learner.kind, pl->method, c->tune_trials, c->seed,
+                      "tune-space", &pl->index, &pl->n, e) != 0 ||
+        check_train_from(c, pl, e) != 0)
         goto fail;
     pl->n_seasons = pl->test_last - pl->test_first + pl->k;
     pl->seasons = malloc((size_t)pl->n_seasons * sizeof *pl->seasons);
@@ -62,46 +89,61 @@ void tune_plan_release(tune_plan *pl)
     memset(pl, 0, sizeof *pl);
 }
 
-bagging_params tune_plan_params(const tune_plan *pl, int c)
+space_config tune_plan_params(const tune_plan *pl, int c)
 {
     return space_params(&pl->sp, pl->index[c], &pl->base);
 }
 
-learner_params tune_plan_learner(const tune_plan *pl, int c)
+void tune_config_json(cJSON *o, const space_config *c, int *oom)
 {
-    bagging_params b = tune_plan_params(pl, c);
-    return (learner_params){.kind = LEARNER_BAGGING, .seed = b.seed, .bagging = b,
-                            .clogit = clogit_params_default()};
-}
-
-/* Adds item (NULL = out of memory) under key; returns 0 or -1. */
-static int put(cJSON *o, const char *key, cJSON *item)
-{
-    if (item == NULL)
-        return -1;
-    cJSON_AddItemToObject(o, key, item);
-    return 0;
+    jsonbuild_add(o, "learner", cJSON_CreateString(learner_names[c->learner.kind]), oom);
+    jsonbuild_add(o, "feature_set", cJSON_CreateString(feature_set_names[c->set]), oom);
+    jsonbuild_add(o, "train_from", cJSON_CreateNumber(c->train_from), oom);
+    jsonbuild_add(o, "parameters", learner_params_json(&c->learner), oom);
 }
 
 cJSON *tune_plan_json(const tune_plan *pl)
 {
     int tests[2] = {pl->test_first, pl->test_last};
-    learner_params base = {.kind = LEARNER_BAGGING, .seed = pl->base.seed, .bagging = pl->base};
-    cJSON *o = cJSON_CreateObject();
+    learner_params bag = pl->base.learner;
+    bag.kind = LEARNER_BAGGING;
+    cJSON *o = cJSON_CreateObject(), *from = cJSON_CreateObject();
     /* The method, space, trials and seed (in "parameters") fix the
-     * configurations; the inputs' parameters fill what the space leaves. */
-    if (o == NULL ||
-        put(o, "method", cJSON_CreateString(pl->method == SPACE_GRID ? "grid" : "random")) != 0 ||
-        put(o, "space", cJSON_CreateString(pl->text)) != 0 ||
-        put(o, "trials", cJSON_CreateNumber(pl->trials)) != 0 ||
-        put(o, "configurations", cJSON_CreateNumber(pl->n)) != 0 ||
-        put(o, "parameters", learner_params_json(&base)) != 0 ||
-        put(o, "train_first", cJSON_CreateNumber(pl->first)) != 0 ||
-        put(o, "test_seasons", cJSON_CreateIntArray(tests, 2)) != 0 ||
-        put(o, "validation", cJSON_CreateNumber(pl->k)) != 0) {
+     * configurations; the inputs fill what the space leaves. */
+    if (o == NULL || from == NULL) {
+        cJSON_Delete(o);
+        cJSON_Delete(from);
+        return NULL;
+    }
+    if (jsonbuild_put(o, "train_from", from) != 0 ||
+        jsonbuild_put(from, "bagging", cJSON_CreateNumber(pl->base.train_from[LEARNER_BAGGING])) != 0 ||
+        jsonbuild_put(from, "clogit", cJSON_CreateNumber(pl->base.train_from[LEARNER_CLOGIT])) != 0 ||
+        jsonbuild_put(o, "method", cJSON_CreateString(pl->method == SPACE_GRID ? "grid" : "random")) != 0 ||
+        jsonbuild_put(o, "space", cJSON_CreateString(pl->text)) != 0 ||
+        jsonbuild_put(o, "trials", cJSON_CreateNumber(pl->trials)) != 0 ||
+        jsonbuild_put(o, "configurations", cJSON_CreateNumber(pl->n)) != 0 ||
+        jsonbuild_put(o, "learner", cJSON_CreateString(learner_names[pl->base.learner.kind])) != 0 ||
+        jsonbuild_put(o, "feature_set", cJSON_CreateString(feature_set_names[pl->base.set])) != 0 ||
+        jsonbuild_put(o, "parameters", learner_params_json(&bag)) != 0 ||
+        jsonbuild_put(o, "l2", cJSON_CreateNumber(pl->base.learner.clogit.l2)) != 0 ||
+        jsonbuild_put(o, "test_seasons", cJSON_CreateIntArray(tests, 2)) != 0 ||
+        jsonbuild_put(o, "validation", cJSON_CreateNumber(pl->k)) != 0) {
         cJSON_Delete(o);
         return NULL;
     }
+    return o;
+}
+
+cJSON *tune_doc_new(const tune_plan *pl, const char *format, const char *data_sha256,
+                    double seconds, int *oom)
+{
+    cJSON *o = cJSON_CreateObject();
+    jsonbuild_add(o, "format", cJSON_CreateString(format), oom);
+    jsonbuild_add(o, "format_version", cJSON_CreateNumber(TUNE_FORMAT_VERSION), oom);
+    jsonbuild_add(o, "search", tune_plan_json(pl), oom);
+    jsonbuild_add(o, "data_sha256", cJSON_CreateString(data_sha256), oom);
+    jsonbuild_add(o, "seconds", cJSON_CreateNumber(seconds), oom);
+    jsonbuild_add(o, "validation_seasons", cJSON_CreateIntArray(pl->seasons, pl->n_seasons), oom);
     return o;
 }
 

@@ -1,6 +1,7 @@
 /* tune results: choosing, tune.json, and what train, evaluate and
  * metrics.json take from it (tune.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,13 +34,17 @@ int tune_choose(const tune_plan *pl, const tune_scores *sc, int season, double *
         if (m > best)
             best = m;
     }
-    int ref = season - 1 - pl->seasons[0], win = -1;
-    bagging_params wp = pl->base;
+    size_t ns = (size_t)pl->n_seasons, ref = (size_t)(season - 1 - pl->seasons[0]);
+    int win = -1;
+    space_config wp = {0};
     for (int c = 0; c < pl->n; c++) {
         if (mean_score(pl, sc->expected, c, season) < best - TUNE_TIE)
             continue;
-        bagging_params p = tune_plan_params(pl, c);
-        if (win < 0 || space_simpler(&p, &wp, sc->train_rows[ref], sc->nfeat[ref]) < 0) {
+        /* Amounts resolve on c's training set: the order only reaches them
+         * when c and the winner share their feature set and seasons. */
+        space_config p = tune_plan_params(pl, c);
+        if (win < 0 || space_config_simpler(&p, &wp, sc->train_rows[c * ns + ref],
+                                            sc->nfeat[c * ns + ref]) < 0) {
             win = c;
             wp = p;
         }
@@ -48,32 +53,50 @@ int tune_choose(const tune_plan *pl, const tune_scores *sc, int season, double *
     return win;
 }
 
-static cJSON *params_json(const tune_plan *pl, int c)
+/* Adds configuration c of pl to o (tune_config_json). */
+static void add_config(cJSON *o, const tune_plan *pl, int c, int *oom)
 {
-    learner_params p = tune_plan_learner(pl, c);
-    return learner_params_json(&p);
+    space_config x = tune_plan_params(pl, c);
+    tune_config_json(o, &x, oom);
+}
+
+static void log_choice(const tune_plan *pl, int season, int c, double score)
+{
+    space_config x = tune_plan_params(pl, c);
+    char what[256];
+    if (x.learner.kind == LEARNER_CLOGIT) {
+        snprintf(what, sizeof what, "clogit, l2 %g", x.learner.clogit.l2);
+    } else {
+        const bagging_params *p = &x.learner.bagging;
+        char samples[32], feats[32];
+        amount_str(p->max_samples, samples, sizeof samples);
+        amount_str(p->max_features, feats, sizeof feats);
+        snprintf(what, sizeof what,
+                 "bagging, n-estimators %d, max-samples %s, max-features %s, max-depth %d, "
+                 "bootstrap %s, bootstrap-features %s",
+                 p->n_estimators, samples, feats, p->max_depth, p->bootstrap ? "true" : "false",
+                 p->bootstrap_features ? "true" : "false");
+    }
+    log_info("tune: test season %d: chose configuration %d of %d (%s; %s features, training "
+             "from %d): mean expected precision %.4f on %d-%d",
+             season, c + 1, pl->n, what, feature_set_names[x.set], x.train_from, score,
+             season - pl->k, season - 1);
 }
 
 int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
                const char *data_sha256, int shards, double seconds, err *e)
 {
     int oom = 0, ns = pl->n_seasons, rc = -1;
-    cJSON *root = cJSON_CreateObject();
-    jsonbuild_add(root, "format", cJSON_CreateString(TUNE_FORMAT), &oom);
-    jsonbuild_add(root, "format_version", cJSON_CreateNumber(TUNE_FORMAT_VERSION), &oom);
-    jsonbuild_add(root, "search", tune_plan_json(pl), &oom);
-    jsonbuild_add(root, "data_sha256", cJSON_CreateString(data_sha256), &oom);
+    cJSON *root = tune_doc_new(pl, TUNE_FORMAT, data_sha256, seconds, &oom);
     jsonbuild_add(root, "shards", cJSON_CreateNumber(shards), &oom);
-    jsonbuild_add(root, "seconds", cJSON_CreateNumber(seconds), &oom);
-    jsonbuild_add(root, "validation_seasons", cJSON_CreateIntArray(pl->seasons, ns), &oom);
-    jsonbuild_add(root, "train_rows", cJSON_CreateIntArray(sc->train_rows, ns), &oom);
-    jsonbuild_add(root, "features", cJSON_CreateIntArray(sc->nfeat, ns), &oom);
     cJSON *configs = jsonbuild_add(root, "configurations", cJSON_CreateArray(), &oom);
     for (int c = 0; c < pl->n && !oom; c++) {
+        size_t at = (size_t)c * ns;
         cJSON *o = jsonbuild_add(configs, NULL, cJSON_CreateObject(), &oom);
-        jsonbuild_add(o, "parameters", params_json(pl, c), &oom);
-        jsonbuild_add(o, "expected_precision",
-                      numfmt_json_array(sc->expected + (size_t)c * ns, ns), &oom);
+        add_config(o, pl, c, &oom);
+        jsonbuild_add(o, "expected_precision", numfmt_json_array(sc->expected + at, ns), &oom);
+        jsonbuild_add(o, "train_rows", cJSON_CreateIntArray(sc->train_rows + at, ns), &oom);
+        jsonbuild_add(o, "features", cJSON_CreateIntArray(sc->nfeat + at, ns), &oom);
     }
     cJSON *chosen = jsonbuild_add(root, "chosen", cJSON_CreateArray(), &oom);
     for (int season = pl->test_first; season <= pl->test_last && !oom; season++) {
@@ -84,18 +107,9 @@ int tune_write(const stage_ctx *ctx, const tune_plan *pl, const tune_scores *sc,
         jsonbuild_add(o, "test_season", cJSON_CreateNumber(season), &oom);
         jsonbuild_add(o, "validation_seasons", cJSON_CreateIntArray(vs, 2), &oom);
         jsonbuild_add(o, "configuration", cJSON_CreateNumber(c), &oom);
-        jsonbuild_add(o, "parameters", params_json(pl, c), &oom);
+        add_config(o, pl, c, &oom);
         jsonbuild_add(o, "validation_score", numfmt_json(score), &oom);
-        bagging_params p = tune_plan_params(pl, c);
-        char samples[32], feats[32];
-        amount_str(p.max_samples, samples, sizeof samples);
-        amount_str(p.max_features, feats, sizeof feats);
-        log_info("tune: test season %d: chose configuration %d of %d (n-estimators %d, "
-                 "max-samples %s, max-features %s, max-depth %d, bootstrap %s, "
-                 "bootstrap-features %s): mean expected precision %.4f on %d-%d",
-                 season, c + 1, pl->n, p.n_estimators, samples, feats, p.max_depth,
-                 p.bootstrap ? "true" : "false", p.bootstrap_features ? "true" : "false", score,
-                 season - pl->k, season - 1);
+        log_choice(pl, season, c, score);
     }
     char path[CFG_STR_MAX + 64];
     stage_path(ctx, FILE_TUNE, path, sizeof path);
@@ -180,10 +194,17 @@ static int chosen_of(const tune_plan *pl, const cJSON *root, int season, double 
                     FILE_TUNE, season);
 }
 
-int tune_params(stage_ctx *ctx, int season, learner_params *out, err *e)
+int tune_params(stage_ctx *ctx, int season, space_config *out, err *e)
 {
-    if (ctx->cfg->tune == 0) {
-        *out = config_learner_params(ctx->cfg);
+    const config *cfg = ctx->cfg;
+    if (cfg->tune == 0) {
+        int test;
+        if (stage_test_last(ctx, &test, e) != 0)
+            return -1;
+        *out = (space_config){.learner = config_learner_params(cfg),
+                              .set = (feature_set)cfg->features,
+                              .train_from = config_train_first(cfg, cfg->model,
+                                                               stage_first_test(ctx, test))};
         return 0;
     }
     tune_plan pl;
@@ -193,7 +214,7 @@ int tune_params(stage_ctx *ctx, int season, learner_params *out, err *e)
     double score;
     int c = chosen_of(&pl, root, season, &score, e);
     if (c >= 0)
-        *out = tune_plan_learner(&pl, c);
+        *out = tune_plan_params(&pl, c);
     cJSON_Delete(root);
     tune_plan_release(&pl);
     return c >= 0 ? 0 : -1;
@@ -236,7 +257,7 @@ static cJSON *chosen_json(const tune_plan *pl, int c, double score, const cJSON 
 {
     cJSON *o = cJSON_CreateObject();
     jsonbuild_add(o, "configuration", cJSON_CreateNumber(c), oom);
-    jsonbuild_add(o, "parameters", params_json(pl, c), oom);
+    add_config(o, pl, c, oom);
     jsonbuild_add(o, "validation_score", numfmt_json(score), oom);
     jsonbuild_add(o, "test_expected_precision",
         cJSON_CreateNumber(jsonfile_num(metrics, "model.expected_precision", NAN)), oom);
@@ -261,10 +282,26 @@ static cJSON *backtest_json(const tune_plan *pl, const cJSON *root, err *e, int 
         cJSON *o = jsonbuild_add(a, NULL, cJSON_CreateObject(), oom);
         jsonbuild_add(o, "season", cJSON_CreateNumber(season), oom);
         jsonbuild_add(o, "configuration", cJSON_CreateNumber(c), oom);
-        jsonbuild_add(o, "parameters", params_json(pl, c), oom);
+        add_config(o, pl, c, oom);
         jsonbuild_add(o, "validation_score", numfmt_json(score), oom);
     }
     return a;
+}
+
+/* 1 when metrics (of model.json) has configuration c's learner,
+ * parameters, feature set and first training season. */
+static int trained_as_chosen(const tune_plan *pl, int c, const cJSON *metrics)
+{
+    space_config x = tune_plan_params(pl, c);
+    cJSON *want = learner_params_json(&x.learner);
+    int same = cJSON_Compare(want, cJSON_GetObjectItemCaseSensitive(metrics, "parameters"), 1);
+    cJSON_Delete(want);
+    const cJSON *seasons = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(metrics, "data"), "train_seasons");
+    const cJSON *first = cJSON_GetArrayItem(seasons, 0);
+    return same && strcmp(jsonfile_str(metrics, "learner", ""), learner_names[x.learner.kind]) == 0 &&
+           strcmp(jsonfile_str(metrics, "feature_set", ""), feature_set_names[x.set]) == 0 &&
+           cJSON_IsNumber(first) && first->valuedouble == x.train_from;
 }
 
 int tune_metrics_add(stage_ctx *ctx, cJSON *metrics, err *e)
@@ -278,10 +315,7 @@ int tune_metrics_add(stage_ctx *ctx, cJSON *metrics, err *e)
     int oom = 0, rc = -1, test = pl.test_last;
     double *x = read_expected(&pl, root, e), score;
     int c = x ? chosen_of(&pl, root, test, &score, e) : -1;
-    cJSON *chosen = c >= 0 ? params_json(&pl, c) : NULL;
-    int trained = cJSON_Compare(chosen, cJSON_GetObjectItemCaseSensitive(metrics, "parameters"), 1);
-    cJSON_Delete(chosen);
-    if (c >= 0 && !trained) {
+    if (c >= 0 && !trained_as_chosen(&pl, c, metrics)) {
         err_setk(e, ERR_DATA,
                  "model.json was not trained with the parameters %s chose: rerun the train stage "
                  "with these inputs",
@@ -303,7 +337,7 @@ int tune_metrics_add(stage_ctx *ctx, cJSON *metrics, err *e)
     cJSON *all = jsonbuild_add(o, "configurations", cJSON_CreateArray(), &oom);
     for (int k = 0; k < pl.n && !oom; k++) {
         cJSON *item = jsonbuild_add(all, NULL, cJSON_CreateObject(), &oom);
-        jsonbuild_add(item, "parameters", params_json(&pl, k), &oom);
+        add_config(item, &pl, k, &oom);
         jsonbuild_add(item, "validation_score", numfmt_json(mean_score(&pl, x, k, test)), &oom);
     }
     jsonbuild_add(o, "backtest", bt, &oom);

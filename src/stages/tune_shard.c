@@ -2,11 +2,10 @@
  * the merge's gathering of all slices (tune.h).
  *
  * A shard document:
- *   {"format": "f1-mlops-tune-shard", "format_version": 1, "search": {...},
- *    "data_sha256": "...", "shard": i, "shards": n, "from": a, "to": b,
- *    "seconds": t, "validation_seasons": [...], "train_rows": [...] | null,
- *    "features": [...] | null, "expected_precision": [[per season] per
- *    configuration a..b-1]}
+ *   {"format": "f1-mlops-tune-shard", "format_version": 2, "search": {...},
+ *    "data_sha256": "...", "seconds": t, "validation_seasons": [...],
+ *    "shard": i, "shards": n, "from": a, "to": b, "expected_precision",
+ *    "train_rows", "features": [[per season] per configuration a..b-1]}
  * goes to data-dir/tune-shard-I-of-N.json, or with mongodb-uri to the
  * `meta` document {"name": "tune-shard-I-of-N", "kind": "tune-shard",
  * "scores": "<the document as text>"} (text keeps every double's bits).
@@ -21,6 +20,7 @@
 
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/jsonbuild.h"
 #include "core/jsonfile.h"
 #include "core/log.h"
 #include "ml/numfmt.h"
@@ -31,9 +31,20 @@
 #define SHARD_NAME "tune-shard-%d-of-%d"
 #define SHARD_MAX 1000
 
-static cJSON *ints_or_null(const int *v, int n)
+/* Rows [0, n) of width w of a double or an int matrix as arrays of arrays. */
+static cJSON *matrix_json(const double *d, const int *v, int n, int w)
 {
-    return v ? cJSON_CreateIntArray(v, n) : cJSON_CreateNull();
+    cJSON *rows = cJSON_CreateArray();
+    for (int c = 0; rows != NULL && c < n; c++) {
+        cJSON *row = d ? numfmt_json_array(d + (size_t)c * w, w)
+                       : cJSON_CreateIntArray(v + (size_t)c * w, w);
+        if (row == NULL) {
+            cJSON_Delete(rows);
+            return NULL;
+        }
+        cJSON_AddItemToArray(rows, row);
+    }
+    return rows;
 }
 
 /* The shard document; NULL when out of memory. */
@@ -41,34 +52,16 @@ static cJSON *shard_json(const tune_plan *pl, int i, int n, int from, int to,
                         const double *expected, const int *train_rows, const int *nfeat,
                         const char *data_sha256, double seconds)
 {
-    int ns = pl->n_seasons;
-    cJSON *o = cJSON_CreateObject();
-    cJSON *rows = cJSON_CreateArray();
-    int ok = o && rows;
-    for (int c = 0; ok && c < to - from; c++) {
-        cJSON *v = numfmt_json_array(expected + (size_t)c * ns, ns);
-        ok = v != NULL;
-        cJSON_AddItemToArray(rows, v);
-    }
-    cJSON *items[] = {cJSON_CreateString(SHARD_FORMAT),  cJSON_CreateNumber(TUNE_FORMAT_VERSION),
-                      tune_plan_json(pl),                cJSON_CreateString(data_sha256),
-                      cJSON_CreateNumber(i),             cJSON_CreateNumber(n),
-                      cJSON_CreateNumber(from),          cJSON_CreateNumber(to),
-                      cJSON_CreateNumber(seconds),       cJSON_CreateIntArray(pl->seasons, ns),
-                      ints_or_null(train_rows, ns),      ints_or_null(nfeat, ns),
-                      rows};
-    static const char *const keys[] = {"format", "format_version", "search", "data_sha256",
-                                       "shard", "shards", "from", "to", "seconds",
-                                       "validation_seasons", "train_rows", "features",
-                                       "expected_precision"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-        ok = ok && items[k] != NULL;
-        if (o != NULL && items[k] != NULL)
-            cJSON_AddItemToObject(o, keys[k], items[k]);
-        else
-            cJSON_Delete(items[k]);
-    }
-    if (!ok) {
+    int ns = pl->n_seasons, oom = 0;
+    cJSON *o = tune_doc_new(pl, SHARD_FORMAT, data_sha256, seconds, &oom);
+    jsonbuild_add(o, "shard", cJSON_CreateNumber(i), &oom);
+    jsonbuild_add(o, "shards", cJSON_CreateNumber(n), &oom);
+    jsonbuild_add(o, "from", cJSON_CreateNumber(from), &oom);
+    jsonbuild_add(o, "to", cJSON_CreateNumber(to), &oom);
+    jsonbuild_add(o, "expected_precision", matrix_json(expected, NULL, to - from, ns), &oom);
+    jsonbuild_add(o, "train_rows", matrix_json(NULL, train_rows, to - from, ns), &oom);
+    jsonbuild_add(o, "features", matrix_json(NULL, nfeat, to - from, ns), &oom);
+    if (oom) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -200,57 +193,47 @@ static int visit_meta(const cJSON *doc, void *ctx, err *e)
     return consider(ctx, text, strlen(text), name, e);
 }
 
-/* Reads an int array of n (or null when allowed) into out. */
-static int ints(const cJSON *doc, const char *key, int n, int *out)
+/* Copies rows [from, to) of the matrix under key (to - from rows of ns
+ * numbers) into d (doubles) or v (ints, whole numbers); 0, or -1 when
+ * malformed. */
+static int take_matrix(const cJSON *doc, const char *key, int from, int to, int ns, double *d,
+                       int *v)
 {
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, key);
-    if (cJSON_GetArraySize(a) != n)
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc, key), *row;
+    if (cJSON_GetArraySize(rows) != to - from)
         return -1;
-    for (int k = 0; k < n; k++) {
-        const cJSON *v = cJSON_GetArrayItem(a, k);
-        if (!cJSON_IsNumber(v))
+    int c = from;
+    cJSON_ArrayForEach(row, rows)
+    {
+        if (cJSON_GetArraySize(row) != ns)
             return -1;
-        out[k] = v->valueint;
+        for (int s = 0; s < ns; s++) {
+            const cJSON *x = cJSON_GetArrayItem(row, s);
+            if (!cJSON_IsNumber(x) || (v != NULL && x->valuedouble != (int)x->valuedouble))
+                return -1;
+            if (d != NULL)
+                d[(size_t)c * ns + s] = x->valuedouble;
+            if (v != NULL)
+                v[(size_t)c * ns + s] = (int)x->valuedouble;
+        }
+        c++;
     }
     return 0;
 }
 
-/* Copies shard doc's slice into the matrix and checks it fits the plan. */
+/* Copies shard doc's slice into the matrices and checks it fits the plan. */
 static int take(const tune_plan *pl, const cJSON *doc, int i, int n, double *expected,
-                int *ref, int *have_ref, err *e)
+                int *train_rows, int *nfeat, err *e)
 {
     int from, to, ns = pl->n_seasons;
     tune_plan_slice(pl, i, n, &from, &to);
-    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(doc, "expected_precision");
-    int ok = jsonfile_num(doc, "from", -1) == from && jsonfile_num(doc, "to", -1) == to &&
-             cJSON_GetArraySize(rows) == to - from;
-    const cJSON *row;
-    int c = from;
-    cJSON_ArrayForEach(row, rows)
-    {
-        ok = ok && cJSON_GetArraySize(row) == ns;
-        for (int s = 0; ok && s < ns; s++) {
-            const cJSON *v = cJSON_GetArrayItem(row, s);
-            ok = cJSON_IsNumber(v);
-            if (ok)
-                expected[(size_t)c * ns + s] = v->valuedouble;
-        }
-        c++;
-    }
-    if (ok && to > from) {
-        int *mine = ref + 2 * ns;
-        ok = ints(doc, "train_rows", ns, mine) == 0 && ints(doc, "features", ns, mine + ns) == 0;
-        if (ok && *have_ref)
-            ok = memcmp(mine, ref, 2 * (size_t)ns * sizeof *ref) == 0;
-        else if (ok)
-            memcpy(ref, mine, 2 * (size_t)ns * sizeof *ref);
-        *have_ref = 1;
-    }
-    if (!ok)
+    if (jsonfile_num(doc, "from", -1) != from || jsonfile_num(doc, "to", -1) != to ||
+        take_matrix(doc, "expected_precision", from, to, ns, expected, NULL) != 0 ||
+        take_matrix(doc, "train_rows", from, to, ns, NULL, train_rows) != 0 ||
+        take_matrix(doc, "features", from, to, ns, NULL, nfeat) != 0)
         return err_setk(e, ERR_DATA,
-                        "shard %d/%d does not hold configurations %d-%d of this search with the "
-                        "same data as the others",
-                        i, n, from + 1, to);
+                        "shard %d/%d does not hold configurations %d-%d of this search", i, n,
+                        from + 1, to);
     return 0;
 }
 
@@ -291,15 +274,14 @@ int tune_shard_collect(stage_ctx *ctx, const tune_plan *pl, double *expected, in
                        int *nfeat, int *shards, double *seconds,
                        char data_sha256[SHA256_HEX_SIZE], err *e)
 {
-    int ns = pl->n_seasons, rc = -1, have_ref = 0;
+    int rc = -1;
     int mongo = ctx->cfg->mongodb_uri[0] != '\0';
     const char *where = mongo ? "the meta collection" : "data-dir";
     gather g = {.want = tune_plan_json(pl)};
     g.docs = calloc(SHARD_MAX, sizeof *g.docs);
     g.count = calloc(SHARD_MAX, sizeof *g.count);
-    int *ref = malloc(4 * (size_t)ns * sizeof *ref);
     char own[SHA256_HEX_SIZE];
-    if (g.want == NULL || g.docs == NULL || g.count == NULL || ref == NULL) {
+    if (g.want == NULL || g.docs == NULL || g.count == NULL) {
         err_set(e, "out of memory gathering shards");
         goto out;
     }
@@ -325,12 +307,10 @@ int tune_shard_collect(stage_ctx *ctx, const tune_plan *pl, double *expected, in
                      i, n, own[0] != '\0' && strcmp(own, data) != 0 ? "this job's" : "shard 1");
             goto out;
         }
-        if (take(pl, doc, i, n, expected, ref, &have_ref, e) != 0)
+        if (take(pl, doc, i, n, expected, train_rows, nfeat, e) != 0)
             goto out;
         *seconds += jsonfile_num(doc, "seconds", 0);
     }
-    memcpy(train_rows, ref, (size_t)ns * sizeof *ref);
-    memcpy(nfeat, ref + ns, (size_t)ns * sizeof *ref);
     snprintf(data_sha256, SHA256_HEX_SIZE, "%s", data);
     *shards = n;
     log_info("tune-merge: %d shard%s of %d configurations from %s", n, n == 1 ? "" : "s", pl->n,
@@ -344,7 +324,6 @@ out:
     }
     free(g.docs);
     free(g.count);
-    free(ref);
     cJSON_Delete((cJSON *)g.want);
     return rc;
 }

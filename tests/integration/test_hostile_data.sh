@@ -224,8 +224,10 @@ check "a lost qualifying document is refetched" test -s "$d/store/qualifying/202
 
 # --- 8, 9. inputs, derived sizes included, are checked before any work ------------
 before=$(find "$WORK/base" -type f -newer "$WORK/base.log" | wc -l)
-for args in "--tune grid --tune-space n-estimators=1..1000;max-depth=0..999;max-samples=1..1000" \
-    "--tune grid --tune-space n-estimators=10,20 --tune-shard 3/3 --stages source,prepare,tune" \
+for args in "--tune grid --model bagging --tune-space n-estimators=1..1000;max-depth=0..999;max-samples=1..1000" \
+    "--tune grid --tune-space model=clogit,bagging;features=v2,spec;n-estimators=1..1000;max-depth=0..999" \
+    "--tune grid --model bagging --tune-space n-estimators=10,20 --tune-shard 3/3 --stages source,prepare,tune" \
+    "--tune grid --tune-space l2=1,2 --tune-shard 3/3 --stages source,prepare,tune" \
     "--api-requests-per-second 1e-300" "--api-requests-per-second 0.0001" "--api-requests-per-second 5000" \
     "--api-requests-per-second nan" "--api-requests-per-hour 0" "--api-requests-per-hour 99999999" \
     "--n-estimators 0" "--n-estimators 1000000" "--max-samples 0x.8" "--max-features 1e-300" \

@@ -4,11 +4,15 @@
 # the test season never used to choose (its results reversed: same choice;
 # a validation season's reversed: other scores), 1, 2 and 4 shards (files)
 # and 2 shards through MongoDB choosing what one run chooses with a
-# byte-identical model, a missing shard, and tuning per backtest season.
+# byte-identical model, a missing shard, and tuning per backtest season;
+# then a mixed space (model, features, l2, train-from with bagging keys):
+# its count, a malformed key, a clogit score equal to train + evaluate's
+# on that validation season, the choice reaching features, train (model.json)
+# and each backtest season, and shards (files, MongoDB) choosing the same.
 . "$(dirname "$0")/lib.sh"
 FAST=(--api-requests-per-second 1000 --api-requests-per-hour 1000000)
 SPACE="n-estimators=5,20;max-samples=10,50;max-depth=0,3"
-# tune searches the bagging parameters on the spec features
+# the bagging runs: the space lists only bagging keys
 ORIGINAL=(--model bagging --features spec)
 TUNE=(--seasons 2000-2012 --tune grid --tune-space "$SPACE" --tune-validation 3 --threads 2 "${ORIGINAL[@]}")
 
@@ -59,7 +63,7 @@ check_eq "model.json has the chosen parameters" "$(j "$WORK/single/model.json" '
     "$(j "$T" 'd["chosen"][0]["parameters"]')"
 check_eq "metrics.json records the chosen parameters" "$(j "$M" 'd["tune"]["chosen"]["parameters"] == d["parameters"]')" True
 check_eq "metrics.json: timings of every stage before evaluate, tune included, in run order" \
-    "$(j "$M" 'list(d["timings"])')" "['features', 'tune', 'train']"
+    "$(j "$M" 'list(d["timings"])')" "['tune', 'features', 'train']"
 check_eq "metrics.json: a validation score per configuration" "$(j "$M" 'len(d["tune"]["configurations"])')" 8
 check_eq "metrics.json: the chosen one has the best validation score" \
     "$(j "$M" 'd["tune"]["chosen"]["validation_score"] == max(c["validation_score"] for c in d["tune"]["configurations"])')" True
@@ -88,9 +92,6 @@ check_eq "malformed space: exit 2 (bad input)" "$?" 2
 check "malformed space: the message names the input and the entry" grep -q "input 'tune-space': unknown parameter 'depth'" "$WORK/bad.log"
 "$BIN" --data-dir "$WORK/bad" --stages tune,train --tune off >"$WORK/bad2.log" 2>&1
 check_eq "stage tune with tune off: exit 2" "$?" 2
-"$BIN" --data-dir "$WORK/bad" --stages tune --tune grid --model clogit >"$WORK/bad3.log" 2>&1
-check_eq "tune with model clogit: exit 2" "$?" 2
-check "... naming what tune searches" grep -q "input 'tune': .*model: bagging and features: spec" "$WORK/bad3.log"
 
 # --- the test season never chooses ------------------------------------------------
 fresh alt
@@ -171,6 +172,102 @@ fresh plain
 check "plain backtest with 2011's parameters exits 0" test $? -eq 0
 check_eq "backtest season 2011 used the parameters tuned for it" \
     "$(j "$WORK/bt/metrics.json" 'd["backtest"]["seasons"][0]')" "$(j "$WORK/plain/metrics.json" 'd["backtest"]["seasons"][0]')"
+
+# --- a mixed space: learners, feature sets, l2 and train-from together -------------------------
+MIX="model=clogit,bagging; features=v2,spec; l2=5,50; train-from=2000,2003; n-estimators=5,20; max-depth=0,3"
+MIXED=(--seasons 2000-2012 --tune grid --tune-space "$MIX" --tune-validation 3 --threads 2)
+mrun() { # dir, args...
+    local dir=$1; shift
+    "$BIN" --data-dir "$WORK/$dir" "${MIXED[@]}" "$@" >"$WORK/$dir.log" 2>&1
+}
+fresh mixed
+mrun mixed --stages tune,features,train,evaluate
+check "mixed tune, features, train, evaluate exit 0" test $? -eq 0
+X=$WORK/mixed/tune.json
+check_eq "mixed: 2 sets x 2 train-from x (2 logits + 4 baggings) = 24 configurations" \
+    "$(j "$X" 'len(d["configurations"])')" 24
+check_eq "mixed: 24 distinct models" \
+    "$(j "$X" 'len({json.dumps([c["learner"], c["feature_set"], c["train_from"], c["parameters"]], sort_keys=True) for c in d["configurations"]})')" 24
+check_eq "mixed: a logit's parameters are its own (l2, no trees)" \
+    "$(j "$X" 'sorted({tuple(sorted(c["parameters"])) for c in d["configurations"] if c["learner"] == "clogit"})')" \
+    "[('l2', 'seed')]"
+check_eq "mixed: tune.json format version 2" "$(j "$X" 'd["format_version"]')" 2
+check_eq "model.json: the chosen learner, feature set, parameters and first training season" \
+    "$(j "$WORK/mixed/model.json" '[d.get("learner", "bagging"), d.get("feature_set", "spec"), d["parameters"], d["train_seasons"][0]]')" \
+    "$(j "$X" '[d["chosen"][0][k] for k in ("learner", "feature_set", "parameters", "train_from")]')"
+check_eq "features.csv is the chosen set" \
+    "$(python3 -c 'import sys; print("v2" if "log_grid" in open(sys.argv[1]).readline() else "spec")' "$WORK/mixed/features.csv")" \
+    "$(j "$X" 'd["chosen"][0]["feature_set"]')"
+check_eq "metrics.json: chosen as trained" "$(j "$WORK/mixed/metrics.json" 'd["tune"]["chosen"]["learner"] == d["learner"]')" True
+"$BIN" --data-dir "$WORK/bad" --stages tune --tune grid --tune-space "model=clogit;features=v3" >"$WORK/bad4.log" 2>&1
+check_eq "a malformed mixed key: exit 2" "$?" 2
+check "... naming tune-space and what it expects" grep -q "input 'tune-space': features: invalid value 'v3' (expected v2 or spec)" "$WORK/bad4.log"
+
+# A logit's tuned score on validation season 2011 is what train + evaluate
+# give that configuration with test season 2011, to the bit.
+for k in 0 7 12 19; do
+    read -r L F T2 P2 < <(j "$X" '" ".join(str(v) for v in [d["configurations"]['"$k"'][x] for x in ("learner", "feature_set", "train_from")] + [d["configurations"]['"$k"']["parameters"]["l2"]])')
+    fresh "direct$k"
+    "$BIN" --data-dir "$WORK/direct$k" --seasons 2000-2012 --test-season 2011 --stages features,train,evaluate \
+        --model "$L" --features "$F" --train-from "$T2" --l2 "$P2" >"$WORK/direct$k.log" 2>&1
+    check "configuration $k ($L, $F, from $T2, l2 $P2): train + evaluate on 2011 exit 0" test $? -eq 0
+    check_eq "configuration $k: the tuned score on 2011 is evaluate's, bit for bit" \
+        "$(j "$X" 'repr(d["configurations"]['"$k"']["expected_precision"][-1])')" \
+        "$(j "$WORK/direct$k/metrics.json" 'repr(d["model"]["expected_precision"])')"
+done
+
+# A logit-only space: the chosen l2 is the one train fits (model.json).
+fresh logit
+"$BIN" --data-dir "$WORK/logit" --seasons 2000-2012 --tune grid --tune-space "l2=0.5,15,1000;n-estimators=5,20" \
+    --tune-validation 3 --stages tune,features,train,evaluate >"$WORK/logit.log" 2>&1
+check "logit-only tune exits 0" test $? -eq 0
+check_eq "logit-only: 3 configurations (n-estimators is not a logit's)" \
+    "$(j "$WORK/logit/tune.json" 'len(d["configurations"])')" 3
+check "... and the log says the bagging lists are not searched" \
+    grep -q "tune-space lists bagging parameters, but no configuration is bagging" "$WORK/logit.log"
+check_eq "model.json records the chosen l2" "$(j "$WORK/logit/model.json" 'd["parameters"]["l2"]')" \
+    "$(j "$WORK/logit/tune.json" 'd["chosen"][0]["parameters"]["l2"]')"
+check_eq "... a logit" "$(j "$WORK/logit/model.json" 'd["learner"]')" clogit
+
+# Shards of the mixed space: files and MongoDB choose as one run.
+fresh mmerge-files
+for i in 1 2; do
+    fresh "mx$i"
+    mrun "mx$i" --stages tune --tune-shard "$i/2"
+    check "mixed shard $i/2 exits 0" test $? -eq 0
+    cp "$WORK/mx$i/tune-shard-$i-of-2.json" "$WORK/mmerge-files/"
+done
+mrun mmerge-files --stages tune-merge,features,train
+check "mixed merge of 2 files exits 0" test $? -eq 0
+check_eq "mixed shards: the same choice as one run" "$(j "$WORK/mmerge-files/tune.json" 'd["chosen"]')" "$(j "$X" 'd["chosen"]')"
+check_eq "mixed shards: the same scores" "$(j "$WORK/mmerge-files/tune.json" 'd["configurations"]')" "$(j "$X" 'd["configurations"]')"
+check "mixed shards: a byte-identical model" cmp "$WORK/mmerge-files/model.json" "$WORK/mixed/model.json"
+if start_ferretdb; then
+    for i in 1 2; do
+        fresh "mmx$i"
+        mrun "mmx$i" --stages tune --tune-shard "$i/2" --mongodb-uri "$MONGO_URI" --mongodb-database tunemixed
+        check "mixed MongoDB shard $i/2 exits 0" test $? -eq 0
+    done
+    fresh mmerge-mongo
+    mrun mmerge-mongo --stages tune-merge,features,train --mongodb-uri "$MONGO_URI" --mongodb-database tunemixed
+    check "mixed MongoDB merge exits 0" test $? -eq 0
+    check_eq "mixed MongoDB shards: the same choice" "$(j "$WORK/mmerge-mongo/tune.json" 'd["chosen"]')" "$(j "$X" 'd["chosen"]')"
+    check "mixed MongoDB shards: a byte-identical model" cmp "$WORK/mmerge-mongo/model.json" "$WORK/mixed/model.json"
+else
+    check "FerretDB starts" false
+fi
+
+# Backtest with a mixed space: each season trained as tuned for it.
+fresh mbt
+mrun mbt --stages tune,features,train,evaluate --backtest 2011-2012
+check "mixed backtest exits 0" test $? -eq 0
+FLAGS=$(j "$WORK/mbt/tune.json" '" ".join(["--model", d["chosen"][0]["learner"], "--features", d["chosen"][0]["feature_set"], "--train-from", str(d["chosen"][0]["train_from"])] + ["--%s %s" % (k, str(v).lower()) for k, v in d["chosen"][0]["parameters"].items()])')
+fresh mplain
+# shellcheck disable=SC2086
+"$BIN" --data-dir "$WORK/mplain" --seasons 2000-2012 --backtest 2011-2012 --stages features,train,evaluate $FLAGS >"$WORK/mplain.log" 2>&1
+check "plain backtest with 2011's choice ($FLAGS) exits 0" test $? -eq 0
+check_eq "mixed backtest season 2011 used the configuration tuned for it" \
+    "$(j "$WORK/mbt/metrics.json" 'd["backtest"]["seasons"][0]')" "$(j "$WORK/mplain/metrics.json" 'd["backtest"]["seasons"][0]')"
 
 # --- under memcheck: no errors, nothing lost (also on the failure path) -----------------------
 vg() { valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 -q "$@"; }

@@ -213,12 +213,13 @@ static void test_bad_inputs(void)
 }
 
 /* Sizes the tune inputs imply are checked at load, before any stage: a
- * grid over the cap, more shards than configurations. */
+ * grid over the cap, more shards than configurations (counted as distinct
+ * models: a clogit run does not search the bagging keys). */
 static void test_tune_sizes(void)
 {
     config c;
     err e;
-    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space",
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--model", "bagging", "--tune-space",
                    "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), -1);
     CHECK_INT(e.kind, ERR_INPUT);
     CHECK_MSG(strstr(e.msg, "'tune-space'") && strstr(e.msg, "1000000000 configurations"), "%s", e.msg);
@@ -226,8 +227,25 @@ static void test_tune_sizes(void)
     CHECK_INT(LOAD(&c, &e, "--tune", "random", "--model", "bagging", "--features", "spec",
                    "--tune-space", "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
     CHECK_INT(LOAD(&c, &e, "--tune-space", "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000"), 0);
-    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "3/3"), -1);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--model", "bagging", "--tune-space", "n-estimators=10,20", "--tune-shard", "3/3"), -1);
     CHECK_MSG(strstr(e.msg, "'tune-shard'") && strstr(e.msg, "only 2 configurations"), "%s", e.msg);
+    /* The same keys for the default clogit: one model, whatever the trees' lists. */
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space",
+                   "n-estimators=1..1000;max-depth=0..999;max-samples=1..1000", "--tune-shard",
+                   "2/2", "--stages", "tune"), -1);
+    CHECK_MSG(strstr(e.msg, "only 1 configurations"), "%s", e.msg);
+    /* A mixed space: 2 sets x 2 train-from x (3 l2 + 100 x 2 trees). */
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space",
+                   "model=clogit,bagging;features=v2,spec;l2=1,15,50;train-from=2000,2005;"
+                   "n-estimators=1..100;max-depth=0,4", "--tune-shard", "813/813",
+                   "--stages", "tune"), -1);
+    CHECK_MSG(strstr(e.msg, "only 812 configurations"), "%s", e.msg);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space",
+                   "model=clogit,bagging;features=v2,spec;l2=1..3"), -1);
+    CHECK_MSG(strstr(e.msg, "input 'tune-space': l2 takes a list of values"), "%s", e.msg);
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--tune-space", "model=logit"), -1);
+    CHECK_MSG(strstr(e.msg, "input 'tune-space': model: invalid value 'logit' (expected clogit or "
+                            "bagging)"), "%s", e.msg);
     CHECK_MSG(LOAD(&c, &e, "--tune", "grid", "--tune-space", "n-estimators=10,20", "--tune-shard", "2/2",
                    "--stages", "tune", "--model", "bagging", "--features", "spec") == 0, "%s", e.msg);
 }
@@ -254,9 +272,8 @@ static void test_train_from(void)
     learner_params p = config_learner_params(&c);
     CHECK_INT(p.kind, LEARNER_CLOGIT);
     CHECK_NEAR(p.clogit.l2, 15, 0);
-    /* tune searches the bagging parameters on the spec features only */
-    CHECK_INT(LOAD(&c, &e, "--tune", "grid"), -1);
-    CHECK(strstr(e.msg, "'tune'") != NULL && strstr(e.msg, "model: bagging") != NULL);
+    /* tune searches every learner and feature set */
+    CHECK_INT(LOAD(&c, &e, "--tune", "grid"), 0);
     CHECK_INT(LOAD(&c, &e, "--tune", "grid", "--model", "bagging", "--features", "spec"), 0);
     CHECK_INT(LOAD(&c, &e, "--model", "bagging", "--seed", "9"), 0);
     p = config_learner_params(&c);

@@ -1,12 +1,15 @@
 /* search: on a synthetic history, every configuration's validation score
  * equals training that configuration with model_train and scoring its
- * predictions (so the shared trees and depth cuts change nothing), scores
- * do not depend on the thread count, a season after the last validation
- * season cannot change any score, and bad seasons fail clearly. */
+ * predictions (so the shared trees and depth cuts change nothing), for
+ * bagging on the spec features and for a mixed set (conditional logits
+ * and bagging on v2 and spec, several train-from), scores do not depend on
+ * the thread count, a season after the last validation season cannot
+ * change any score, and bad seasons fail clearly. */
 #include "check.h"
 
 #include <stdlib.h>
 
+#include "data/feature_set.h"
 #include "data/feature_table.h"
 #include "ml/model.h"
 #include "core/rng.h"
@@ -83,23 +86,41 @@ static bagging_params params(int n, double samples, double feats, int depth, int
                             .seed = 11};
 }
 
-#define NC 10
-static void configs(bagging_params *c)
+/* Bagging on the spec features, trained from FIRST. */
+static space_config spec_bag(bagging_params b)
 {
-    c[0] = params(3, 30, 8, 0, 1);
-    c[1] = params(9, 30, 8, 0, 1);  /* c[0]'s trees and more */
-    c[2] = params(9, 30, 8, 2, 1);  /* c[1] cut at depth 2 */
-    c[3] = params(5, 30, 8, 3, 1);
-    c[4] = params(4, 0.5, 1.0, 0, 0);
-    c[5] = params(6, 0.5, 1.0, 4, 0);
-    c[6] = params(2, 200, 0.5, 1, 1);
-    c[7] = params(7, 200, 0.5, 0, 0);
-    c[8] = params(1, 10, 3, 0, 1);
-    c[9] = params(6, 30, 8, 1, 1);
+    return (space_config){.learner = {.kind = LEARNER_BAGGING, .seed = b.seed, .bagging = b},
+                          .set = FEATURE_SET_SPEC, .train_from = FIRST};
 }
 
-/* The score of c on season v the slow way: train, predict, score. */
-static double direct(const prepared *p, const bagging_params *c, int v, err *e)
+#define NC 10
+static void configs(space_config *c)
+{
+    c[0] = spec_bag(params(3, 30, 8, 0, 1));
+    c[1] = spec_bag(params(9, 30, 8, 0, 1));  /* c[0]'s trees and more */
+    c[2] = spec_bag(params(9, 30, 8, 2, 1));  /* c[1] cut at depth 2 */
+    c[3] = spec_bag(params(5, 30, 8, 3, 1));
+    c[4] = spec_bag(params(4, 0.5, 1.0, 0, 0));
+    c[5] = spec_bag(params(6, 0.5, 1.0, 4, 0));
+    c[6] = spec_bag(params(2, 200, 0.5, 1, 1));
+    c[7] = spec_bag(params(7, 200, 0.5, 0, 0));
+    c[8] = spec_bag(params(1, 10, 3, 0, 1));
+    c[9] = spec_bag(params(6, 30, 8, 1, 1));
+}
+
+static space_config logit(feature_set set, int from, double l2)
+{
+    space_config c = {.learner = {.kind = LEARNER_CLOGIT, .seed = 11,
+                                  .clogit = clogit_params_default()},
+                      .set = set, .train_from = from};
+    c.learner.clogit.l2 = l2;
+    return c;
+}
+
+/* The score of c on season v the slow way, as train and evaluate do it:
+ * the features of c's set for its training seasons, model_train,
+ * model_score, score_season. */
+static double direct(const prepared *p, const space_config *c, int v, err *e)
 {
     int end = 0;
     while (end < p->n && p->rows[end].season <= v)
@@ -111,9 +132,8 @@ static double direct(const prepared *p, const bagging_params *c, int v, err *e)
     double *pred = calloc((size_t)end, sizeof *pred);
     double out = -1;
     int first = -1, n = 0;
-    learner_params lp = {.kind = LEARNER_BAGGING, .seed = c->seed, .bagging = *c};
-    if (feature_table_build(&view, FIRST, v - 1, &t, e) != 0 ||
-        model_train(&m, &t, FEATURE_SET_SPEC, NULL, 0, FIRST, v - 1, &lp, 2, e) != 0)
+    if (feature_set_build(c->set, &view, NULL, c->train_from, v - 1, &t, e) != 0 ||
+        model_train(&m, &t, c->set, NULL, 0, c->train_from, v - 1, &c->learner, 2, e) != 0)
         goto done;
     for (int i = 0; i < t.nrows; i++)
         if (t.season[i] == v) {
@@ -121,7 +141,7 @@ static double direct(const prepared *p, const bagging_params *c, int v, err *e)
             n++;
         }
     if (model_score(&m, &t, first, n, pred + first, NULL, e) == 0 &&
-        score_season(&sc, &view, v, pred, c->seed, e) == 0)
+        score_season(&sc, &view, v, pred, model_seed(&m), e) == 0)
         out = sc.expected_hits / sc.n_races;
 done:
     score_release(&sc);
@@ -135,10 +155,10 @@ static void test_equals_direct(void)
 {
     prepared p = {0};
     history(&p, 5);
-    bagging_params c[NC];
+    space_config c[NC];
     configs(c);
     int seasons[3] = {2006, 2007, 2008};
-    search_job j = {.p = &p, .first = FIRST, .seasons = seasons, .n_seasons = 3, .configs = c,
+    search_job j = {.p = &p, .seasons = seasons, .n_seasons = 3, .configs = c,
                     .n_configs = NC, .threads = 2};
     search_result r;
     err e;
@@ -158,6 +178,7 @@ static void test_equals_direct(void)
         CHECK(same);
         CHECK_MSG(spread > 0, "configurations score differently (the test has teeth)");
         CHECK_INT(r.train_rows[0], 6 * RACES * DRIVERS);
+        CHECK_INT(r.train_rows[NC * 3 - 1], 8 * RACES * DRIVERS);
         CHECK(r.nfeat[0] > FEATURES_NFIXED);
         /* One thread: the same bits. */
         search_result one;
@@ -182,10 +203,10 @@ static void test_later_season_unused(void)
             b.rows[i].position = DRIVERS + 1 - b.rows[i].position;
             b.rows[i].grid = DRIVERS + 1 - b.rows[i].grid;
         }
-    bagging_params c[NC];
+    space_config c[NC];
     configs(c);
     int seasons[2] = {2007, 2008};
-    search_job j = {.p = &a, .first = FIRST, .seasons = seasons, .n_seasons = 2, .configs = c,
+    search_job j = {.p = &a, .seasons = seasons, .n_seasons = 2, .configs = c,
                     .n_configs = NC, .threads = 2};
     search_result ra, rb;
     err e;
@@ -216,9 +237,9 @@ static void test_errors(void)
 {
     prepared p = {0};
     history(&p, 1);
-    bagging_params c[1] = {params(2, 10, 3, 0, 1)};
+    space_config c[1] = {spec_bag(params(2, 10, 3, 0, 1))};
     int missing[1] = {LAST + 1}, too_early[1] = {FIRST};
-    search_job j = {.p = &p, .first = FIRST, .seasons = missing, .n_seasons = 1, .configs = c,
+    search_job j = {.p = &p, .seasons = missing, .n_seasons = 1, .configs = c,
                     .n_configs = 1, .threads = 1};
     search_result r;
     err e;
@@ -232,9 +253,66 @@ static void test_errors(void)
     prepared_release(&p);
 }
 
+/* A mixed space: logits on both sets and several train-from, bagging on
+ * v2 (missing values imputed) and on spec from two seasons, interleaved
+ * so groups are not contiguous: each score is train + evaluate's, bit for
+ * bit, on any thread count. */
+#define NM 9
+static void test_mixed_equals_direct(void)
+{
+    prepared p = {0};
+    history(&p, 7);
+    space_config c[NM] = {
+        logit(FEATURE_SET_V2, FIRST, 15),
+        spec_bag(params(4, 30, 8, 0, 1)),
+        logit(FEATURE_SET_V2, 2002, 1),
+        logit(FEATURE_SET_SPEC, FIRST, 15),
+        spec_bag(params(6, 30, 8, 2, 1)),
+        logit(FEATURE_SET_V2, FIRST, 100),
+        spec_bag(params(3, 0.5, 1.0, 0, 0)),
+        spec_bag(params(5, 20, 0.5, 0, 1)),
+    };
+    c[6].train_from = 2002;
+    c[7].set = FEATURE_SET_V2; /* bagging on v2 */
+    c[8] = logit(FEATURE_SET_SPEC, 2003, 5);
+    int seasons[2] = {2007, 2008};
+    search_job j = {.p = &p, .seasons = seasons, .n_seasons = 2, .configs = c, .n_configs = NM,
+                    .threads = 2};
+    search_result r, one;
+    err e;
+    err_clear(&e);
+    CHECK_INT(search_run(&j, &r, &e), 0);
+    j.threads = 1;
+    CHECK_INT(search_run(&j, &one, &e), 0);
+    if (r.expected != NULL && one.expected != NULL) {
+        int same = 1, spread = 0;
+        for (int k = 0; k < NM; k++)
+            for (int s = 0; s < 2; s++) {
+                double want = direct(&p, &c[k], seasons[s], &e);
+                double got = r.expected[k * 2 + s];
+                CHECK_MSG(got == want, "config %d season %d: search %.17g, direct %.17g", k,
+                          seasons[s], got, want);
+                same = same && got == want;
+                spread += got != r.expected[0];
+            }
+        CHECK(same);
+        CHECK_MSG(spread > 0, "configurations score differently");
+        CHECK(memcmp(one.expected, r.expected, sizeof(double) * NM * 2) == 0);
+        /* Training rows and features of each configuration's own table. */
+        CHECK_INT(r.train_rows[0], 7 * RACES * DRIVERS);      /* v2 from 2000, for 2007 */
+        CHECK_INT(r.train_rows[2 * 2], 5 * RACES * DRIVERS);  /* from 2002 */
+        CHECK_INT(r.nfeat[0], 21);
+        CHECK(r.nfeat[3 * 2] > FEATURES_NFIXED);
+    }
+    search_result_release(&r);
+    search_result_release(&one);
+    prepared_release(&p);
+}
+
 int main(void)
 {
     test_equals_direct();
+    test_mixed_equals_direct();
     test_later_season_unused();
     test_errors();
     return check_done();

@@ -86,8 +86,8 @@ static void test_every_stage_timed(void)
         t[i] = i + 1;
     summary_run r = {.ok = 1, .stages = (1u << STAGE_COUNT) - 1, .seconds = t};
     CHECK_INT(STAGE_COUNT, 11);
-    CHECK(renders(&r, "**Stages run in this step:** source (1.00 s), prepare (2.00 s), features (3.00 s), "
-                      "tune (4.00 s), tune-merge (5.00 s), train (6.00 s), evaluate (7.00 s), "
+    CHECK(renders(&r, "**Stages run in this step:** source (1.00 s), prepare (2.00 s), tune (3.00 s), "
+                      "tune-merge (4.00 s), features (5.00 s), train (6.00 s), evaluate (7.00 s), "
                       "package (8.00 s), upload (9.00 s), comment (10.00 s), predict (11.00 s)\n"));
 }
 
