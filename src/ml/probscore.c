@@ -30,3 +30,13 @@ probscore probscore_season(const prepared *p, int season, const double *prob)
     }
     return s;
 }
+
+double probscore_mean_log_loss(const probscore *s)
+{
+    return s->races > 0 ? s->log_loss / s->races : NAN;
+}
+
+double probscore_mean_brier(const probscore *s)
+{
+    return s->races > 0 ? s->brier / s->races : NAN;
+}

@@ -27,5 +27,8 @@ typedef struct {
 /* Scores the races of `season` in p, prob[i] being the probability of
  * prepared row i (only the season's rows are read). */
 probscore probscore_season(const prepared *p, int season, const double *prob);
+/* The means over the races scored: NAN when none was. */
+double probscore_mean_log_loss(const probscore *s);
+double probscore_mean_brier(const probscore *s);
 
 #endif

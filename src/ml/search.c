@@ -161,21 +161,17 @@ static int prepare_season(void *ctx, void *scratch, int task, err *e)
 }
 
 /* Groups the configurations by (feature set, train_from), numbered by
- * first appearance (a plan's configurations come group by group, so the
- * previous configuration's group is tried first); rep holds each group's
- * first configuration. */
+ * first appearance; rep holds each group's first configuration. */
 static void make_groups(search_ctx *c, int *rep)
 {
     const search_job *j = c->j;
     c->n_groups = 0;
     for (int k = 0; k < j->n_configs; k++) {
         const space_config *x = &j->configs[k];
-        int g = k > 0 ? c->group[k - 1] : -1;
-        if (g < 0 || j->configs[rep[g]].set != x->set ||
-            j->configs[rep[g]].train_from != x->train_from)
-            for (g = 0; g < c->n_groups; g++)
-                if (j->configs[rep[g]].set == x->set && j->configs[rep[g]].train_from == x->train_from)
-                    break;
+        int g = 0;
+        while (g < c->n_groups && (j->configs[rep[g]].set != x->set ||
+                                   j->configs[rep[g]].train_from != x->train_from))
+            g++;
         if (g == c->n_groups)
             rep[c->n_groups++] = k;
         c->group[k] = g;
@@ -198,26 +194,27 @@ static int slice_seasons(search_ctx *c, err *e)
         row->set = j->configs[k].set;
         row->first = j->configs[k].train_from;
     }
-    for (int g = 0; g < c->n_groups; g++) {
-        const vseason *g0 = &c->vs[(size_t)g * j->n_seasons];
-        for (int s = 0; s < j->n_seasons; s++) {
-            int season = j->seasons[s], end = 0, n_val = 0;
+    /* A season's prefix of p is the same for every group. */
+    for (int s = 0; s < j->n_seasons; s++) {
+        int season = j->seasons[s], end = 0, n_val = 0;
+        while (end < p->n && p->rows[end].season <= season) {
+            n_val += p->rows[end].season == season;
+            end++;
+        }
+        if (n_val == 0)
+            return err_setk(e, ERR_DATA, "no rows of validation season %d", season);
+        if (n_val > c->max_val)
+            c->max_val = n_val;
+        for (int g = 0; g < c->n_groups; g++) {
+            const vseason *g0 = &c->vs[(size_t)g * j->n_seasons];
             if (season <= g0->first)
                 return err_setk(e, ERR_INPUT,
                                 "validation season %d leaves no training season from %d", season,
                                 g0->first);
-            while (end < p->n && p->rows[end].season <= season) {
-                n_val += p->rows[end].season == season;
-                end++;
-            }
-            if (n_val == 0)
-                return err_setk(e, ERR_DATA, "no rows of validation season %d", season);
             vseason *v = &c->vs[(size_t)g * j->n_seasons + s];
             *v = (vseason){.season = season, .g = g, .set = g0->set, .first = g0->first,
                            .families = g0->families, .generic = g0->generic,
                            .view = {.n = end, .alloc = end, .rows = p->rows}, .n_val = n_val};
-            if (n_val > c->max_val)
-                c->max_val = n_val;
         }
     }
     return 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "core/markdown.h"
 
@@ -28,13 +29,6 @@ typedef struct {
     long long id;
 } find_ctx;
 
-/* The string member key of object o, or "" (never NULL). */
-static const char *str_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 static long long comment_id(const cJSON *c)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
@@ -52,9 +46,8 @@ static int find_item(const cJSON *item, void *vctx, err *e)
     if (!cJSON_IsString(body) || strncmp(body->valuestring, c->marker, strlen(c->marker)) != 0)
         return 0;
     /* Someone else's copy of the marker is not ours to edit. */
-    const cJSON *user = cJSON_GetObjectItemCaseSensitive(item, "user");
-    if (strcmp(str_of(user, "login"), c->author->login) != 0 ||
-        strcmp(str_of(user, "type"), c->author->type) != 0)
+    if (strcmp(jsonfile_str(item, "user.login", ""), c->author->login) != 0 ||
+        strcmp(jsonfile_str(item, "user.type", ""), c->author->type) != 0)
         return 0;
     c->id = comment_id(item);
     return c->id > 0; /* the oldest one is ours; later copies are left alone */
@@ -105,7 +98,7 @@ int github_comment_author(github_client *g, github_author *out, err *e)
         snprintf(out->type, sizeof out->type, "Bot");
         return 0;
     }
-    const char *login = str_of(json, "login"), *type = str_of(json, "type");
+    const char *login = jsonfile_str(json, "login", ""), *type = jsonfile_str(json, "type", "");
     int ok = login[0] != '\0' && type[0] != '\0' && strlen(login) < sizeof out->login &&
              strlen(type) < sizeof out->type;
     if (ok) {

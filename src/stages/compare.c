@@ -17,12 +17,6 @@ static double expected(const score *s)
     return s->expected_hits / s->n_races;
 }
 
-/* A mean over the races scored, NAN when none was. */
-static double mean(double sum, int races)
-{
-    return races > 0 ? sum / races : NAN;
-}
-
 /* Candidate minus baseline, or null when either is missing. */
 static cJSON *delta_json(double cand, double base)
 {
@@ -36,8 +30,8 @@ static void add_deltas(cJSON *o, const char *precision_key, const score *cs, con
 {
     jsonbuild_add(o, precision_key, cJSON_CreateNumber(expected(cs) - expected(bs)), oom);
     jsonbuild_add(o, "log_loss_delta",
-                  delta_json(mean(cp->log_loss, cp->races), mean(bp->log_loss, bp->races)), oom);
-    jsonbuild_add(o, "brier_delta", delta_json(mean(cp->brier, cp->races), mean(bp->brier, bp->races)),
+                  delta_json(probscore_mean_log_loss(cp), probscore_mean_log_loss(bp)), oom);
+    jsonbuild_add(o, "brier_delta", delta_json(probscore_mean_brier(cp), probscore_mean_brier(bp)),
                   oom);
 }
 
@@ -194,8 +188,8 @@ static int compare_with(stage_ctx *ctx, const model *m, const baseline_origin *o
     log_info("baseline (trained on %d-%d): expected precision %.3f against the model's %.3f on "
              "season %d: delta %+.3f, %s; log-loss %.3f against %.3f, Brier %.3f against %.3f",
              m->train_first, m->train_last, expected(bt), expected(ct), cand[n - 1].season, delta,
-             delta > COMPARE_EPS ? "improved" : "not improved", mean(bp->log_loss, bp->races),
-             mean(cp->log_loss, cp->races), mean(bp->brier, bp->races), mean(cp->brier, cp->races));
+             delta > COMPARE_EPS ? "improved" : "not improved", probscore_mean_log_loss(bp),
+             probscore_mean_log_loss(cp), probscore_mean_brier(bp), probscore_mean_brier(cp));
     rc = 0;
 out:
     for (int i = 0; base != NULL && i < n; i++)

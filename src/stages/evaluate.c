@@ -193,10 +193,10 @@ out:
 
 /* ---- metrics.json ---- */
 
-/* A mean over the races scored, or null when none was. */
-static cJSON *mean_or_null(double sum, int n)
+/* A mean, or null when no race was scored (NAN). */
+static cJSON *mean_or_null(double mean)
 {
-    return n > 0 ? cJSON_CreateNumber(sum / n) : cJSON_CreateNull();
+    return isnan(mean) ? cJSON_CreateNull() : cJSON_CreateNumber(mean);
 }
 
 /* The picks' scores, and when ps is not NULL the probabilities'. */
@@ -210,8 +210,8 @@ static cJSON *model_block(const score *s, const probscore *ps, int *oom)
     jsonbuild_add(o, "races", cJSON_CreateNumber(n), oom);
     jsonbuild_add(o, "hits", cJSON_CreateNumber(s->hits), oom);
     if (ps != NULL) {
-        jsonbuild_add(o, "log_loss", mean_or_null(ps->log_loss, ps->races), oom);
-        jsonbuild_add(o, "brier", mean_or_null(ps->brier, ps->races), oom);
+        jsonbuild_add(o, "log_loss", mean_or_null(probscore_mean_log_loss(ps)), oom);
+        jsonbuild_add(o, "brier", mean_or_null(probscore_mean_brier(ps)), oom);
     }
     return o;
 }
